@@ -1,0 +1,49 @@
+import type { Provider } from '@nestjs/common';
+import { DecideAndAppend } from './common/decide-and-append';
+import { ListEventsHandler } from './events/list-events/list-events.handler';
+import { StreamHistoryHandler } from './events/stream-history/stream-history.handler';
+import { VerifyEventsHandler } from './events/verify-events/verify-events.handler';
+import { CancelJobHandler } from './jobs/cancel-job/cancel-job.handler';
+import { GetJobHandler } from './jobs/get-job/get-job.handler';
+import { JobLifecycleRecorder } from './jobs/job-lifecycle/job-lifecycle.recorder';
+import { ListJobsHandler } from './jobs/list-jobs/list-jobs.handler';
+import { RetryJobHandler } from './jobs/retry-job/retry-job.handler';
+import { GetNodeHandler } from './nodes/get-node/get-node.handler';
+import { ListNodesHandler } from './nodes/list-nodes/list-nodes.handler';
+import { RegisterNodeHandler } from './nodes/register-node/register-node.handler';
+import { RequestNodeBootstrapHandler } from './nodes/request-node-bootstrap/request-node-bootstrap.handler';
+import { CreateSiteHandler } from './sites/create-site/create-site.handler';
+import { GetSiteHandler } from './sites/get-site/get-site.handler';
+import { ListSitesHandler } from './sites/list-sites/list-sites.handler';
+import { RequestDeployHandler } from './sites/request-deploy/request-deploy.handler';
+import { RequestSiteDeletionHandler } from './sites/request-site-deletion/request-site-deletion.handler';
+import { RequestSiteResetHandler } from './sites/request-site-reset/request-site-reset.handler';
+import { RequestSiteRetryHandler } from './sites/request-site-retry/request-site-retry.handler';
+import { RebuildProjectionsHandler } from './projections/rebuild-projections/rebuild-projections.handler';
+import { GetMetricsHandler } from './system/get-metrics/get-metrics.handler';
+
+/** Every command handler, query handler and application service. */
+export const APPLICATION_PROVIDERS: Provider[] = [
+  DecideAndAppend,
+  JobLifecycleRecorder,
+  CreateSiteHandler,
+  RequestDeployHandler,
+  RequestSiteResetHandler,
+  RequestSiteRetryHandler,
+  RequestSiteDeletionHandler,
+  GetSiteHandler,
+  ListSitesHandler,
+  RegisterNodeHandler,
+  RequestNodeBootstrapHandler,
+  GetNodeHandler,
+  ListNodesHandler,
+  CancelJobHandler,
+  RetryJobHandler,
+  GetJobHandler,
+  ListJobsHandler,
+  ListEventsHandler,
+  StreamHistoryHandler,
+  VerifyEventsHandler,
+  GetMetricsHandler,
+  RebuildProjectionsHandler,
+];

@@ -1,0 +1,5 @@
+import type { EventQuery } from '../../ports/event-store.port';
+
+export class ListEventsQuery {
+  constructor(readonly filter: EventQuery) {}
+}

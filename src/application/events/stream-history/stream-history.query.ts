@@ -1,0 +1,3 @@
+export class StreamHistoryQuery {
+  constructor(readonly streamId: string) {}
+}

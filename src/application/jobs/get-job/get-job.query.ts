@@ -1,0 +1,3 @@
+export class GetJobQuery {
+  constructor(readonly jobId: string) {}
+}

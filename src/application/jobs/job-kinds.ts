@@ -1,0 +1,14 @@
+/** Stable job kind strings (stored in the jobs table and in JobQueued events: never rename one). */
+export const JOB_KINDS = {
+  siteProvision: 'site.provision',
+  siteDeploy: 'site.deploy',
+  siteReset: 'site.reset',
+  siteDelete: 'site.delete',
+  nodeBootstrap: 'node.bootstrap',
+} as const;
+
+export type JobKind = (typeof JOB_KINDS)[keyof typeof JOB_KINDS];
+
+/** Jobs on one site run one at a time (backs the lifecycle state machine). */
+export const siteConcurrencyKey = (siteId: string) => `site:${siteId}`;
+export const nodeConcurrencyKey = (nodeId: string) => `node:${nodeId}`;

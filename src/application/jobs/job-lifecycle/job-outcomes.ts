@@ -1,0 +1,54 @@
+import type { NodeCommand } from '../../../domain/node/node.commands';
+import type { SiteCommand } from '../../../domain/site/site.commands';
+import type { JobError, JobRecord } from '../../ports/job-queue.port';
+import { JOB_KINDS } from '../job-kinds';
+
+export type OutcomeCommand = { aggregate: 'site'; command: SiteCommand } | { aggregate: 'node'; command: NodeCommand };
+
+type Summary = Record<string, unknown> | undefined;
+
+interface OutcomeMap {
+  succeeded(job: JobRecord, summary: Summary): OutcomeCommand;
+  /** Only when the job has finally failed (no attempts left) or was cancelled. */
+  failed(job: JobRecord, error: JobError, summary: Summary): OutcomeCommand;
+}
+
+const siteId = (job: JobRecord) => String(job.payload.siteId);
+const nodeId = (job: JobRecord) => String(job.payload.nodeId);
+const str = (v: unknown) => (typeof v === 'string' ? v : null);
+
+/**
+ * What a finished job means for its site or node: the command the worker sends so the aggregate
+ * leaves its in-progress state. Kinds without an entry have no domain outcome.
+ */
+export const JOB_OUTCOMES: Record<string, OutcomeMap> = {
+  [JOB_KINDS.siteProvision]: {
+    succeeded: (job, s) => ({ aggregate: 'site', command: { type: 'CompleteSiteProvisioning', siteId: siteId(job), releaseId: str(s?.releaseId) } }),
+    failed: (job, error) => ({ aggregate: 'site', command: { type: 'FailSiteProvisioning', siteId: siteId(job), error } }),
+  },
+  [JOB_KINDS.siteDeploy]: {
+    succeeded: (job, s) => ({
+      aggregate: 'site',
+      command: { type: 'CompleteDeploy', siteId: siteId(job), deploymentId: String(job.payload.deploymentId), releaseId: String(s?.releaseId ?? '') },
+    }),
+    failed: (job, error, s) => ({
+      aggregate: 'site',
+      command: { type: 'FailDeploy', siteId: siteId(job), deploymentId: String(job.payload.deploymentId), error, rolledBack: s?.rolledBack === true },
+    }),
+  },
+  [JOB_KINDS.siteReset]: {
+    succeeded: (job) => ({ aggregate: 'site', command: { type: 'CompleteSiteReset', siteId: siteId(job) } }),
+    failed: (job, error) => ({ aggregate: 'site', command: { type: 'FailSiteReset', siteId: siteId(job), error } }),
+  },
+  [JOB_KINDS.siteDelete]: {
+    succeeded: (job) => ({ aggregate: 'site', command: { type: 'CompleteSiteDeletion', siteId: siteId(job) } }),
+    failed: (job, error) => ({ aggregate: 'site', command: { type: 'FailSiteDeletion', siteId: siteId(job), error } }),
+  },
+  [JOB_KINDS.nodeBootstrap]: {
+    succeeded: (job, s) => ({
+      aggregate: 'node',
+      command: { type: 'CompleteNodeBootstrap', nodeId: nodeId(job), facts: (s?.facts as Record<string, unknown>) ?? {} },
+    }),
+    failed: (job, error) => ({ aggregate: 'node', command: { type: 'FailNodeBootstrap', nodeId: nodeId(job), error } }),
+  },
+};

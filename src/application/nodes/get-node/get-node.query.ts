@@ -1,0 +1,3 @@
+export class GetNodeQuery {
+  constructor(readonly nodeId: string) {}
+}

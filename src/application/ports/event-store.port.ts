@@ -1,0 +1,110 @@
+import { DomainEvent } from '../../domain/shared/domain-event';
+
+/** Who did it and why: mandatory on every append. */
+export interface EventMetadata {
+  /** `user:<id>`, `token:<id>` or `system` (or `system:<component>`). */
+  readonly actor: string;
+  readonly correlationId: string;
+  /** The event or command that caused this one. */
+  readonly causationId: string;
+  /** Idempotency key: a repeated command id returns the first result and appends nothing. */
+  readonly commandId: string;
+}
+
+export interface RecordedEvent<E extends DomainEvent = DomainEvent> {
+  readonly globalPosition: number;
+  readonly eventId: string;
+  readonly streamId: string;
+  readonly streamVersion: number;
+  readonly type: E['type'];
+  readonly schemaVersion: number;
+  readonly data: E['data'];
+  readonly metadata: EventMetadata;
+  readonly recordedAt: string;
+  readonly hash: string;
+}
+
+/** A job a reactor asks for; it is inserted in the same transaction as the events that caused it. */
+export interface JobRequest {
+  readonly kind: string;
+  readonly payload: Record<string, unknown>;
+  readonly siteId?: string;
+  readonly nodeId?: string;
+  /** At most one running job per key (e.g. `site:<id>`). */
+  readonly concurrencyKey?: string;
+  /** At most one unfinished job per key; a second request with the same key is dropped. */
+  readonly dedupKey?: string;
+  readonly maxAttempts?: number;
+  /** Delay before the first attempt, in ms. */
+  readonly delayMs?: number;
+}
+
+export interface EnqueuedJob {
+  readonly id: string;
+  readonly kind: string;
+  /** False when a job with the same dedup key was already unfinished. */
+  readonly created: boolean;
+}
+
+export interface AppendRequest {
+  readonly streamId: string;
+  /** Number of events the stream must have now (0 = the stream must not exist yet). */
+  readonly expectedVersion: number;
+  readonly events: readonly DomainEvent[];
+  readonly metadata: EventMetadata;
+}
+
+export interface AppendResult {
+  readonly streamId: string;
+  /** Stream version after the append. */
+  readonly version: number;
+  readonly events: readonly RecordedEvent[];
+  readonly jobs: readonly EnqueuedJob[];
+  /** True when the command id had been seen before: nothing was appended, the first result is returned. */
+  readonly duplicate: boolean;
+}
+
+export interface StreamSlice {
+  readonly streamId: string;
+  readonly version: number;
+  readonly events: readonly RecordedEvent[];
+}
+
+export interface EventQuery {
+  readonly streamId?: string;
+  readonly type?: string;
+  readonly actor?: string;
+  readonly correlationId?: string;
+  readonly causationId?: string;
+  /** ISO timestamps, inclusive. */
+  readonly from?: string;
+  readonly to?: string;
+  /** Global position to start after (pagination cursor). */
+  readonly after?: number;
+  readonly limit: number;
+}
+
+export interface VerifyResult {
+  readonly ok: boolean;
+  readonly checked: number;
+  readonly firstBroken?: { globalPosition: number; eventId: string; reason: string };
+}
+
+export abstract class EventStore {
+  /** Appends atomically with inline projections and reactors, or throws VersionConflict. */
+  abstract append(request: AppendRequest): AppendResult;
+  abstract readStream(streamId: string): StreamSlice;
+  abstract query(query: EventQuery): RecordedEvent[];
+  abstract verify(): VerifyResult;
+  abstract count(): number;
+}
+
+/** Inserts a job row inside the caller's transaction (implemented by the SQLite job queue). */
+export interface JobEnqueuer {
+  enqueue(request: JobRequest & { id: string; correlationId: string; actor: string }): EnqueuedJob;
+}
+
+export abstract class CommandLog {
+  /** The stored result of a command id that was already processed. */
+  abstract previousResult(commandId: string): AppendResult | undefined;
+}

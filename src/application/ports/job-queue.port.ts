@@ -1,0 +1,79 @@
+import { ErrorCode } from '../../domain/shared/error-codes';
+
+export type JobState = 'queued' | 'running' | 'retry_wait' | 'succeeded' | 'failed' | 'cancelled';
+
+export interface JobError {
+  readonly code: ErrorCode | string;
+  readonly message: string;
+}
+
+/** A row of the `jobs` table as the worker sees it. */
+export interface JobRecord {
+  readonly id: string;
+  readonly kind: string;
+  readonly payload: Record<string, unknown>;
+  readonly state: JobState;
+  readonly attempt: number;
+  readonly maxAttempts: number;
+  readonly runAfter: number;
+  readonly leaseOwner: string | null;
+  readonly leaseExpiresAt: number | null;
+  readonly concurrencyKey: string | null;
+  readonly dedupKey: string | null;
+  readonly cancelRequested: boolean;
+  readonly remoteRunId: string | null;
+  readonly lastError: JobError | null;
+  readonly siteId: string | null;
+  readonly nodeId: string | null;
+  readonly correlationId: string;
+  readonly actor: string;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+}
+
+/** Given to a job handler while it runs. */
+export interface JobContext {
+  readonly job: JobRecord;
+  /** Aborted when the job is cancelled or the worker shuts down. */
+  readonly signal: AbortSignal;
+  /** Appends a line to the job's live log. */
+  log(line: string): void;
+  /** Stores the remote run id before launching it, so a later attempt re-attaches instead of launching again. */
+  setRemoteRunId(runId: string): void;
+}
+
+export interface JobHandlerResult {
+  readonly summary?: Record<string, unknown>;
+}
+
+/** One per job kind. Handlers must be idempotent: a job runs at least once. */
+export interface JobHandler {
+  readonly kind: string;
+  handle(ctx: JobContext): Promise<JobHandlerResult | void>;
+}
+
+/** Thrown by a handler to fail a job with a code; `retryable: false` skips remaining attempts. */
+export class JobFailure extends Error {
+  constructor(
+    readonly code: ErrorCode | string,
+    message: string,
+    readonly retryable = true,
+    /** Facts for the outcome, e.g. `{rolledBack: true}` when a deploy put the last good release back. */
+    readonly summary?: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = 'JobFailure';
+  }
+}
+
+export const JOB_HANDLERS = Symbol('JOB_HANDLERS');
+
+/** The queue operations that commands need (cancel, retry, counts); the worker uses the full adapter. */
+export abstract class JobQueueAdmin {
+  /** queued/retry_wait -> cancelled at once; running -> cancel requested; finished -> false. */
+  abstract requestCancel(jobId: string): 'cancelled' | 'requested' | false;
+  /** failed/cancelled -> queued with attempts reset. */
+  abstract retry(jobId: string): boolean;
+  abstract get(jobId: string): JobRecord | undefined;
+  abstract counts(): Record<JobState, number>;
+}

@@ -1,0 +1,23 @@
+import type { SiteRetryRequestedData } from '../../domain/site/site.events';
+import { JOB_KINDS, siteConcurrencyKey } from '../jobs/job-kinds';
+import { jobReactor } from './job-reactor';
+
+const KIND_OF_OPERATION = {
+  provision: JOB_KINDS.siteProvision,
+  deploy: JOB_KINDS.siteDeploy,
+  reset: JOB_KINDS.siteReset,
+  delete: JOB_KINDS.siteDelete,
+} as Record<string, string>;
+
+/** A retry re-runs the failed operation with the same inputs (the deploy keeps its deployment id). */
+export const enqueueOperationWhenSiteRetryRequested = jobReactor<SiteRetryRequestedData>(
+  'enqueue-operation-when-site-retry-requested',
+  'SiteRetryRequested',
+  (d, event) => ({
+    kind: KIND_OF_OPERATION[d.operation] ?? `site.${d.operation}`,
+    payload: { siteId: d.siteId, retry: true, ...(d.deploymentId ? { deploymentId: d.deploymentId } : {}) },
+    siteId: d.siteId,
+    concurrencyKey: siteConcurrencyKey(d.siteId),
+    dedupKey: `site.retry:${event.eventId}`,
+  }),
+);

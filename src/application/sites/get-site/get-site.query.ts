@@ -1,0 +1,3 @@
+export class GetSiteQuery {
+  constructor(readonly siteId: string) {}
+}

@@ -1,0 +1,56 @@
+import { NodeError } from './node.events';
+
+/** Commands of the Node aggregate. Each carries `nodeId` so a handler knows which stream to load. */
+
+export interface RegisterNode {
+  readonly type: 'RegisterNode';
+  readonly nodeId: string;
+  readonly name: string;
+  readonly host: string;
+  /** Defaults to 22. */
+  readonly port?: number | string;
+  /** Defaults to 'root'. */
+  readonly user?: string;
+  /** Pinned at registration when the operator knows it; otherwise trust-on-first-use pins it later. */
+  readonly hostKeyFingerprint?: string | null;
+}
+export interface RequestNodeBootstrap {
+  readonly type: 'RequestNodeBootstrap';
+  readonly nodeId: string;
+}
+export interface CompleteNodeBootstrap {
+  readonly type: 'CompleteNodeBootstrap';
+  readonly nodeId: string;
+  readonly facts: Readonly<Record<string, unknown>>;
+}
+export interface FailNodeBootstrap {
+  readonly type: 'FailNodeBootstrap';
+  readonly nodeId: string;
+  readonly error: NodeError;
+}
+export interface PinNodeHostKey {
+  readonly type: 'PinNodeHostKey';
+  readonly nodeId: string;
+  readonly fingerprint: string;
+}
+export interface RecordNodeHealth {
+  readonly type: 'RecordNodeHealth';
+  readonly nodeId: string;
+  readonly reachable: boolean;
+  readonly reason: string;
+}
+export interface DecommissionNode {
+  readonly type: 'DecommissionNode';
+  readonly nodeId: string;
+}
+
+export type NodeCommand =
+  | RegisterNode
+  | RequestNodeBootstrap
+  | CompleteNodeBootstrap
+  | FailNodeBootstrap
+  | PinNodeHostKey
+  | RecordNodeHealth
+  | DecommissionNode;
+
+export type NodeCommandType = NodeCommand['type'];

@@ -1,0 +1,139 @@
+import { DomainError, NotFound, RuleViolation } from '../shared/domain-error';
+import { Decider } from '../shared/domain-event';
+import { parseHost, parseHostKeyFingerprint, parseNodeName, parsePort, parseSshUser } from '../shared/value-objects';
+import { NodeCommand, RegisterNode } from './node.commands';
+import { NodeEvent } from './node.events';
+import { NodeStatus } from './node-status';
+
+export const NODE_RULES = {
+  /** Node ids are never reused (DUPLICATE). */
+  idMustBeUnique: 'node-id-must-be-unique',
+  /** One bootstrap at a time, and none on a decommissioned node (INVALID_STATE_TRANSITION). */
+  cannotBootstrapWhileBootstrappingOrDecommissioned: 'node-cannot-bootstrap-while-bootstrapping-or-decommissioned',
+  /** A decommissioned node is retired for good (INVALID_STATE_TRANSITION). */
+  decommissionedNodeIsFinal: 'decommissioned-node-is-final',
+} as const;
+
+export const DEFAULT_SSH_PORT = 22;
+export const DEFAULT_SSH_USER = 'root';
+
+export interface NodeState {
+  readonly exists: boolean;
+  readonly id: string | null;
+  readonly name: string | null;
+  readonly host: string | null;
+  readonly port: number | null;
+  readonly user: string | null;
+  readonly hostKeyFingerprint: string | null;
+  readonly status: NodeStatus | null;
+  readonly facts: Readonly<Record<string, unknown>>;
+}
+
+export const initialNodeState: NodeState = {
+  exists: false,
+  id: null,
+  name: null,
+  host: null,
+  port: null,
+  user: null,
+  hostKeyFingerprint: null,
+  status: null,
+  facts: {},
+};
+
+function registerNode(cmd: RegisterNode, node: NodeState): NodeEvent[] {
+  if (node.exists) {
+    throw new DomainError('DUPLICATE', `Node ${cmd.nodeId} already exists`, { nodeId: cmd.nodeId }, NODE_RULES.idMustBeUnique);
+  }
+  const data = {
+    nodeId: cmd.nodeId,
+    name: parseNodeName(cmd.name),
+    host: parseHost(cmd.host),
+    port: cmd.port === undefined ? DEFAULT_SSH_PORT : parsePort(cmd.port),
+    user: cmd.user === undefined ? DEFAULT_SSH_USER : parseSshUser(cmd.user),
+    hostKeyFingerprint: cmd.hostKeyFingerprint == null ? null : parseHostKeyFingerprint(cmd.hostKeyFingerprint),
+  };
+  // Registering a node always starts its bootstrap: there is nothing useful a pending node can do.
+  return [
+    { type: 'NodeRegistered', data },
+    { type: 'NodeBootstrapRequested', data: { nodeId: cmd.nodeId } },
+  ];
+}
+
+function refuse(rule: string, node: NodeState, action: string): RuleViolation {
+  return new RuleViolation(rule, 'INVALID_STATE_TRANSITION', `Node ${node.id} is ${node.status}; cannot ${action}`, {
+    nodeId: node.id,
+    status: node.status,
+  });
+}
+
+/*
+ * Bootstrap outcomes come from an at-least-once job runner: a report while no bootstrap is running is a
+ * duplicate or stale one and yields no events.
+ */
+function decide(cmd: NodeCommand, node: NodeState): NodeEvent[] {
+  if (cmd.type === 'RegisterNode') return registerNode(cmd, node);
+  if (!node.exists) throw new NotFound('node', cmd.nodeId);
+  const nodeId = node.id as string;
+
+  switch (cmd.type) {
+    case 'RequestNodeBootstrap':
+      if (node.status === 'bootstrapping' || node.status === 'decommissioned') {
+        throw refuse(NODE_RULES.cannotBootstrapWhileBootstrappingOrDecommissioned, node, 'start a bootstrap');
+      }
+      return [{ type: 'NodeBootstrapRequested', data: { nodeId } }];
+    case 'CompleteNodeBootstrap':
+      if (node.status !== 'bootstrapping') return [];
+      return [{ type: 'NodeBootstrapped', data: { nodeId, facts: cmd.facts } }];
+    case 'FailNodeBootstrap':
+      if (node.status !== 'bootstrapping') return [];
+      return [{ type: 'NodeBootstrapFailed', data: { nodeId, error: cmd.error } }];
+    case 'PinNodeHostKey': {
+      if (node.status === 'decommissioned') throw refuse(NODE_RULES.decommissionedNodeIsFinal, node, 'pin a host key');
+      const fingerprint = parseHostKeyFingerprint(cmd.fingerprint, 'fingerprint');
+      if (fingerprint === node.hostKeyFingerprint) return [];
+      return [
+        { type: 'NodeHostKeyPinned', data: { nodeId, fingerprint, previousFingerprint: node.hostKeyFingerprint } },
+      ];
+    }
+    case 'RecordNodeHealth': {
+      // Health only toggles ready <-> unreachable; other statuses belong to bootstrap/decommission.
+      const to: NodeStatus | null =
+        node.status === 'ready' && !cmd.reachable ? 'unreachable'
+        : node.status === 'unreachable' && cmd.reachable ? 'ready'
+        : null;
+      if (!to) return [];
+      return [{ type: 'NodeStatusChanged', data: { nodeId, from: node.status as NodeStatus, to, reason: cmd.reason } }];
+    }
+    case 'DecommissionNode':
+      if (node.status === 'decommissioned') return [];
+      return [{ type: 'NodeDecommissioned', data: { nodeId } }];
+  }
+}
+
+function evolve(node: NodeState, event: NodeEvent): NodeState {
+  switch (event.type) {
+    case 'NodeRegistered': {
+      const { nodeId, name, host, port, user, hostKeyFingerprint } = event.data;
+      return { ...initialNodeState, exists: true, id: nodeId, name, host, port, user, hostKeyFingerprint, status: 'pending' };
+    }
+    case 'NodeBootstrapRequested':
+      return { ...node, status: 'bootstrapping' };
+    case 'NodeBootstrapped':
+      return { ...node, status: 'ready', facts: event.data.facts };
+    case 'NodeBootstrapFailed':
+      return { ...node, status: 'failed' };
+    case 'NodeHostKeyPinned':
+      return { ...node, hostKeyFingerprint: event.data.fingerprint };
+    case 'NodeStatusChanged':
+      return { ...node, status: event.data.to };
+    case 'NodeDecommissioned':
+      return { ...node, status: 'decommissioned' };
+  }
+}
+
+export const nodeDecider: Decider<NodeState, NodeCommand, NodeEvent> = {
+  initialState: initialNodeState,
+  decide: (command, state) => decide(command, state),
+  evolve,
+};

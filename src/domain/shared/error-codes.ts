@@ -1,0 +1,47 @@
+/**
+ * The one registry of error codes. Every error that leaves Pressluft (API, CLI, job) carries one of
+ * these codes. `kind` says what sort of failure it is; the HTTP layer maps kinds to status codes.
+ * Codes are stable: never rename one that has shipped.
+ */
+export type ErrorKind =
+  | 'validation' // 400
+  | 'unauthenticated' // 401
+  | 'forbidden' // 403
+  | 'not_found' // 404
+  | 'conflict' // 409
+  | 'precondition' // 412
+  | 'payload_too_large' // 413
+  | 'rule' // 422
+  | 'unreachable' // 502
+  | 'internal'; // 500
+
+export const ERROR_CODES = {
+  VALIDATION_FAILED: { kind: 'validation', description: 'The request body or query failed validation.' },
+  UNKNOWN_FIELD: { kind: 'validation', description: 'The request contained a field that is not allowed.' },
+  MALFORMED_JSON: { kind: 'validation', description: 'The request body is not valid JSON.' },
+  PAYLOAD_TOO_LARGE: { kind: 'payload_too_large', description: 'The request body exceeds the size limit.' },
+  INVALID_IF_MATCH: { kind: 'validation', description: 'The If-Match header is not a valid version tag.' },
+  NOT_FOUND: { kind: 'not_found', description: 'The resource does not exist.' },
+  VERSION_CONFLICT: { kind: 'conflict', description: 'The stream changed since it was read (optimistic concurrency).' },
+  PRECONDITION_FAILED: { kind: 'precondition', description: 'If-Match does not match the current version.' },
+  DUPLICATE: { kind: 'conflict', description: 'A resource with this identity already exists.' },
+  SITE_BUSY: { kind: 'conflict', description: 'Another mutation is running on this site.' },
+  INVALID_STATE_TRANSITION: { kind: 'conflict', description: 'The lifecycle state does not allow this.' },
+  RULE_VIOLATION: { kind: 'rule', description: 'A rule of the domain refused the command.' },
+  JOB_NOT_CANCELLABLE: { kind: 'conflict', description: 'The job already finished.' },
+  JOB_NOT_RETRYABLE: { kind: 'conflict', description: 'Only failed or cancelled jobs can be retried.' },
+  NODE_NOT_READY: { kind: 'rule', description: 'The node is not ready for sites.' },
+  NODE_UNREACHABLE: { kind: 'unreachable', description: 'The node could not be reached over SSH.' },
+  HOST_KEY_MISMATCH: { kind: 'unreachable', description: 'The node presented a host key other than the pinned one.' },
+  REMOTE_RUN_FAILED: { kind: 'internal', description: 'A playbook run on the node failed.' },
+  NO_JOB_HANDLER: { kind: 'internal', description: 'No handler is registered for this job kind.' },
+  JOB_TIMEOUT: { kind: 'internal', description: 'The job ran longer than allowed.' },
+  JOB_CANCELLED: { kind: 'conflict', description: 'The job was cancelled by an operator.' },
+  INTERNAL: { kind: 'internal', description: 'An unexpected error.' },
+} as const satisfies Record<string, { kind: ErrorKind; description: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export function errorKind(code: ErrorCode): ErrorKind {
+  return ERROR_CODES[code].kind;
+}

@@ -1,0 +1,158 @@
+import { RuleViolation } from '../shared/domain-error';
+import { SITE_RULES } from './site.rules';
+
+/*
+ * The site lifecycle: ONE table, used by the decider (to refuse commands), by evolve (to fold events),
+ * by docs/state-machine.md (a test keeps them identical) and by the tests (which enumerate it).
+ */
+
+export const SITE_STATES = [
+  'PROVISIONING',
+  'ACTIVE',
+  'DEPLOYING',
+  'CLONING',
+  'RESTORING',
+  'RESETTING',
+  'DELETING',
+  'DELETED',
+  'FAILED',
+] as const;
+export type SiteLifecycleState = (typeof SITE_STATES)[number];
+
+/** The long-running operations a site can be in; `retry.requested` re-enters the failed one. */
+export const SITE_OPERATIONS = ['provision', 'deploy', 'clone', 'restore', 'reset', 'delete'] as const;
+export type SiteOperation = (typeof SITE_OPERATIONS)[number];
+
+export const SITE_TRANSITIONS = [
+  'provision.succeeded',
+  'provision.failed',
+  'deploy.requested',
+  'deploy.succeeded',
+  'deploy.failed',
+  'deploy.rolled-back',
+  'clone.requested',
+  'clone.succeeded',
+  'clone.failed',
+  'restore.requested',
+  'restore.succeeded',
+  'restore.failed',
+  'reset.requested',
+  'reset.succeeded',
+  'reset.failed',
+  'retry.requested',
+  'delete.requested',
+  'delete.succeeded',
+  'delete.failed',
+] as const;
+export type SiteTransition = (typeof SITE_TRANSITIONS)[number];
+
+export interface SiteTransitionRow {
+  readonly from: SiteLifecycleState;
+  readonly transition: SiteTransition;
+  readonly to: SiteLifecycleState;
+  /** Only for `retry.requested`: the failed operation this row re-enters. */
+  readonly retryOf?: SiteOperation;
+}
+
+/** Mid-operation states: a new mutation request here is SITE_BUSY rather than just "not allowed". */
+export const SITE_BUSY_STATES: readonly SiteLifecycleState[] = [
+  'PROVISIONING',
+  'DEPLOYING',
+  'CLONING',
+  'RESTORING',
+  'RESETTING',
+  'DELETING',
+];
+
+export const SITE_LIFECYCLE_TABLE: readonly SiteTransitionRow[] = [
+  { from: 'PROVISIONING', transition: 'provision.succeeded', to: 'ACTIVE' },
+  { from: 'PROVISIONING', transition: 'provision.failed', to: 'FAILED' },
+
+  { from: 'ACTIVE', transition: 'deploy.requested', to: 'DEPLOYING' },
+  { from: 'DEPLOYING', transition: 'deploy.succeeded', to: 'ACTIVE' },
+  { from: 'DEPLOYING', transition: 'deploy.failed', to: 'FAILED' },
+  // The deploy's own automatic rollback restored the previous release: the site is healthy again.
+  { from: 'DEPLOYING', transition: 'deploy.rolled-back', to: 'ACTIVE' },
+
+  { from: 'ACTIVE', transition: 'clone.requested', to: 'CLONING' },
+  { from: 'CLONING', transition: 'clone.succeeded', to: 'ACTIVE' },
+  { from: 'CLONING', transition: 'clone.failed', to: 'FAILED' },
+
+  { from: 'ACTIVE', transition: 'restore.requested', to: 'RESTORING' },
+  { from: 'FAILED', transition: 'restore.requested', to: 'RESTORING' },
+  { from: 'RESTORING', transition: 'restore.succeeded', to: 'ACTIVE' },
+  { from: 'RESTORING', transition: 'restore.failed', to: 'FAILED' },
+
+  // Reset is an operator's recovery from FAILED; it succeeds only after a passing health check.
+  { from: 'FAILED', transition: 'reset.requested', to: 'RESETTING' },
+  { from: 'RESETTING', transition: 'reset.succeeded', to: 'ACTIVE' },
+  { from: 'RESETTING', transition: 'reset.failed', to: 'FAILED' },
+
+  { from: 'FAILED', transition: 'retry.requested', to: 'PROVISIONING', retryOf: 'provision' },
+  { from: 'FAILED', transition: 'retry.requested', to: 'DEPLOYING', retryOf: 'deploy' },
+  { from: 'FAILED', transition: 'retry.requested', to: 'CLONING', retryOf: 'clone' },
+  { from: 'FAILED', transition: 'retry.requested', to: 'RESTORING', retryOf: 'restore' },
+  { from: 'FAILED', transition: 'retry.requested', to: 'RESETTING', retryOf: 'reset' },
+  { from: 'FAILED', transition: 'retry.requested', to: 'DELETING', retryOf: 'delete' },
+
+  { from: 'ACTIVE', transition: 'delete.requested', to: 'DELETING' },
+  { from: 'FAILED', transition: 'delete.requested', to: 'DELETING' },
+  { from: 'DELETING', transition: 'delete.succeeded', to: 'DELETED' },
+  { from: 'DELETING', transition: 'delete.failed', to: 'FAILED' },
+];
+
+/** A transition that starts a new mutation (as opposed to reporting on a running one). */
+export function isMutationRequest(transition: SiteTransition): boolean {
+  return transition.endsWith('.requested');
+}
+
+function rowsFor(from: SiteLifecycleState, transition: SiteTransition): SiteTransitionRow[] {
+  return SITE_LIFECYCLE_TABLE.filter((r) => r.from === from && r.transition === transition);
+}
+
+/** Transitions the table allows from a state (each listed once, even retry). */
+export function allowedTransitions(from: SiteLifecycleState): SiteTransition[] {
+  return [...new Set(SITE_LIFECYCLE_TABLE.filter((r) => r.from === from).map((r) => r.transition))];
+}
+
+export function canTransition(from: SiteLifecycleState, transition: SiteTransition): boolean {
+  return rowsFor(from, transition).length > 0;
+}
+
+/**
+ * The error for a refused transition. `rule` lets a decider name its own rule
+ * (e.g. `site-cannot-deploy-unless-active`); the code depends only on the table.
+ */
+export function transitionRefused(
+  from: SiteLifecycleState,
+  transition: SiteTransition,
+  rule?: string,
+): RuleViolation {
+  const details = { from, transition };
+  if (SITE_BUSY_STATES.includes(from) && isMutationRequest(transition)) {
+    return new RuleViolation(
+      rule ?? SITE_RULES.oneMutationAtATime,
+      'SITE_BUSY',
+      `Site is ${from}; ${transition} must wait until that operation finishes`,
+      details,
+    );
+  }
+  return new RuleViolation(
+    rule ?? SITE_RULES.transitionMustBeInTable,
+    'INVALID_STATE_TRANSITION',
+    `A site in state ${from} does not allow ${transition}`,
+    details,
+  );
+}
+
+/** The state after `transition`, or a RuleViolation. `retryOf` picks the row for `retry.requested`. */
+export function nextState(
+  from: SiteLifecycleState,
+  transition: SiteTransition,
+  retryOf?: SiteOperation,
+): SiteLifecycleState {
+  const rows = rowsFor(from, transition);
+  const row = transition === 'retry.requested' ? rows.find((r) => r.retryOf === retryOf) : rows[0];
+  if (!row) throw transitionRefused(from, transition);
+  return row.to;
+}

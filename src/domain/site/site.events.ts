@@ -1,0 +1,146 @@
+import { DomainEvent } from '../shared/domain-event';
+import { PhpVersion } from '../shared/value-objects';
+import { SiteOperation } from './site-lifecycle.state-machine';
+
+/** Events of the `site-<id>` stream. Type strings are stable: never rename one that has shipped. */
+
+export function siteStreamId(siteId: string): string {
+  return `site-${siteId}`;
+}
+
+export const PRODUCTION_ENVIRONMENT = 'production';
+
+/** A failure as recorded in events: an error-code string plus a human message (never secrets). */
+export interface OperationError {
+  readonly code: string;
+  readonly message: string;
+}
+
+export interface EnvironmentSpec {
+  readonly name: string;
+  /** Used for the Linux user, DB name, paths on the node; equals the site slug for production. */
+  readonly envSlug: string;
+  readonly nodeId: string;
+  readonly domains: readonly string[];
+  readonly phpVersion: PhpVersion;
+}
+
+/** What to deploy. Described by the application layer (git ref, archive, ...); the domain only records it. */
+export type DeploySource = Readonly<Record<string, unknown>>;
+
+export interface SiteCreatedData {
+  readonly siteId: string;
+  readonly name: string;
+  readonly slug: string;
+  readonly nodeId: string;
+  readonly primaryDomain: string;
+  readonly adminEmail: string;
+  readonly phpVersion: PhpVersion;
+  readonly environment: EnvironmentSpec;
+}
+export interface SiteProvisionedData {
+  readonly siteId: string;
+  readonly environment: string;
+  readonly releaseId: string | null;
+}
+export interface SiteProvisioningFailedData {
+  readonly siteId: string;
+  readonly error: OperationError;
+}
+export interface DeployRequestedData {
+  readonly siteId: string;
+  readonly environment: string;
+  readonly deploymentId: string;
+  readonly source: DeploySource;
+}
+export interface DeploySucceededData {
+  readonly siteId: string;
+  readonly environment: string;
+  readonly deploymentId: string;
+  readonly releaseId: string;
+}
+export interface DeployFailedData {
+  readonly siteId: string;
+  readonly environment: string;
+  readonly deploymentId: string;
+  readonly error: OperationError;
+  /** true: the deploy's automatic rollback restored the previous release (site back to ACTIVE). */
+  readonly rolledBack: boolean;
+}
+export interface SiteResetRequestedData {
+  readonly siteId: string;
+  readonly reason?: string;
+}
+export interface SiteResetSucceededData {
+  readonly siteId: string;
+}
+export interface SiteResetFailedData {
+  readonly siteId: string;
+  readonly error: OperationError;
+}
+export interface SiteRetryRequestedData {
+  readonly siteId: string;
+  readonly operation: SiteOperation;
+  /** Set when operation = 'deploy': the failed deployment being re-run (same id, same source). */
+  readonly deploymentId?: string;
+}
+export interface SiteDeletionRequestedData {
+  readonly siteId: string;
+  readonly environments: readonly string[];
+}
+export interface SiteDeletedData {
+  readonly siteId: string;
+  readonly environments: readonly string[];
+}
+export interface SiteDeletionFailedData {
+  readonly siteId: string;
+  readonly error: OperationError;
+}
+
+export type SiteCreated = DomainEvent<'SiteCreated', SiteCreatedData>;
+export type SiteProvisioned = DomainEvent<'SiteProvisioned', SiteProvisionedData>;
+export type SiteProvisioningFailed = DomainEvent<'SiteProvisioningFailed', SiteProvisioningFailedData>;
+export type DeployRequested = DomainEvent<'DeployRequested', DeployRequestedData>;
+export type DeploySucceeded = DomainEvent<'DeploySucceeded', DeploySucceededData>;
+export type DeployFailed = DomainEvent<'DeployFailed', DeployFailedData>;
+export type SiteResetRequested = DomainEvent<'SiteResetRequested', SiteResetRequestedData>;
+export type SiteResetSucceeded = DomainEvent<'SiteResetSucceeded', SiteResetSucceededData>;
+export type SiteResetFailed = DomainEvent<'SiteResetFailed', SiteResetFailedData>;
+export type SiteRetryRequested = DomainEvent<'SiteRetryRequested', SiteRetryRequestedData>;
+export type SiteDeletionRequested = DomainEvent<'SiteDeletionRequested', SiteDeletionRequestedData>;
+export type SiteDeleted = DomainEvent<'SiteDeleted', SiteDeletedData>;
+export type SiteDeletionFailed = DomainEvent<'SiteDeletionFailed', SiteDeletionFailedData>;
+
+export type SiteEvent =
+  | SiteCreated
+  | SiteProvisioned
+  | SiteProvisioningFailed
+  | DeployRequested
+  | DeploySucceeded
+  | DeployFailed
+  | SiteResetRequested
+  | SiteResetSucceeded
+  | SiteResetFailed
+  | SiteRetryRequested
+  | SiteDeletionRequested
+  | SiteDeleted
+  | SiteDeletionFailed;
+
+export type SiteEventType = SiteEvent['type'];
+
+/** Every site event type; `satisfies` + the registry test keep this list complete. */
+export const SITE_EVENT_TYPES = [
+  'SiteCreated',
+  'SiteProvisioned',
+  'SiteProvisioningFailed',
+  'DeployRequested',
+  'DeploySucceeded',
+  'DeployFailed',
+  'SiteResetRequested',
+  'SiteResetSucceeded',
+  'SiteResetFailed',
+  'SiteRetryRequested',
+  'SiteDeletionRequested',
+  'SiteDeleted',
+  'SiteDeletionFailed',
+] as const satisfies readonly SiteEventType[];

@@ -1,0 +1,28 @@
+/**
+ * Named business rules of the Site aggregate. The ids are stable: they appear in error details,
+ * API responses and docs/state-machine.md.
+ */
+export const SITE_RULES = {
+  /** CreateSite needs the target node to exist (NotFound otherwise). */
+  requiresExistingNode: 'site-requires-existing-node',
+  /** A failed or decommissioned node cannot host a new site (NODE_NOT_READY). */
+  cannotBeCreatedOnUnusableNode: 'site-cannot-be-created-on-unusable-node',
+  /** Site ids are never reused, not even after deletion (DUPLICATE). */
+  idMustBeUnique: 'site-id-must-be-unique',
+  /** Deploys start only from ACTIVE (SITE_BUSY mid-operation, INVALID_STATE_TRANSITION otherwise). */
+  cannotDeployUnlessActive: 'site-cannot-deploy-unless-active',
+  /** A deploy targets an environment the site has (NotFound otherwise). */
+  deployRequiresExistingEnvironment: 'deploy-requires-existing-environment',
+  /** Reset is a recovery action: only a FAILED site can be reset. */
+  canBeResetOnlyWhenFailed: 'site-can-be-reset-only-when-failed',
+  /** Retry re-runs the operation that failed: only from FAILED. */
+  canBeRetriedOnlyWhenFailed: 'site-can-be-retried-only-when-failed',
+  /** Deletion starts from ACTIVE or FAILED only. */
+  canBeDeletedOnlyWhenActiveOrFailed: 'site-can-be-deleted-only-when-active-or-failed',
+  /** Generic: one mutation per site at a time (SITE_BUSY). */
+  oneMutationAtATime: 'site-allows-one-mutation-at-a-time',
+  /** Generic: every state change must be a row of the lifecycle table. */
+  transitionMustBeInTable: 'site-transition-must-be-in-lifecycle-table',
+} as const;
+
+export type SiteRule = (typeof SITE_RULES)[keyof typeof SITE_RULES];

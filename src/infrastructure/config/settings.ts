@@ -1,0 +1,47 @@
+import { join, resolve } from 'node:path';
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+/** Every setting, its environment variable and its default (documented in docs/configuration.md). */
+export interface Settings {
+  readonly httpHost: string;
+  readonly httpPort: number;
+  readonly dataDir: string;
+  readonly databaseFile: string;
+  readonly logLevel: LogLevel;
+  readonly synchronous: 'FULL' | 'NORMAL';
+  /** Largest accepted request body, in bytes. */
+  readonly bodyLimit: number;
+  readonly workerEnabled: boolean;
+  readonly workerConcurrency: number;
+  readonly jobLeaseMs: number;
+}
+
+export function loadSettings(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Settings {
+  const dataDir = resolve(cwd, env.PRESSLUFT_DATA_DIR ?? join(cwd, 'data'));
+  return {
+    httpHost: env.PRESSLUFT_HTTP_HOST ?? '127.0.0.1',
+    httpPort: int(env.PRESSLUFT_HTTP_PORT, 8080, 'PRESSLUFT_HTTP_PORT'),
+    dataDir,
+    databaseFile: join(dataDir, 'pressluft.db'),
+    logLevel: oneOf(env.PRESSLUFT_LOG_LEVEL, ['debug', 'info', 'warn', 'error'] as const, 'info', 'PRESSLUFT_LOG_LEVEL'),
+    synchronous: oneOf(env.PRESSLUFT_DB_SYNCHRONOUS, ['FULL', 'NORMAL'] as const, 'FULL', 'PRESSLUFT_DB_SYNCHRONOUS'),
+    bodyLimit: int(env.PRESSLUFT_HTTP_BODY_LIMIT, 64 * 1024, 'PRESSLUFT_HTTP_BODY_LIMIT'),
+    workerEnabled: oneOf(env.PRESSLUFT_WORKER, ['on', 'off'] as const, 'on', 'PRESSLUFT_WORKER') === 'on',
+    workerConcurrency: int(env.PRESSLUFT_WORKER_CONCURRENCY, 4, 'PRESSLUFT_WORKER_CONCURRENCY'),
+    jobLeaseMs: int(env.PRESSLUFT_JOB_LEASE_MS, 30_000, 'PRESSLUFT_JOB_LEASE_MS'),
+  };
+}
+
+function int(raw: string | undefined, fallback: number, name: string): number {
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
+  return n;
+}
+
+function oneOf<T extends string>(raw: string | undefined, allowed: readonly T[], fallback: T, name: string): T {
+  if (raw === undefined || raw === '') return fallback;
+  if (!(allowed as readonly string[]).includes(raw)) throw new Error(`${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
+  return raw as T;
+}

@@ -1,0 +1,50 @@
+import type { Provider } from '@nestjs/common';
+import { Clock, IdGenerator } from '../application/ports/clock.port';
+import { CommandLog, EventStore } from '../application/ports/event-store.port';
+import { JOB_HANDLERS, JobHandler, JobQueueAdmin } from '../application/ports/job-queue.port';
+import { ProjectionRebuilder } from '../application/ports/projection-rebuilder.port';
+import { SqlReader } from '../application/ports/sql-reader.port';
+import { UnitOfWork } from '../application/ports/unit-of-work.port';
+import { ALL_PROJECTIONS } from '../application/projections/all-projections';
+import { ALL_REACTORS } from '../application/reactors/all-reactors';
+import type { Settings } from './config/settings';
+import { InlineProjections } from './event-store/inline-projections';
+import { rebuildProjections } from './event-store/projection-rebuilder';
+import { SqliteEventStore } from './event-store/sqlite-event-store';
+import { SqliteJobQueue } from './job-queue/sqlite-job-queue';
+import { Database, openDatabase } from './sqlite/database';
+import { SqliteSqlReader } from './sqlite/sqlite-sql-reader';
+import { SqliteUnitOfWork } from './sqlite/sqlite-unit-of-work';
+import { SortableIdGenerator } from './system/sortable-id-generator';
+import { SystemClock } from './system/system-clock';
+import { DATABASE, SETTINGS } from './tokens';
+import { WorkerService } from './worker/worker.service';
+
+/** The adapters behind every application port, wired to one SQLite file. */
+export function infrastructureProviders(settings: Settings, jobHandlers: JobHandler[]): Provider[] {
+  return [
+    { provide: SETTINGS, useValue: settings },
+    { provide: DATABASE, useFactory: () => openDatabase({ file: settings.databaseFile, synchronous: settings.synchronous }) },
+    { provide: Clock, useClass: SystemClock },
+    { provide: IdGenerator, useClass: SortableIdGenerator },
+    { provide: SqlReader, useFactory: (db: Database) => new SqliteSqlReader(db), inject: [DATABASE] },
+    { provide: UnitOfWork, useFactory: (db: Database) => new SqliteUnitOfWork(db), inject: [DATABASE] },
+    { provide: SqliteJobQueue, useFactory: (db: Database, clock: Clock) => new SqliteJobQueue(db, clock), inject: [DATABASE, Clock] },
+    { provide: JobQueueAdmin, useExisting: SqliteJobQueue },
+    {
+      provide: SqliteEventStore,
+      useFactory: (db: Database, clock: Clock, ids: IdGenerator, queue: SqliteJobQueue) =>
+        new SqliteEventStore(db, clock, ids, new InlineProjections(db, ALL_PROJECTIONS), ALL_REACTORS, queue),
+      inject: [DATABASE, Clock, IdGenerator, SqliteJobQueue],
+    },
+    { provide: EventStore, useExisting: SqliteEventStore },
+    { provide: CommandLog, useExisting: SqliteEventStore },
+    {
+      provide: ProjectionRebuilder,
+      useFactory: (db: Database) => ({ rebuild: () => rebuildProjections(db, ALL_PROJECTIONS) }),
+      inject: [DATABASE],
+    },
+    { provide: JOB_HANDLERS, useValue: jobHandlers },
+    WorkerService,
+  ];
+}

@@ -1,0 +1,39 @@
+import { DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { APPLICATION_PROVIDERS } from '../application/application.providers';
+import type { JobHandler } from '../application/ports/job-queue.port';
+import type { Settings } from '../infrastructure/config/settings';
+import { infrastructureProviders } from '../infrastructure/infrastructure.providers';
+import type { Database } from '../infrastructure/sqlite/database';
+import { DATABASE } from '../infrastructure/tokens';
+import { EventsController } from './http/controllers/events.controller';
+import { HealthController } from './http/controllers/health.controller';
+import { JobsController } from './http/controllers/jobs.controller';
+import { NodesController } from './http/controllers/nodes.controller';
+import { SitesController } from './http/controllers/sites.controller';
+import { HttpMetrics } from './http/http-metrics';
+
+export interface AppOptions {
+  readonly settings: Settings;
+  /** Job handlers by kind; the remote handlers (SSH + Ansible) register here. */
+  readonly jobHandlers?: JobHandler[];
+}
+
+/** The composition root: adapters, handlers and controllers of one Pressluft process. */
+@Module({})
+export class AppModule implements OnApplicationShutdown {
+  constructor(@Inject(DATABASE) private readonly db: Database) {}
+
+  static forRoot(options: AppOptions): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [CqrsModule.forRoot()],
+      controllers: [SitesController, NodesController, JobsController, EventsController, HealthController],
+      providers: [...infrastructureProviders(options.settings, options.jobHandlers ?? []), ...APPLICATION_PROVIDERS, HttpMetrics],
+    };
+  }
+
+  onApplicationShutdown(): void {
+    if (this.db.open) this.db.close();
+  }
+}

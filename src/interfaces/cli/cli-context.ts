@@ -1,0 +1,35 @@
+import { INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { AppModule } from '../app.module';
+import { loadSettings, Settings } from '../../infrastructure/config/settings';
+import { JsonLogger } from '../../infrastructure/logging/json-logger';
+import { createHttpApp } from '../http/create-http-app';
+
+/** The settings every CLI command and `serve` share (environment variables, see docs/configuration.md). */
+export function cliSettings(): Settings {
+  return loadSettings();
+}
+
+/** A Nest context without HTTP and without the worker, on the same data directory as `serve`. */
+export async function withContext<T>(fn: (ctx: INestApplicationContext) => Promise<T>): Promise<T> {
+  const settings = { ...cliSettings(), workerEnabled: false };
+  const ctx = await NestFactory.createApplicationContext(AppModule.forRoot({ settings }), {
+    logger: new JsonLogger('warn', (line) => process.stderr.write(line + '\n')),
+    abortOnError: false,
+  });
+  try {
+    return await fn(ctx);
+  } finally {
+    await ctx.close();
+  }
+}
+
+export async function serve(): Promise<void> {
+  const settings = cliSettings();
+  const app = await createHttpApp({ settings });
+  await app.listen({ host: settings.httpHost, port: settings.httpPort });
+  new JsonLogger(settings.logLevel).event('info', 'pressluft listening', {
+    url: `http://${settings.httpHost}:${settings.httpPort}`,
+    dataDir: settings.dataDir,
+  });
+}

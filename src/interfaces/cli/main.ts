@@ -1,0 +1,87 @@
+import 'reflect-metadata';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import type { RecordedEvent, VerifyResult } from '../../application/ports/event-store.port';
+import type { RebuildReport } from '../../application/ports/projection-rebuilder.port';
+import { ListEventsQuery } from '../../application/events/list-events/list-events.query';
+import type { EventPage } from '../../application/events/list-events/list-events.handler';
+import { VerifyEventsQuery } from '../../application/events/verify-events/verify-events.query';
+import { RebuildProjectionsCommand } from '../../application/projections/rebuild-projections/rebuild-projections.command';
+import { serve, withContext } from './cli-context';
+import { CliError, parseArgs } from './parse-args';
+
+const USAGE = `usage: pressluft <command>
+  serve                          start the control plane (HTTP API + job worker)
+  events tail [--limit N] [--follow]
+                                 print the newest events as JSON lines
+  events verify                  check the hash chain; exit 1 and name the first broken event
+  events export [--stream S] [--type T] [--actor A] [--correlation-id C]
+                                 print every (matching) event as JSON lines
+  projections rebuild            replay the log into the read-model tables`;
+
+async function main(argv: string[]): Promise<number> {
+  const { positional, flags } = parseArgs(argv);
+  const [group, action] = positional;
+  if (group === 'serve') {
+    await serve();
+    return -1; // keep running
+  }
+  if (group === 'events' && action === 'verify') {
+    const result = await withContext((ctx) => ctx.get(QueryBus).execute<VerifyEventsQuery, VerifyResult>(new VerifyEventsQuery()));
+    process.stdout.write(JSON.stringify(result) + '\n');
+    if (!result.ok) throw new CliError(`hash chain broken at position ${result.firstBroken?.globalPosition}: ${result.firstBroken?.reason}`);
+    return 0;
+  }
+  if (group === 'events' && (action === 'export' || action === 'tail')) {
+    await withContext(async (ctx) => {
+      const queries = ctx.get(QueryBus);
+      const filter = {
+        streamId: flags.string('stream'),
+        type: flags.string('type'),
+        actor: flags.string('actor'),
+        correlationId: flags.string('correlation-id'),
+      };
+      const print = (events: readonly RecordedEvent[]) => events.forEach((e) => process.stdout.write(JSON.stringify(e) + '\n'));
+      let after = action === 'tail' ? await newestPosition(queries, filter, flags.int('limit', 20)) : 0;
+      for (;;) {
+        const page = await queries.execute<ListEventsQuery, EventPage>(new ListEventsQuery({ ...filter, after, limit: 1000 }));
+        print(page.items);
+        if (page.items.length > 0) after = page.items[page.items.length - 1].globalPosition;
+        if (page.next !== null) continue;
+        if (action === 'tail' && flags.bool('follow')) await new Promise((r) => setTimeout(r, 500));
+        else break;
+      }
+    });
+    return 0;
+  }
+  if (group === 'projections' && action === 'rebuild') {
+    const report = await withContext((ctx) => ctx.get(CommandBus).execute<RebuildProjectionsCommand, RebuildReport>(new RebuildProjectionsCommand()));
+    process.stdout.write(JSON.stringify(report) + '\n');
+    return 0;
+  }
+  throw new CliError(group ? `unknown command: ${positional.join(' ')}\n${USAGE}` : USAGE);
+}
+
+/** The position after which the newest `limit` events of the filter start. */
+async function newestPosition(queries: QueryBus, filter: object, limit: number): Promise<number> {
+  const positions: number[] = [];
+  let after = 0;
+  for (;;) {
+    const page = await queries.execute<ListEventsQuery, EventPage>(new ListEventsQuery({ ...filter, after, limit: 1000 }));
+    positions.push(...page.items.map((e) => e.globalPosition));
+    if (positions.length > limit) positions.splice(0, positions.length - limit);
+    if (page.next === null) break;
+    after = page.next;
+  }
+  return positions.length === 0 ? 0 : positions[0] - 1;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exitCode = code;
+  },
+  (error: unknown) => {
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`pressluft: ${message.split('\n')[0]}\n${error instanceof CliError ? message.split('\n').slice(1).join('\n') : ''}`);
+    process.exitCode = error instanceof CliError ? error.exitCode : 1;
+  },
+);

@@ -1,0 +1,61 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { DomainError } from '../../domain/shared/domain-error';
+import { ERROR_CODES, ErrorCode, ErrorKind } from '../../domain/shared/error-codes';
+
+const STATUS_OF_KIND: Record<ErrorKind, number> = {
+  validation: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  precondition: 412,
+  payload_too_large: 413,
+  rule: 422,
+  unreachable: 502,
+  internal: 500,
+};
+
+export interface ApiErrorBody {
+  code: ErrorCode;
+  message: string;
+  details: Record<string, unknown>;
+}
+
+/** Maps any error to `{code, message, details}` and the status its code's kind calls for. */
+export function toApiError(error: unknown): { status: number; body: ApiErrorBody } {
+  if (error instanceof DomainError) {
+    return { status: STATUS_OF_KIND[ERROR_CODES[error.code].kind], body: { code: error.code, message: error.message, details: error.details } };
+  }
+  // Nest hands Fastify's own errors (body too large, bad JSON) over as an HttpException with the Fastify error as cause.
+  const cause = error instanceof HttpException && error.cause ? error.cause : error;
+  const fastifyCode = (cause as { code?: string })?.code;
+  if (fastifyCode === 'FST_ERR_CTP_BODY_TOO_LARGE') return body(413, 'PAYLOAD_TOO_LARGE', 'The request body is too large.');
+  if (fastifyCode === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return body(400, 'VALIDATION_FAILED', 'Send JSON (Content-Type: application/json).');
+  if (fastifyCode === 'FST_ERR_CTP_EMPTY_JSON_BODY') return body(400, 'MALFORMED_JSON', 'The JSON body is empty.');
+  if (cause instanceof SyntaxError || fastifyCode === 'FST_ERR_CTP_INVALID_JSON_BODY') {
+    return body(400, 'MALFORMED_JSON', 'The request body is not valid JSON.');
+  }
+  if (error instanceof HttpException) {
+    const status = error.getStatus();
+    if (status === 404) return body(404, 'NOT_FOUND', 'No such route.');
+    if (status === 413) return body(413, 'PAYLOAD_TOO_LARGE', 'The request body is too large.');
+    if (status < 500) return body(status, 'VALIDATION_FAILED', error.message);
+  }
+  return body(500, 'INTERNAL', 'An unexpected error occurred.');
+}
+
+function body(status: number, code: ErrorCode, message: string) {
+  return { status, body: { code, message, details: {} } };
+}
+
+@Catch()
+export class ApiErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger('http');
+
+  catch(error: unknown, host: ArgumentsHost): void {
+    const { status, body: payload } = toApiError(error);
+    if (status >= 500) this.logger.error(error instanceof Error ? error : String(error));
+    host.switchToHttp().getResponse<FastifyReply>().status(status).send(payload);
+  }
+}

@@ -1,0 +1,36 @@
+import { createParamDecorator, ExecutionContext } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
+import type { CommandMeta } from '../../application/common/command-meta';
+import { DomainError } from '../../domain/shared/domain-error';
+
+const TOKEN = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** Until authentication exists (issue 4) every API caller is the local operator on loopback. */
+export const ANONYMOUS_ACTOR = 'user:local-operator';
+
+/** Builds the CommandMeta of a request: actor, Idempotency-Key, X-Correlation-Id and If-Match. */
+export function commandMetaOf(request: FastifyRequest): CommandMeta {
+  const commandId = header(request, 'idempotency-key') ?? randomUUID();
+  const correlationId = header(request, 'x-correlation-id') ?? randomUUID();
+  for (const [name, value] of [['Idempotency-Key', commandId], ['X-Correlation-Id', correlationId]] as const) {
+    if (!TOKEN.test(value)) throw new DomainError('VALIDATION_FAILED', `${name} must match ${TOKEN.source}`, { header: name });
+  }
+  const ifMatch = parseIfMatch(header(request, 'if-match'));
+  return { actor: ANONYMOUS_ACTOR, commandId, correlationId, ...(ifMatch === undefined ? {} : { ifMatch }) };
+}
+
+/** `If-Match: "7"` (or W/"7", or 7) -> 7. */
+export function parseIfMatch(raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const match = /^(?:W\/)?"?(\d{1,12})"?$/.exec(raw.trim());
+  if (!match) throw new DomainError('INVALID_IF_MATCH', 'If-Match must be a version tag such as "3"', { ifMatch: raw.slice(0, 64) });
+  return Number(match[1]);
+}
+
+function header(request: FastifyRequest, name: string): string | undefined {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+export const Meta = createParamDecorator((_: unknown, ctx: ExecutionContext) => commandMetaOf(ctx.switchToHttp().getRequest()));

@@ -1,0 +1,50 @@
+import { Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { ApiTags } from '@nestjs/swagger';
+import type { CommandMeta } from '../../../application/common/command-meta';
+import { CancelJobCommand } from '../../../application/jobs/cancel-job/cancel-job.command';
+import { GetJobQuery } from '../../../application/jobs/get-job/get-job.query';
+import { ListJobsQuery } from '../../../application/jobs/list-jobs/list-jobs.query';
+import { RetryJobCommand } from '../../../application/jobs/retry-job/retry-job.command';
+import { StreamHistoryQuery } from '../../../application/events/stream-history/stream-history.query';
+import { Meta } from '../command-meta.decorator';
+import { ListJobsQueryDto } from '../dto/list-query.dto';
+import { IdParam } from '../params';
+
+@ApiTags('jobs')
+@Controller('api/v1/jobs')
+export class JobsController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+  ) {}
+
+  @Get()
+  list(@Query() q: ListJobsQueryDto) {
+    return this.queries.execute(new ListJobsQuery(q.limit, q.cursor, { state: q.state, siteId: q.siteId, nodeId: q.nodeId, kind: q.kind }));
+  }
+
+  @Get(':id')
+  get(@IdParam() id: string) {
+    return this.queries.execute(new GetJobQuery(id));
+  }
+
+  @Get(':id/events')
+  history(@IdParam() id: string) {
+    return this.queries.execute(new StreamHistoryQuery(`job-${id}`));
+  }
+
+  @Post(':id/cancel')
+  @HttpCode(202)
+  async cancel(@IdParam() id: string, @Meta() meta: CommandMeta) {
+    await this.commands.execute(new CancelJobCommand(id, meta));
+    return { job: await this.queries.execute(new GetJobQuery(id)) };
+  }
+
+  @Post(':id/retry')
+  @HttpCode(202)
+  async retry(@IdParam() id: string, @Meta() meta: CommandMeta) {
+    await this.commands.execute(new RetryJobCommand(id, meta));
+    return { job: await this.queries.execute(new GetJobQuery(id)) };
+  }
+}

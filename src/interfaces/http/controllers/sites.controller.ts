@@ -1,0 +1,87 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import type { CommandMeta } from '../../../application/common/command-meta';
+import type { CommandResult } from '../../../application/common/command-result';
+import { CreateSiteCommand } from '../../../application/sites/create-site/create-site.command';
+import type { CreateSiteResult } from '../../../application/sites/create-site/create-site.handler';
+import { GetSiteQuery } from '../../../application/sites/get-site/get-site.query';
+import { ListSitesQuery } from '../../../application/sites/list-sites/list-sites.query';
+import { RequestDeployCommand } from '../../../application/sites/request-deploy/request-deploy.command';
+import type { RequestDeployResult } from '../../../application/sites/request-deploy/request-deploy.handler';
+import { RequestSiteDeletionCommand } from '../../../application/sites/request-site-deletion/request-site-deletion.command';
+import { RequestSiteResetCommand } from '../../../application/sites/request-site-reset/request-site-reset.command';
+import { RequestSiteRetryCommand } from '../../../application/sites/request-site-retry/request-site-retry.command';
+import type { SiteView } from '../../../application/sites/site.view';
+import { StreamHistoryQuery } from '../../../application/events/stream-history/stream-history.query';
+import { Meta } from '../command-meta.decorator';
+import { CreateDeploymentDto, CreateSiteDto, ResetSiteDto } from '../dto/site.dto';
+import { ListSitesQueryDto } from '../dto/list-query.dto';
+import { IdParam, EnvParam } from '../params';
+import { jobRef } from './job-ref';
+
+@ApiTags('sites')
+@Controller('api/v1/sites')
+export class SitesController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+  ) {}
+
+  @Post()
+  @HttpCode(202)
+  async create(@Body() body: CreateSiteDto, @Meta() meta: CommandMeta) {
+    const result = await this.commands.execute<CreateSiteCommand, CreateSiteResult>(new CreateSiteCommand(body, meta));
+    const site = await this.queries.execute<GetSiteQuery, SiteView>(new GetSiteQuery(result.siteId));
+    return { site: { id: site.id, slug: site.slug, state: site.state, version: site.version }, job: jobRef(result) };
+  }
+
+  @Get()
+  list(@Query() q: ListSitesQueryDto) {
+    return this.queries.execute(new ListSitesQuery(q.limit, q.cursor, q.state, q.search));
+  }
+
+  @Get(':id')
+  async get(@IdParam() id: string, @Res({ passthrough: true }) reply: FastifyReply) {
+    const site = await this.queries.execute<GetSiteQuery, SiteView>(new GetSiteQuery(id));
+    reply.header('ETag', `"${site.version}"`);
+    return site;
+  }
+
+  @Get(':id/events')
+  history(@IdParam() id: string) {
+    return this.queries.execute(new StreamHistoryQuery(`site-${id}`));
+  }
+
+  @Post(':id/environments/:env/deployments')
+  @HttpCode(202)
+  async deploy(@IdParam() id: string, @EnvParam() env: string, @Body() body: CreateDeploymentDto, @Meta() meta: CommandMeta) {
+    const result = await this.commands.execute<RequestDeployCommand, RequestDeployResult>(
+      new RequestDeployCommand(id, env, { ...body.source }, meta),
+    );
+    return { deploymentId: result.deploymentId, version: result.version, job: jobRef(result) };
+  }
+
+  @Post(':id/reset')
+  @HttpCode(202)
+  async reset(@IdParam() id: string, @Body() body: ResetSiteDto, @Meta() meta: CommandMeta) {
+    return accepted(await this.commands.execute<RequestSiteResetCommand, CommandResult>(new RequestSiteResetCommand(id, body.reason, meta)));
+  }
+
+  @Post(':id/retry')
+  @HttpCode(202)
+  async retry(@IdParam() id: string, @Meta() meta: CommandMeta) {
+    return accepted(await this.commands.execute<RequestSiteRetryCommand, CommandResult>(new RequestSiteRetryCommand(id, meta)));
+  }
+
+  @Delete(':id')
+  @HttpCode(202)
+  async remove(@IdParam() id: string, @Meta() meta: CommandMeta) {
+    return accepted(await this.commands.execute<RequestSiteDeletionCommand, CommandResult>(new RequestSiteDeletionCommand(id, meta)));
+  }
+}
+
+function accepted(result: CommandResult) {
+  return { version: result.version, job: jobRef(result) };
+}

@@ -1,0 +1,39 @@
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { AppModule, AppOptions } from '../app.module';
+import { JsonLogger } from '../../infrastructure/logging/json-logger';
+import { ApiErrorFilter } from './api-error.filter';
+import { HttpMetrics } from './http-metrics';
+import { apiValidationPipe } from './validation.pipe';
+
+/** Builds the HTTP application (not yet listening): Fastify, validation, one error filter, OpenAPI, metrics. */
+export async function createHttpApp(options: AppOptions): Promise<NestFastifyApplication> {
+  const { settings } = options;
+  const adapter = new FastifyAdapter({ bodyLimit: settings.bodyLimit, trustProxy: false });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(options), adapter, {
+    logger: new JsonLogger(settings.logLevel),
+    abortOnError: false,
+  });
+  app.useGlobalPipes(apiValidationPipe());
+  app.useGlobalFilters(new ApiErrorFilter());
+  app.enableShutdownHooks();
+
+  const fastify = app.getHttpAdapter().getInstance();
+  const metrics = app.get(HttpMetrics);
+  fastify.addHook('onResponse', (request, reply, done) => {
+    metrics.observe(request.method, reply.statusCode, reply.elapsedTime / 1000);
+    done();
+  });
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Pressluft API')
+      .setDescription('Control plane for WordPress sites on your own servers. Errors are {code, message, details}.')
+      .setVersion('1')
+      .build(),
+  );
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs/openapi.json' });
+  return app;
+}

@@ -1,0 +1,335 @@
+import { DomainError, InvalidValue, NotFound, RuleViolation } from '../../../src/domain/shared/domain-error';
+import { foldEvents } from '../../../src/domain/shared/domain-event';
+import { CreateSite, SiteCommand } from '../../../src/domain/site/site.commands';
+import { siteDecider } from '../../../src/domain/site/site.decider';
+import { SiteEvent, siteStreamId } from '../../../src/domain/site/site.events';
+import { SITE_RULES } from '../../../src/domain/site/site.rules';
+import { given } from '../../support/decider-spec';
+
+const siteId = 's1';
+const error = { code: 'REMOTE_RUN_FAILED', message: 'task failed' };
+const source = { type: 'git', ref: 'main' };
+
+const createSite: CreateSite = {
+  type: 'CreateSite',
+  siteId,
+  name: 'My Shop',
+  nodeId: 'n1',
+  domain: 'Shop.Example.com',
+  adminEmail: 'admin@example.com',
+  node: { id: 'n1', status: 'ready' },
+};
+
+const created: SiteEvent = {
+  type: 'SiteCreated',
+  data: {
+    siteId,
+    name: 'My Shop',
+    slug: 'my-shop',
+    nodeId: 'n1',
+    primaryDomain: 'shop.example.com',
+    adminEmail: 'admin@example.com',
+    phpVersion: '8.3',
+    environment: { name: 'production', envSlug: 'my-shop', nodeId: 'n1', domains: ['shop.example.com'], phpVersion: '8.3' },
+  },
+};
+const provisioned: SiteEvent = { type: 'SiteProvisioned', data: { siteId, environment: 'production', releaseId: null } };
+const provisioningFailed: SiteEvent = { type: 'SiteProvisioningFailed', data: { siteId, error } };
+const deployRequested = (deploymentId = 'd1'): SiteEvent => ({
+  type: 'DeployRequested',
+  data: { siteId, environment: 'production', deploymentId, source },
+});
+const deploySucceeded: SiteEvent = {
+  type: 'DeploySucceeded',
+  data: { siteId, environment: 'production', deploymentId: 'd1', releaseId: 'r1' },
+};
+const deployFailed = (rolledBack: boolean): SiteEvent => ({
+  type: 'DeployFailed',
+  data: { siteId, environment: 'production', deploymentId: 'd1', error, rolledBack },
+});
+const resetRequested: SiteEvent = { type: 'SiteResetRequested', data: { siteId } };
+const deletionRequested: SiteEvent = { type: 'SiteDeletionRequested', data: { siteId, environments: ['production'] } };
+
+const ACTIVE = [created, provisioned];
+const FAILED = [created, provisioningFailed];
+const DEPLOYING = [...ACTIVE, deployRequested()];
+const DEPLOY_FAILED = [...DEPLOYING, deployFailed(false)];
+const RESETTING = [...FAILED, resetRequested];
+const DELETING = [...ACTIVE, deletionRequested];
+const DELETED = [...DELETING, { type: 'SiteDeleted', data: { siteId, environments: ['production'] } } as SiteEvent];
+
+const cmd = <T extends SiteCommand['type']>(type: T, rest: Omit<Extract<SiteCommand, { type: T }>, 'type' | 'siteId'>) =>
+  ({ type, siteId, ...rest }) as Extract<SiteCommand, { type: T }>;
+
+describe('site decider', () => {
+  it('streams are site-<id>', () => expect(siteStreamId('abc')).toBe('site-abc'));
+
+  describe('CreateSite', () => {
+    it('creates a site with its production environment, deriving the slug from the name', () => {
+      given(siteDecider).when(createSite).then([created]);
+    });
+    it('starts in PROVISIONING', () => {
+      given(siteDecider).when(createSite).thenState({ exists: true, state: 'PROVISIONING', lastOperation: 'provision' });
+    });
+    it('uses an explicit slug and php version', () => {
+      const [event] = given(siteDecider).when({ ...createSite, slug: 'shop', phpVersion: '8.1' }).then([
+        {
+          ...created,
+          data: {
+            ...created.data,
+            slug: 'shop',
+            phpVersion: '8.1',
+            environment: { name: 'production', envSlug: 'shop', nodeId: 'n1', domains: ['shop.example.com'], phpVersion: '8.1' },
+          },
+        } as SiteEvent,
+      ]);
+      expect(event.type).toBe('SiteCreated');
+    });
+    it.each(['pending', 'bootstrapping', 'ready', 'unreachable'])('accepts a %s node', (status) => {
+      given(siteDecider).when({ ...createSite, node: { id: 'n1', status } }).then([created]);
+    });
+    it.each(['failed', 'decommissioned'])('refuses a %s node (site-cannot-be-created-on-unusable-node)', (status) => {
+      given(siteDecider)
+        .when({ ...createSite, node: { id: 'n1', status } })
+        .thenThrows(RuleViolation, 'NODE_NOT_READY', SITE_RULES.cannotBeCreatedOnUnusableNode);
+    });
+    it('refuses a missing node (site-requires-existing-node)', () => {
+      given(siteDecider).when({ ...createSite, node: null }).thenThrows(NotFound, 'NOT_FOUND');
+      given(siteDecider).when({ ...createSite, node: { id: 'other', status: 'ready' } }).thenThrows(NotFound, 'NOT_FOUND');
+    });
+    it('refuses an existing site id, even after deletion', () => {
+      given(siteDecider, ACTIVE).when(createSite).thenThrows(DomainError, 'DUPLICATE', SITE_RULES.idMustBeUnique);
+      given(siteDecider, DELETED).when(createSite).thenThrows(DomainError, 'DUPLICATE');
+    });
+    it.each([
+      ['slug', { slug: 'Bad Slug' }],
+      ['domain', { domain: 'example.com;id' }],
+      ['adminEmail', { adminEmail: 'not-an-email' }],
+      ['phpVersion', { phpVersion: '7.4' }],
+      ['name', { name: '  ' }],
+    ])('refuses an invalid %s', (field, patch) => {
+      const err = given(siteDecider).when({ ...createSite, ...patch }).thenThrows(InvalidValue, 'VALIDATION_FAILED');
+      expect((err as InvalidValue).details.field).toBe(field);
+    });
+  });
+
+  it('refuses every command but CreateSite on a site that does not exist', () => {
+    const commands: SiteCommand[] = [
+      cmd('CompleteSiteProvisioning', {}),
+      cmd('FailSiteProvisioning', { error }),
+      cmd('RequestDeploy', { deploymentId: 'd1', environment: 'production', source }),
+      cmd('CompleteDeploy', { deploymentId: 'd1', releaseId: 'r1' }),
+      cmd('FailDeploy', { deploymentId: 'd1', error, rolledBack: false }),
+      cmd('RequestSiteReset', {}),
+      cmd('CompleteSiteReset', {}),
+      cmd('FailSiteReset', { error }),
+      cmd('RequestSiteRetry', {}),
+      cmd('RequestSiteDeletion', {}),
+      cmd('CompleteSiteDeletion', {}),
+      cmd('FailSiteDeletion', { error }),
+    ];
+    for (const c of commands) given(siteDecider).when(c).thenThrows(NotFound, 'NOT_FOUND');
+  });
+
+  describe('provisioning', () => {
+    it('completes: PROVISIONING -> ACTIVE with the first release', () => {
+      given(siteDecider, [created])
+        .when(cmd('CompleteSiteProvisioning', { releaseId: 'r0' }))
+        .then([{ type: 'SiteProvisioned', data: { siteId, environment: 'production', releaseId: 'r0' } }]);
+      const state = given(siteDecider, [created]).when(cmd('CompleteSiteProvisioning', { releaseId: 'r0' })).thenState({ state: 'ACTIVE' });
+      expect(state.environments.production.currentReleaseId).toBe('r0');
+    });
+    it('completes without a release', () => {
+      given(siteDecider, [created]).when(cmd('CompleteSiteProvisioning', {})).then([provisioned]);
+    });
+    it('fails: PROVISIONING -> FAILED, error recorded', () => {
+      given(siteDecider, [created]).when(cmd('FailSiteProvisioning', { error })).then([provisioningFailed]);
+      given(siteDecider, [created]).when(cmd('FailSiteProvisioning', { error })).thenState({ state: 'FAILED', lastError: error });
+    });
+    it('ignores repeated or stale reports once no longer provisioning', () => {
+      given(siteDecider, ACTIVE).when(cmd('CompleteSiteProvisioning', {})).then([]);
+      given(siteDecider, ACTIVE).when(cmd('FailSiteProvisioning', { error })).then([]);
+      given(siteDecider, FAILED).when(cmd('CompleteSiteProvisioning', {})).then([]);
+    });
+  });
+
+  describe('deploy', () => {
+    const requestDeploy = cmd('RequestDeploy', { deploymentId: 'd1', environment: 'production', source });
+
+    it('starts from ACTIVE', () => {
+      given(siteDecider, ACTIVE).when(requestDeploy).then([deployRequested()]);
+      given(siteDecider, ACTIVE).when(requestDeploy).thenState({ state: 'DEPLOYING', pendingDeploymentId: 'd1', lastOperation: 'deploy' });
+    });
+    it('is SITE_BUSY while another operation runs (site-cannot-deploy-unless-active)', () => {
+      given(siteDecider, DEPLOYING)
+        .when({ ...requestDeploy, deploymentId: 'd2' })
+        .thenThrows(RuleViolation, 'SITE_BUSY', SITE_RULES.cannotDeployUnlessActive);
+      given(siteDecider, [created]).when(requestDeploy).thenThrows(RuleViolation, 'SITE_BUSY', SITE_RULES.cannotDeployUnlessActive);
+      given(siteDecider, DELETING).when(requestDeploy).thenThrows(RuleViolation, 'SITE_BUSY');
+    });
+    it('is an INVALID_STATE_TRANSITION from FAILED or DELETED', () => {
+      given(siteDecider, FAILED)
+        .when(requestDeploy)
+        .thenThrows(RuleViolation, 'INVALID_STATE_TRANSITION', SITE_RULES.cannotDeployUnlessActive);
+      given(siteDecider, DELETED).when(requestDeploy).thenThrows(RuleViolation, 'INVALID_STATE_TRANSITION');
+    });
+    it('repeating the request of the running deployment is a no-op', () => {
+      given(siteDecider, DEPLOYING).when(requestDeploy).then([]);
+    });
+    it('needs an existing environment', () => {
+      given(siteDecider, ACTIVE).when({ ...requestDeploy, environment: 'staging' }).thenThrows(NotFound, 'NOT_FOUND');
+      given(siteDecider, ACTIVE).when({ ...requestDeploy, environment: 'St;aging' }).thenThrows(InvalidValue, 'VALIDATION_FAILED');
+    });
+    it('succeeds: DEPLOYING -> ACTIVE, release recorded', () => {
+      given(siteDecider, DEPLOYING).when(cmd('CompleteDeploy', { deploymentId: 'd1', releaseId: 'r1' })).then([deploySucceeded]);
+      const s = given(siteDecider, DEPLOYING)
+        .when(cmd('CompleteDeploy', { deploymentId: 'd1', releaseId: 'r1' }))
+        .thenState({ state: 'ACTIVE', pendingDeploymentId: null, lastError: null });
+      expect(s.environments.production.currentReleaseId).toBe('r1');
+    });
+    it('fails: DEPLOYING -> FAILED', () => {
+      given(siteDecider, DEPLOYING)
+        .when(cmd('FailDeploy', { deploymentId: 'd1', error, rolledBack: false }))
+        .then([deployFailed(false)]);
+      given(siteDecider, DEPLOYING)
+        .when(cmd('FailDeploy', { deploymentId: 'd1', error, rolledBack: false }))
+        .thenState({ state: 'FAILED', lastError: error, pendingDeploymentId: null });
+    });
+    it('fails but rolled back: DEPLOYING -> ACTIVE with the failure recorded', () => {
+      given(siteDecider, DEPLOYING)
+        .when(cmd('FailDeploy', { deploymentId: 'd1', error, rolledBack: true }))
+        .then([deployFailed(true)]);
+      given(siteDecider, DEPLOYING)
+        .when(cmd('FailDeploy', { deploymentId: 'd1', error, rolledBack: true }))
+        .thenState({ state: 'ACTIVE', lastError: error });
+    });
+    it('ignores completion reports for a deployment that is not pending (at-least-once runner)', () => {
+      given(siteDecider, [...DEPLOYING, deploySucceeded]).when(cmd('CompleteDeploy', { deploymentId: 'd1', releaseId: 'r1' })).then([]);
+      given(siteDecider, DEPLOYING).when(cmd('CompleteDeploy', { deploymentId: 'other', releaseId: 'r1' })).then([]);
+      given(siteDecider, DEPLOYING).when(cmd('FailDeploy', { deploymentId: 'other', error, rolledBack: false })).then([]);
+      given(siteDecider, DEPLOY_FAILED).when(cmd('FailDeploy', { deploymentId: 'd1', error, rolledBack: false })).then([]);
+      given(siteDecider, ACTIVE).when(cmd('CompleteDeploy', { deploymentId: 'd1', releaseId: 'r1' })).then([]);
+    });
+  });
+
+  describe('reset', () => {
+    it('starts only from FAILED: FAILED -> RESETTING', () => {
+      given(siteDecider, FAILED).when(cmd('RequestSiteReset', {})).then([resetRequested]);
+      given(siteDecider, FAILED)
+        .when(cmd('RequestSiteReset', { reason: 'db corrupted' }))
+        .then([{ type: 'SiteResetRequested', data: { siteId, reason: 'db corrupted' } }]);
+      given(siteDecider, FAILED).when(cmd('RequestSiteReset', {})).thenState({ state: 'RESETTING', lastOperation: 'reset' });
+    });
+    it('is refused from ACTIVE and SITE_BUSY mid-operation', () => {
+      given(siteDecider, ACTIVE)
+        .when(cmd('RequestSiteReset', {}))
+        .thenThrows(RuleViolation, 'INVALID_STATE_TRANSITION', SITE_RULES.canBeResetOnlyWhenFailed);
+      given(siteDecider, DEPLOYING).when(cmd('RequestSiteReset', {})).thenThrows(RuleViolation, 'SITE_BUSY');
+    });
+    it('succeeds after the health check passed: RESETTING -> ACTIVE', () => {
+      given(siteDecider, RESETTING).when(cmd('CompleteSiteReset', {})).then([{ type: 'SiteResetSucceeded', data: { siteId } }]);
+      given(siteDecider, RESETTING).when(cmd('CompleteSiteReset', {})).thenState({ state: 'ACTIVE', lastError: null });
+    });
+    it('fails: RESETTING -> FAILED', () => {
+      given(siteDecider, RESETTING).when(cmd('FailSiteReset', { error })).then([{ type: 'SiteResetFailed', data: { siteId, error } }]);
+      given(siteDecider, RESETTING).when(cmd('FailSiteReset', { error })).thenState({ state: 'FAILED' });
+    });
+    it('ignores reports when not resetting', () => {
+      given(siteDecider, ACTIVE).when(cmd('CompleteSiteReset', {})).then([]);
+      given(siteDecider, FAILED).when(cmd('FailSiteReset', { error })).then([]);
+    });
+  });
+
+  describe('retry', () => {
+    it('re-enters provisioning after a failed provisioning', () => {
+      given(siteDecider, FAILED)
+        .when(cmd('RequestSiteRetry', {}))
+        .then([{ type: 'SiteRetryRequested', data: { siteId, operation: 'provision' } }]);
+      given(siteDecider, FAILED).when(cmd('RequestSiteRetry', {})).thenState({ state: 'PROVISIONING' });
+    });
+    it('re-runs the same deployment after a failed deploy', () => {
+      given(siteDecider, DEPLOY_FAILED)
+        .when(cmd('RequestSiteRetry', {}))
+        .then([{ type: 'SiteRetryRequested', data: { siteId, operation: 'deploy', deploymentId: 'd1' } }]);
+      given(siteDecider, DEPLOY_FAILED).when(cmd('RequestSiteRetry', {})).thenState({ state: 'DEPLOYING', pendingDeploymentId: 'd1' });
+    });
+    it('after a retried deploy, completion of that deployment works', () => {
+      const retried = [...DEPLOY_FAILED, { type: 'SiteRetryRequested', data: { siteId, operation: 'deploy', deploymentId: 'd1' } } as SiteEvent];
+      given(siteDecider, retried).when(cmd('CompleteDeploy', { deploymentId: 'd1', releaseId: 'r1' })).then([deploySucceeded]);
+    });
+    it('re-enters resetting and deleting', () => {
+      const resetFailed = [...RESETTING, { type: 'SiteResetFailed', data: { siteId, error } } as SiteEvent];
+      given(siteDecider, resetFailed).when(cmd('RequestSiteRetry', {})).thenState({ state: 'RESETTING' });
+      const deleteFailed = [...DELETING, { type: 'SiteDeletionFailed', data: { siteId, error } } as SiteEvent];
+      given(siteDecider, deleteFailed).when(cmd('RequestSiteRetry', {})).thenState({ state: 'DELETING' });
+    });
+    it('is refused unless FAILED', () => {
+      given(siteDecider, ACTIVE)
+        .when(cmd('RequestSiteRetry', {}))
+        .thenThrows(RuleViolation, 'INVALID_STATE_TRANSITION', SITE_RULES.canBeRetriedOnlyWhenFailed);
+      given(siteDecider, DEPLOYING).when(cmd('RequestSiteRetry', {})).thenThrows(RuleViolation, 'SITE_BUSY');
+    });
+  });
+
+  describe('deletion', () => {
+    it.each([
+      ['ACTIVE', ACTIVE],
+      ['FAILED', FAILED],
+    ])('starts from %s with all environments', (_label, history) => {
+      given(siteDecider, history).when(cmd('RequestSiteDeletion', {})).then([deletionRequested]);
+      given(siteDecider, history).when(cmd('RequestSiteDeletion', {})).thenState({ state: 'DELETING', lastOperation: 'delete' });
+    });
+    it('is SITE_BUSY mid-operation and refused once deleted', () => {
+      given(siteDecider, DEPLOYING)
+        .when(cmd('RequestSiteDeletion', {}))
+        .thenThrows(RuleViolation, 'SITE_BUSY', SITE_RULES.canBeDeletedOnlyWhenActiveOrFailed);
+      given(siteDecider, DELETING).when(cmd('RequestSiteDeletion', {})).thenThrows(RuleViolation, 'SITE_BUSY');
+      given(siteDecider, DELETED).when(cmd('RequestSiteDeletion', {})).thenThrows(RuleViolation, 'INVALID_STATE_TRANSITION');
+    });
+    it('completes: DELETING -> DELETED', () => {
+      given(siteDecider, DELETING)
+        .when(cmd('CompleteSiteDeletion', {}))
+        .then([{ type: 'SiteDeleted', data: { siteId, environments: ['production'] } }]);
+      given(siteDecider, DELETING).when(cmd('CompleteSiteDeletion', {})).thenState({ state: 'DELETED' });
+    });
+    it('fails: DELETING -> FAILED', () => {
+      given(siteDecider, DELETING)
+        .when(cmd('FailSiteDeletion', { error }))
+        .then([{ type: 'SiteDeletionFailed', data: { siteId, error } }]);
+      given(siteDecider, DELETING).when(cmd('FailSiteDeletion', { error })).thenState({ state: 'FAILED', lastError: error });
+    });
+    it('ignores reports when not deleting', () => {
+      given(siteDecider, DELETED).when(cmd('CompleteSiteDeletion', {})).then([]);
+      given(siteDecider, ACTIVE).when(cmd('FailSiteDeletion', { error })).then([]);
+    });
+  });
+
+  describe('evolve', () => {
+    it('refuses to fold a history the lifecycle table forbids', () => {
+      expect(() => foldEvents(siteDecider, [created, deployRequested()])).toThrow(RuleViolation);
+    });
+    it('builds the full state', () => {
+      expect(foldEvents(siteDecider, [...ACTIVE, deployRequested(), deploySucceeded])).toEqual({
+        exists: true,
+        id: siteId,
+        name: 'My Shop',
+        slug: 'my-shop',
+        state: 'ACTIVE',
+        lastOperation: 'deploy',
+        lastError: null,
+        environments: {
+          production: {
+            name: 'production',
+            envSlug: 'my-shop',
+            nodeId: 'n1',
+            domains: ['shop.example.com'],
+            phpVersion: '8.3',
+            currentReleaseId: 'r1',
+          },
+        },
+        pendingDeploymentId: null,
+        lastDeployment: { deploymentId: 'd1', environment: 'production', source },
+      });
+    });
+  });
+});

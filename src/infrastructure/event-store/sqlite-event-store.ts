@@ -15,7 +15,7 @@ import {
 } from '../../application/ports/event-store.port';
 import type { Reactor } from '../../application/reactors/reactor';
 import { DomainEvent } from '../../domain/shared/domain-event';
-import { VersionConflict } from '../../domain/shared/domain-error';
+import { DomainError, VersionConflict } from '../../domain/shared/domain-error';
 import { currentSchemaVersion, upcast } from '../../domain/event-types';
 import { DEFAULT_MAX_ATTEMPTS, initialJobState, jobDecider } from '../../domain/job/job.decider';
 import { jobStreamId } from '../../domain/job/job.events';
@@ -73,6 +73,7 @@ export class SqliteEventStore extends EventStore implements CommandLog {
   }
 
   append(request: AppendRequest): AppendResult {
+    requireMetadata(request.metadata);
     return immediate(this.db, () => {
       const previous = this.previousResult(request.metadata.commandId);
       if (previous) return { ...previous, duplicate: true };
@@ -245,5 +246,17 @@ export class SqliteEventStore extends EventStore implements CommandLog {
 
   count(): number {
     return this.stmt.count.get() as number;
+  }
+}
+
+const METADATA_FIELDS = ['actor', 'correlationId', 'causationId', 'commandId'] as const;
+
+/** Every event says who caused it and why; an append without that is a programming error. */
+function requireMetadata(metadata: EventMetadata): void {
+  for (const field of METADATA_FIELDS) {
+    const value = metadata?.[field];
+    if (typeof value !== 'string' || value.length === 0 || value.length > 200) {
+      throw new DomainError('INTERNAL', `event metadata.${field} is required`, { field });
+    }
   }
 }

@@ -27,19 +27,13 @@ export function toApiError(error: unknown): { status: number; body: ApiErrorBody
   if (error instanceof DomainError) {
     return { status: STATUS_OF_KIND[ERROR_CODES[error.code].kind], body: { code: error.code, message: error.message, details: error.details } };
   }
-  // Nest hands Fastify's own errors (body too large, bad JSON) over as an HttpException with the Fastify error as cause.
-  const cause = error instanceof HttpException && error.cause ? error.cause : error;
-  const fastifyCode = (cause as { code?: string })?.code;
-  if (fastifyCode === 'FST_ERR_CTP_BODY_TOO_LARGE') return body(413, 'PAYLOAD_TOO_LARGE', 'The request body is too large.');
-  if (fastifyCode === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return body(400, 'VALIDATION_FAILED', 'Send JSON (Content-Type: application/json).');
-  if (fastifyCode === 'FST_ERR_CTP_EMPTY_JSON_BODY') return body(400, 'MALFORMED_JSON', 'The JSON body is empty.');
-  if (cause instanceof SyntaxError || fastifyCode === 'FST_ERR_CTP_INVALID_JSON_BODY') {
-    return body(400, 'MALFORMED_JSON', 'The request body is not valid JSON.');
-  }
+  // Nest turns Fastify's own errors (body too large, bad JSON, wrong media type) into plain HttpExceptions.
   if (error instanceof HttpException) {
     const status = error.getStatus();
     if (status === 404) return body(404, 'NOT_FOUND', 'No such route.');
     if (status === 413) return body(413, 'PAYLOAD_TOO_LARGE', 'The request body is too large.');
+    if (status === 415) return body(400, 'VALIDATION_FAILED', 'Send JSON (Content-Type: application/json).');
+    if (status === 400 && /JSON/.test(error.message)) return body(400, 'MALFORMED_JSON', 'The request body is not valid JSON.');
     if (status < 500) return body(status, 'VALIDATION_FAILED', error.message);
   }
   return body(500, 'INTERNAL', 'An unexpected error occurred.');

@@ -34,6 +34,8 @@ export async function createHttpApp(options: AppOptions): Promise<NestFastifyApp
       .setVersion('1')
       .build(),
   );
-  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs/openapi.json' });
+  // The OpenAPI document itself (JSON); no bundled UI, so nothing is served from a CDN or static folder.
+  fastify.get('/api/docs', (_request, reply) => reply.send(document));
+  fastify.get('/api/docs/openapi.json', (_request, reply) => reply.send(document));
   return app;
 }

@@ -1,0 +1,60 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { utils } from 'ssh2';
+import { ControlPlaneKey } from '../../application/ports/remote-shell.port';
+import { SecretBox, writeFileAtomic } from '../secrets/secret-box';
+import { fingerprintOfPublicKeyLine } from './host-key';
+
+const CONTEXT = 'pressluft:ssh:id_ed25519';
+
+/**
+ * The control plane's ed25519 key pair: generated on first start (OpenSSH format), the private key
+ * sealed with the SecretBox in `<dataDir>/ssh/id_ed25519.enc`, the public line in `id_ed25519.pub`.
+ * `privateKey()` is for the SSH adapter only and is never logged.
+ */
+export class FileControlPlaneKey extends ControlPlaneKey {
+  private constructor(
+    private readonly privatePem: string,
+    private readonly publicLine: string,
+  ) {
+    super();
+  }
+
+  static loadOrCreate(dataDir: string, box: SecretBox, comment = `pressluft@${hostname()}`): FileControlPlaneKey {
+    const dir = join(dataDir, 'ssh');
+    const encFile = join(dir, 'id_ed25519.enc');
+    const pubFile = join(dir, 'id_ed25519.pub');
+    if (!existsSync(encFile)) {
+      const pair = utils.generateKeyPairSync('ed25519', { comment });
+      writeFileAtomic(pubFile, `${pair.public.trim()}\n`, 0o644);
+      box.writeSealedFile(encFile, pair.private, CONTEXT);
+    }
+    const privatePem = box.readSealedFile(encFile, CONTEXT).toString('utf8');
+    const parsed = utils.parseKey(privatePem);
+    if (parsed instanceof Error) throw new Error(`control plane key is unreadable: ${parsed.message}`);
+    const key = Array.isArray(parsed) ? parsed[0] : parsed;
+    // The public line is derived from the private key, so a lost or edited .pub file cannot disagree.
+    const savedComment = existsSync(pubFile) ? readFileSync(pubFile, 'utf8').trim().split(/\s+/).slice(2).join(' ') : '';
+    const publicLine = `${key.type} ${key.getPublicSSH().toString('base64')} ${savedComment || comment}`;
+    if (!existsSync(pubFile)) writeFileAtomic(pubFile, `${publicLine}\n`, 0o644);
+    return new FileControlPlaneKey(privatePem, publicLine);
+  }
+
+  publicKey(): string {
+    return this.publicLine;
+  }
+
+  fingerprint(): string {
+    return fingerprintOfPublicKeyLine(this.publicLine);
+  }
+
+  /** OpenSSH-format private key for ssh2's `privateKey` option. */
+  privateKey(): string {
+    return this.privatePem;
+  }
+
+  toJSON(): Record<string, string> {
+    return { publicKey: this.publicLine, fingerprint: this.fingerprint() };
+  }
+}

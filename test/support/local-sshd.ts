@@ -1,0 +1,149 @@
+/**
+ * A throwaway OpenSSH server on 127.0.0.1:<free port> for integration tests: own host key, own
+ * authorized_keys, started with `sshd -D` and stopped by its PID. Needs root and /usr/sbin/sshd.
+ */
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pollUntil } from './poll-until';
+
+export interface LocalSshd {
+  readonly port: number;
+  readonly dir: string;
+  /** `SHA256:…` of the current host key. */
+  fingerprint: string;
+  pid(): number;
+  /** PIDs of the per-connection sshd processes (children of the listener). */
+  sessionPids(): number[];
+  /** Stops the listener; with `newHostKey` it comes back with a freshly generated host key. */
+  restart(opts?: { newHostKey?: boolean }): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+function genHostKey(dir: string): string {
+  const file = join(dir, 'ssh_host_ed25519_key');
+  rmSync(file, { force: true });
+  rmSync(`${file}.pub`, { force: true });
+  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', file]);
+  return execFileSync('ssh-keygen', ['-l', '-f', `${file}.pub`]).toString().split(/\s+/)[1];
+}
+
+function banner(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = connect({ host: '127.0.0.1', port });
+    s.once('data', (d) => {
+      s.destroy();
+      resolve(d.toString().startsWith('SSH-'));
+    });
+    s.once('error', () => resolve(false));
+    s.setTimeout(1000, () => {
+      s.destroy();
+      resolve(false);
+    });
+  });
+}
+
+export async function startLocalSshd(authorizedKeys: string[]): Promise<LocalSshd> {
+  const dir = mkdtempSync(join(tmpdir(), 'pl-sshd-'));
+  mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
+  const port = await freePort();
+  writeFileSync(join(dir, 'authorized_keys'), authorizedKeys.join('\n') + '\n', { mode: 0o600 });
+  const config = [
+    `Port ${port}`,
+    'ListenAddress 127.0.0.1',
+    `HostKey ${join(dir, 'ssh_host_ed25519_key')}`,
+    `PidFile ${join(dir, 'sshd.pid')}`,
+    `AuthorizedKeysFile ${join(dir, 'authorized_keys')}`,
+    'StrictModes no',
+    'UsePAM no',
+    'PermitRootLogin prohibit-password',
+    'PasswordAuthentication no',
+    'KbdInteractiveAuthentication no',
+    'MaxStartups 100',
+    'MaxSessions 20',
+    'LogLevel ERROR',
+    'Subsystem sftp internal-sftp',
+  ].join('\n');
+  writeFileSync(join(dir, 'sshd_config'), config + '\n');
+  let fingerprint = genHostKey(dir);
+  let child: ChildProcess | null = null;
+
+  const start = async (): Promise<void> => {
+    const c = spawn('/usr/sbin/sshd', ['-D', '-e', '-f', join(dir, 'sshd_config')], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    c.stderr?.on('data', (d) => (stderr += d.toString()));
+    child = c;
+    await pollUntil(async () => c.exitCode === null && (await banner(port)), {
+      timeoutMs: 10_000,
+      intervalMs: 50,
+      description: `sshd on ${port} (${stderr})`,
+    });
+  };
+  const stopChild = async (): Promise<void> => {
+    const c = child;
+    if (!c || c.exitCode !== null || c.signalCode !== null) return;
+    const exited = new Promise((resolve) => c.once('exit', resolve));
+    c.kill('SIGTERM');
+    await exited;
+    await pollUntil(async () => !(await banner(port)), { timeoutMs: 5000, intervalMs: 50, description: 'sshd stopped' });
+  };
+  await start();
+
+  const handle: LocalSshd = {
+    port,
+    dir,
+    fingerprint,
+    pid: () => child?.pid ?? -1,
+    sessionPids: () => {
+      const pid = child?.pid;
+      if (!pid) return [];
+      try {
+        return execFileSync('pgrep', ['-P', String(pid)]).toString().trim().split('\n').filter(Boolean).map(Number);
+      } catch {
+        return [];
+      }
+    },
+    restart: async (opts = {}) => {
+      await stopChild();
+      if (opts.newHostKey) {
+        fingerprint = genHostKey(dir);
+        handle.fingerprint = fingerprint;
+      }
+      await start();
+    },
+    stop: async () => {
+      // Per-connection children survive the listener: end them too (by PID, ours only).
+      for (const pid of handle.sessionPids()) {
+        try {
+          process.kill(pid, 'SIGTERM');
+        } catch {
+          /* gone */
+        }
+      }
+      await stopChild();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return handle;
+}
+
+export function readFileOr(file: string, fallback = ''): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return fallback;
+  }
+}

@@ -1,5 +1,5 @@
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import BetterSqlite3 from 'better-sqlite3';
 import { fmt, pct } from './timing';
 
@@ -44,6 +44,7 @@ export function machineFacts(): string[] {
     `- CPU: ${model} (${cpus().length} cores visible to Node), ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM`,
     `- Node ${process.version} (${process.platform}/${process.arch})`,
     `- better-sqlite3 ${bsVersion}, SQLite ${sqlite}`,
+    `- Load average at the end of the run (1/5/15 min): ${loadavg().map((x) => x.toFixed(2)).join(' / ')}; other processes on the machine are not controlled, so absolute figures move between runs while the same-run ratios are the figures to compare`,
     `- Temp SQLite files in the OS temp dir (journal_mode=WAL, foreign_keys=ON, busy_timeout=5000, synchronous as stated), opened with Pressluft's openDatabase on both sides`,
   ];
 }

@@ -1,4 +1,5 @@
 import type { Provider } from '@nestjs/common';
+import { AUTH_APPLICATION_PROVIDERS } from './auth/auth.providers';
 import { DecideAndAppend } from './common/decide-and-append';
 import { ListEventsHandler } from './events/list-events/list-events.handler';
 import { StreamHistoryHandler } from './events/stream-history/stream-history.handler';
@@ -46,4 +47,5 @@ export const APPLICATION_PROVIDERS: Provider[] = [
   VerifyEventsHandler,
   GetMetricsHandler,
   RebuildProjectionsHandler,
+  ...AUTH_APPLICATION_PROVIDERS,
 ];

@@ -2,6 +2,7 @@ import { DomainError } from './shared/domain-error';
 import { JOB_EVENT_TYPES } from './job/job.events';
 import { NODE_EVENT_TYPES } from './node/node.events';
 import { SITE_EVENT_TYPES } from './site/site.events';
+import { API_TOKEN_EVENT_TYPES, USER_EVENT_TYPES } from './user/user.events';
 
 /*
  * THE registry of stored event types. A type string is never renamed and never derived from a class
@@ -41,7 +42,7 @@ const OVERRIDES: Record<string, EventTypeEntry> = {
 };
 
 export const EVENT_TYPES: Readonly<Record<string, EventTypeEntry>> = Object.fromEntries(
-  [...SITE_EVENT_TYPES, ...NODE_EVENT_TYPES, ...JOB_EVENT_TYPES].map((type) => [type, OVERRIDES[type] ?? V1]),
+  [...SITE_EVENT_TYPES, ...NODE_EVENT_TYPES, ...JOB_EVENT_TYPES, ...USER_EVENT_TYPES, ...API_TOKEN_EVENT_TYPES].map((type) => [type, OVERRIDES[type] ?? V1]),
 );
 
 export function isKnownEventType(type: string): boolean {

@@ -3,6 +3,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { APPLICATION_PROVIDERS } from '../application/application.providers';
 import type { JobHandler } from '../application/ports/job-queue.port';
 import type { Settings } from '../infrastructure/config/settings';
+import { authInfrastructureProviders } from '../infrastructure/auth/auth.providers';
 import { infrastructureProviders } from '../infrastructure/infrastructure.providers';
 import type { Database } from '../infrastructure/sqlite/database';
 import { DATABASE } from '../infrastructure/tokens';
@@ -29,7 +30,12 @@ export class AppModule implements OnApplicationShutdown {
       module: AppModule,
       imports: [CqrsModule.forRoot()],
       controllers: [SitesController, NodesController, JobsController, EventsController, HealthController],
-      providers: [...infrastructureProviders(options.settings, options.jobHandlers ?? []), ...APPLICATION_PROVIDERS, HttpMetrics],
+      providers: [
+        ...infrastructureProviders(options.settings, options.jobHandlers ?? []),
+        ...authInfrastructureProviders(options.settings),
+        ...APPLICATION_PROVIDERS,
+        HttpMetrics,
+      ],
     };
   }
 

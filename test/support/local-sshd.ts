@@ -3,7 +3,7 @@
  * authorized_keys, started with `sshd -D` and stopped by its PID. Needs root and /usr/sbin/sshd.
  */
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -56,11 +56,38 @@ function banner(port: number): Promise<boolean> {
   });
 }
 
+/**
+ * The login user for test sessions: a system user with /bin/sh and no rc files, because root's
+ * interactive bash start-up on a dev box (pyenv etc.) adds seconds to every command. Created once.
+ */
+export const TEST_SSH_USER = 'pl-sshtest';
+
+export function ensureTestUser(): { uid: number; gid: number } {
+  try {
+    execFileSync('id', ['-u', TEST_SSH_USER], { stdio: 'ignore' });
+  } catch {
+    execFileSync('useradd', ['--system', '--create-home', '--home-dir', `/var/lib/${TEST_SSH_USER}`, '--shell', '/bin/sh', '-p', '*', TEST_SSH_USER]);
+  }
+  const uid = Number(execFileSync('id', ['-u', TEST_SSH_USER]).toString().trim());
+  const gid = Number(execFileSync('id', ['-g', TEST_SSH_USER]).toString().trim());
+  return { uid, gid };
+}
+
+/** A temp dir owned by the test login user (for files the remote side writes). */
+export function scratchDirForTestUser(prefix = 'pl-remote-'): string {
+  const { uid, gid } = ensureTestUser();
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  chownSync(dir, uid, gid);
+  return dir;
+}
+
 export async function startLocalSshd(authorizedKeys: string[]): Promise<LocalSshd> {
+  ensureTestUser();
   const dir = mkdtempSync(join(tmpdir(), 'pl-sshd-'));
+  chmodSync(dir, 0o755); // sshd reads authorized_keys as the login user
   mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
   const port = await freePort();
-  writeFileSync(join(dir, 'authorized_keys'), authorizedKeys.join('\n') + '\n', { mode: 0o600 });
+  writeFileSync(join(dir, 'authorized_keys'), authorizedKeys.join('\n') + '\n', { mode: 0o644 });
   const config = [
     `Port ${port}`,
     'ListenAddress 127.0.0.1',
@@ -70,6 +97,7 @@ export async function startLocalSshd(authorizedKeys: string[]): Promise<LocalSsh
     'StrictModes no',
     'UsePAM no',
     'PermitRootLogin prohibit-password',
+    `AllowUsers ${TEST_SSH_USER} root`,
     'PasswordAuthentication no',
     'KbdInteractiveAuthentication no',
     'MaxStartups 100',

@@ -1,3 +1,4 @@
+import { apiTokenListProjection, userListProjection } from '../auth/auth.projections';
 import { environmentProjection } from './environment.projector';
 import { jobListProjection } from './job-list.projector';
 import { nodeListProjection } from './node-list.projector';
@@ -12,4 +13,6 @@ export const ALL_PROJECTIONS: readonly RowProjection[] = [
   nodeListProjection,
   jobListProjection,
   streamIndexProjection,
+  userListProjection,
+  apiTokenListProjection,
 ] as unknown as readonly RowProjection[];

@@ -12,6 +12,7 @@ export type ErrorKind =
   | 'precondition' // 412
   | 'payload_too_large' // 413
   | 'rule' // 422
+  | 'rate_limited' // 429
   | 'unreachable' // 502
   | 'internal'; // 500
 
@@ -40,6 +41,11 @@ export const ERROR_CODES = {
   NO_JOB_HANDLER: { kind: 'internal', description: 'No handler is registered for this job kind.' },
   JOB_TIMEOUT: { kind: 'internal', description: 'The job ran longer than allowed.' },
   JOB_CANCELLED: { kind: 'conflict', description: 'The job was cancelled by an operator.' },
+  UNAUTHENTICATED: { kind: 'unauthenticated', description: 'Sign in (session) or send Authorization: Bearer <API token>.' },
+  INVALID_CREDENTIALS: { kind: 'unauthenticated', description: 'The email address or password is wrong.' },
+  FORBIDDEN: { kind: 'forbidden', description: 'The credentials are valid but not allowed to do this (e.g. a read-only token).' },
+  CSRF_FAILED: { kind: 'forbidden', description: 'A state-changing request made with a session cookie lacked a valid CSRF token.' },
+  RATE_LIMITED: { kind: 'rate_limited', description: 'Too many attempts; wait and try again.' },
   INTERNAL: { kind: 'internal', description: 'An unexpected error.' },
 } as const satisfies Record<string, { kind: ErrorKind; description: string }>;
 

@@ -15,6 +15,12 @@ export interface Settings {
   readonly workerEnabled: boolean;
   readonly workerConcurrency: number;
   readonly jobLeaseMs: number;
+  /** A session unused this long ends (PRESSLUFT_SESSION_IDLE_MINUTES). */
+  readonly sessionIdleMinutes: number;
+  /** A session ends this long after sign-in, used or not (PRESSLUFT_SESSION_MAX_HOURS). */
+  readonly sessionMaxHours: number;
+  /** Secure cookies: `auto` = when the request came over HTTPS; `always` behind a TLS proxy (PRESSLUFT_COOKIE_SECURE). */
+  readonly cookieSecure: 'auto' | 'always';
 }
 
 export function loadSettings(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Settings {
@@ -30,6 +36,9 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, cwd = process
     workerEnabled: oneOf(env.PRESSLUFT_WORKER, ['on', 'off'] as const, 'on', 'PRESSLUFT_WORKER') === 'on',
     workerConcurrency: int(env.PRESSLUFT_WORKER_CONCURRENCY, 4, 'PRESSLUFT_WORKER_CONCURRENCY'),
     jobLeaseMs: int(env.PRESSLUFT_JOB_LEASE_MS, 30_000, 'PRESSLUFT_JOB_LEASE_MS'),
+    sessionIdleMinutes: int(env.PRESSLUFT_SESSION_IDLE_MINUTES, 60, 'PRESSLUFT_SESSION_IDLE_MINUTES'),
+    sessionMaxHours: int(env.PRESSLUFT_SESSION_MAX_HOURS, 12, 'PRESSLUFT_SESSION_MAX_HOURS'),
+    cookieSecure: oneOf(env.PRESSLUFT_COOKIE_SECURE, ['auto', 'always'] as const, 'auto', 'PRESSLUFT_COOKIE_SECURE'),
   };
 }
 

@@ -43,7 +43,7 @@ function compile(db: Database, p: RowProjection): Compiled {
     select: db.prepare(`SELECT ${p.columns.join(', ')} FROM ${p.table} WHERE ${pk}`),
     upsert: db.prepare(
       `INSERT INTO ${p.table} (${p.columns.join(', ')}) VALUES (${p.columns.map(() => '?').join(', ')})
-       ON CONFLICT (${p.primaryKey.join(', ')}) DO UPDATE SET ${updates.join(', ')}`,
+       ON CONFLICT (${p.primaryKey.join(', ')}) ${updates.length ? `DO UPDATE SET ${updates.join(', ')}` : 'DO NOTHING'}`,
     ),
     remove: db.prepare(`DELETE FROM ${p.table} WHERE ${pk}`),
   };

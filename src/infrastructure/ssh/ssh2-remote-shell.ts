@@ -48,6 +48,8 @@ interface Conn {
  */
 export class Ssh2RemoteShell extends RemoteShell {
   private readonly pool = new Map<string, Promise<Conn>>();
+  /** Resolved entries of `pool`, so a dead connection can be forgotten synchronously. */
+  private readonly live = new Map<string, Conn>();
   private readonly seenFingerprints = new Map<string, string>();
   private nextConnId = 1;
   private shuttingDown = false;
@@ -117,6 +119,7 @@ export class Ssh2RemoteShell extends RemoteShell {
     for (const [key, pending] of this.pool) {
       if (nodeId !== undefined && !key.startsWith(`${nodeId}|`)) continue;
       this.pool.delete(key);
+      this.live.delete(key);
       pending.then((c) => this.closeConn(c), () => undefined);
     }
   }
@@ -169,7 +172,9 @@ export class Ssh2RemoteShell extends RemoteShell {
     if (this.shuttingDown) return Promise.reject(unreachable(describe(node), new Error('remote shell is closed'), node));
     const poolKey = `${node.nodeId}|${node.user}@${node.host}:${node.port}|${node.hostKeyFingerprint ?? ''}`;
     const existing = this.pool.get(poolKey);
-    if (existing) return existing;
+    const live = this.live.get(poolKey);
+    if (existing && !(live && live.closed)) return existing;
+    if (live) this.forget(live);
     const pending = this.connect(node, poolKey);
     this.pool.set(poolKey, pending);
     pending.catch(() => {
@@ -231,6 +236,8 @@ export class Ssh2RemoteShell extends RemoteShell {
       });
     });
     this.connectionsOpened++;
+    if (conn.closed) throw unreachable(describe(node), new Error('connection closed right after login'), node);
+    this.live.set(poolKey, conn);
     return conn;
   }
 
@@ -272,14 +279,10 @@ export class Ssh2RemoteShell extends RemoteShell {
   }
 
   private forget(conn: Conn): void {
-    const pending = this.pool.get(conn.poolKey);
-    if (!pending) return;
-    pending.then(
-      (c) => {
-        if (c === conn && this.pool.get(conn.poolKey) === pending) this.pool.delete(conn.poolKey);
-      },
-      () => undefined,
-    );
+    if (this.live.get(conn.poolKey) === conn) {
+      this.live.delete(conn.poolKey);
+      this.pool.delete(conn.poolKey);
+    }
   }
 
   private closeConn(conn: Conn): void {

@@ -28,8 +28,16 @@ export async function serve(): Promise<void> {
   const settings = cliSettings();
   const app = await createHttpApp({ settings });
   await app.listen({ host: settings.httpHost, port: settings.httpPort });
-  new JsonLogger(settings.logLevel).event('info', 'pressluft listening', {
-    url: `http://${settings.httpHost}:${settings.httpPort}`,
-    dataDir: settings.dataDir,
-  });
+  const logger = new JsonLogger(settings.logLevel);
+  logger.event('info', 'pressluft listening', { url: `http://${settings.httpHost}:${settings.httpPort}`, dataDir: settings.dataDir });
+  // Stop claiming jobs, let running handlers hand their jobs back, close the database, exit 0.
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      logger.event('info', 'pressluft stopping', { signal });
+      app.close().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
+    });
+  }
 }

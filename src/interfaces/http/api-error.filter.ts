@@ -12,6 +12,7 @@ const STATUS_OF_KIND: Record<ErrorKind, number> = {
   precondition: 412,
   payload_too_large: 413,
   rule: 422,
+  rate_limited: 429,
   unreachable: 502,
   internal: 500,
 };

@@ -3,13 +3,14 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import type { CommandMeta } from '../../application/common/command-meta';
 import { DomainError } from '../../domain/shared/domain-error';
+import './auth/request-principal';
 
 const TOKEN = /^[A-Za-z0-9._:-]{1,128}$/;
 
-/** Until authentication exists (issue 4) every API caller is the local operator on loopback. */
-export const ANONYMOUS_ACTOR = 'user:local-operator';
+/** The actor of a request nobody signed (only the public routes see it, e.g. a failed login). */
+export const ANONYMOUS_ACTOR = 'anonymous';
 
-/** Builds the CommandMeta of a request: actor, Idempotency-Key, X-Correlation-Id and If-Match. */
+/** Builds the CommandMeta of a request: actor (the authenticated principal), Idempotency-Key, X-Correlation-Id and If-Match. */
 export function commandMetaOf(request: FastifyRequest): CommandMeta {
   const commandId = header(request, 'idempotency-key') ?? randomUUID();
   const correlationId = header(request, 'x-correlation-id') ?? randomUUID();
@@ -17,7 +18,7 @@ export function commandMetaOf(request: FastifyRequest): CommandMeta {
     if (!TOKEN.test(value)) throw new DomainError('VALIDATION_FAILED', `${name} must match ${TOKEN.source}`, { header: name });
   }
   const ifMatch = parseIfMatch(header(request, 'if-match'));
-  return { actor: ANONYMOUS_ACTOR, commandId, correlationId, ...(ifMatch === undefined ? {} : { ifMatch }) };
+  return { actor: request.principal?.actor ?? ANONYMOUS_ACTOR, commandId, correlationId, ...(ifMatch === undefined ? {} : { ifMatch }) };
 }
 
 /** `If-Match: "7"` (or W/"7", or 7) -> 7. */

@@ -17,7 +17,6 @@ export async function createHttpApp(options: AppOptions): Promise<NestFastifyApp
   });
   app.useGlobalPipes(apiValidationPipe());
   app.useGlobalFilters(new ApiErrorFilter());
-  app.enableShutdownHooks();
 
   const fastify = app.getHttpAdapter().getInstance();
   const metrics = app.get(HttpMetrics);

@@ -15,7 +15,7 @@ export class EventsQueryDto {
   @Matches(/^[A-Z][A-Za-z]{1,63}$/)
   type?: string;
 
-  @ApiPropertyOptional({ description: 'Actor, e.g. user:local-operator or system:worker' })
+  @ApiPropertyOptional({ description: 'Actor, e.g. user:<id>, token:<id> or system:worker' })
   @IsOptional()
   @Matches(TOKEN)
   actor?: string;

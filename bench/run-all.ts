@@ -1,0 +1,43 @@
+/**
+ * `npm run bench`: runs every benchmark in this process, one after the other, and rewrites the
+ * generated section of docs/benchmarks.md. Benchmarks report numbers; they never fail on speed.
+ * Optional args pick benchmarks by id prefix: `npm run bench -- job-claim`.
+ */
+import { join } from 'node:path';
+import { cleanupTemp } from './support/env';
+import { renderSections, writeReport, type BenchSection } from './support/report';
+import { log, nowMs } from './support/timing';
+import * as commandPath from './command-path.bench';
+import * as projectionRebuild from './projection-rebuild.bench';
+import * as jobClaim from './job-claim.bench';
+import * as sitesListHttp from './sites-list-http.bench';
+
+const ALL: { id: string; run: () => Promise<BenchSection> }[] = [
+  { id: 'command-path', run: commandPath.run },
+  { id: 'projection-rebuild', run: projectionRebuild.run },
+  { id: 'job-claim', run: jobClaim.run },
+  { id: 'sites-list-http', run: sitesListHttp.run },
+];
+
+async function main(): Promise<void> {
+  const only = process.argv.slice(2);
+  const picked = only.length ? ALL.filter((b) => only.some((o) => b.id.startsWith(o))) : ALL;
+  const t0 = nowMs();
+  const sections: BenchSection[] = [];
+  try {
+    for (const b of picked) {
+      log(`— ${b.id}`);
+      sections.push(await b.run());
+    }
+  } finally {
+    cleanupTemp();
+  }
+  const file = join(__dirname, '..', 'docs', 'benchmarks.md');
+  writeReport(file, renderSections(sections, (nowMs() - t0) / 1000));
+  log(`wrote ${file} (${((nowMs() - t0) / 1000).toFixed(0)} s)`);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exitCode = 1;
+});

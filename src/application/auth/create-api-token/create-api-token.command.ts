@@ -1,0 +1,9 @@
+import type { CommandMeta } from '../../common/command-meta';
+
+export class CreateApiTokenCommand {
+  constructor(
+    readonly name: string,
+    readonly scope: 'read' | 'write',
+    readonly meta: CommandMeta,
+  ) {}
+}

@@ -1,0 +1,48 @@
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { apiTokenDecider } from '../../../domain/user/user.decider';
+import { apiTokenStreamId } from '../../../domain/user/user.events';
+import { DecideAndAppend } from '../../common/decide-and-append';
+import { IdGenerator } from '../../ports/clock.port';
+import { CommandLog } from '../../ports/event-store.port';
+import { SqlReader } from '../../ports/sql-reader.port';
+import { UnitOfWork } from '../../ports/unit-of-work.port';
+import { AuthStore, SecretTokens } from '../auth.ports';
+import { ApiTokenRow, ApiTokenView, toApiTokenView } from '../auth.views';
+import { formatApiToken } from '../principal';
+import { CreateApiTokenCommand } from './create-api-token.command';
+
+export interface CreateApiTokenResult {
+  readonly token: ApiTokenView;
+  /** The full bearer token, shown once; null when the command id was a repeat (the secret is not kept). */
+  readonly secret: string | null;
+  readonly duplicate: boolean;
+}
+
+@CommandHandler(CreateApiTokenCommand)
+export class CreateApiTokenHandler implements ICommandHandler<CreateApiTokenCommand, CreateApiTokenResult> {
+  constructor(
+    private readonly decideAndAppend: DecideAndAppend,
+    private readonly commands: CommandLog,
+    private readonly ids: IdGenerator,
+    private readonly sql: SqlReader,
+    private readonly uow: UnitOfWork,
+    private readonly store: AuthStore,
+    private readonly tokens: SecretTokens,
+  ) {}
+
+  async execute({ name, scope, meta }: CreateApiTokenCommand): Promise<CreateApiTokenResult> {
+    return this.uow.run(() => {
+      const previous = this.commands.previousResult(meta.commandId);
+      if (previous) return { token: this.view(previous.streamId.slice('apitoken-'.length)), secret: null, duplicate: true };
+      const tokenId = this.ids.newId();
+      const secret = this.tokens.newSecret();
+      this.decideAndAppend.run(apiTokenStreamId(tokenId), apiTokenDecider, { type: 'CreateApiToken', tokenId, name, scope }, { ...meta, ifMatch: undefined });
+      this.store.setTokenSecret(tokenId, this.tokens.digest(secret));
+      return { token: this.view(tokenId), secret: formatApiToken(tokenId, secret), duplicate: false };
+    });
+  }
+
+  private view(tokenId: string): ApiTokenView {
+    return toApiTokenView(this.sql.get<ApiTokenRow>('SELECT * FROM rm_api_tokens WHERE id = ?', [tokenId]) as ApiTokenRow);
+  }
+}

@@ -1,0 +1,51 @@
+import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
+import type { JobRow, JobView } from '../jobs/job.view';
+import { toJobView } from '../jobs/job.view';
+import { EventStore, RecordedEvent } from '../ports/event-store.port';
+import { SqlReader } from '../ports/sql-reader.port';
+import { GetDashboardQuery } from './get-dashboard.query';
+
+export interface StateCount {
+  state: string;
+  count: number;
+}
+
+export interface DashboardView {
+  nodes: { total: number; byState: StateCount[] };
+  sites: { total: number; byState: StateCount[] };
+  runningCount: number;
+  failedCount: number;
+  running: JobView[];
+  failed: JobView[];
+  recentEvents: RecordedEvent[];
+}
+
+/** Nodes and sites at a glance, running and failed jobs, the newest events: all from read models and indexes. */
+@QueryHandler(GetDashboardQuery)
+export class GetDashboardHandler implements IQueryHandler<GetDashboardQuery, DashboardView> {
+  constructor(
+    private readonly sql: SqlReader,
+    private readonly store: EventStore,
+  ) {}
+
+  async execute(q: GetDashboardQuery): Promise<DashboardView> {
+    const counts = (sql: string) => this.sql.all<StateCount>(sql);
+    const nodes = counts('SELECT status AS state, COUNT(*) AS count FROM rm_nodes GROUP BY status ORDER BY status');
+    const sites = counts('SELECT state, COUNT(*) AS count FROM rm_sites GROUP BY state ORDER BY state');
+    const jobs = (state: string) =>
+      this.sql.all<JobRow>('SELECT * FROM rm_jobs WHERE state = ? ORDER BY created_at DESC, id DESC LIMIT ?', [state, q.jobs]).map(toJobView);
+    const jobCount = (state: string) => (this.sql.get<{ n: number }>('SELECT COUNT(*) AS n FROM rm_jobs WHERE state = ?', [state])?.n ?? 0);
+    // Positions are dense (1..count), so the newest N start after count - N.
+    const total = this.store.count();
+    const recentEvents = this.store.query({ after: Math.max(0, total - q.recentEvents), limit: q.recentEvents }).reverse();
+    return {
+      nodes: { total: nodes.reduce((n, c) => n + c.count, 0), byState: nodes },
+      sites: { total: sites.reduce((n, c) => n + c.count, 0), byState: sites },
+      runningCount: jobCount('running'),
+      failedCount: jobCount('failed'),
+      running: jobs('running'),
+      failed: jobs('failed'),
+      recentEvents,
+    };
+  }
+}

@@ -1,0 +1,3 @@
+export class GetDashboardQuery {
+  constructor(readonly recentEvents = 10, readonly jobs = 10) {}
+}

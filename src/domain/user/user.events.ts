@@ -1,0 +1,60 @@
+import { DomainEvent } from '../shared/domain-event';
+
+/**
+ * Events of the `user-<id>` and `apitoken-<id>` streams. Type strings are stable: never rename one that
+ * has shipped. No secret, password, hash or session token ever goes into these events: only ids.
+ */
+
+export function userStreamId(userId: string): string {
+  return `user-${userId}`;
+}
+
+export function apiTokenStreamId(tokenId: string): string {
+  return `apitoken-${tokenId}`;
+}
+
+export type UserRole = 'admin';
+export type ApiTokenScope = 'read' | 'write';
+export const API_TOKEN_SCOPES: readonly ApiTokenScope[] = ['read', 'write'];
+
+export interface UserCreatedData {
+  readonly userId: string;
+  readonly email: string;
+  readonly role: UserRole;
+}
+export interface UserLoggedInData {
+  readonly userId: string;
+  /** The session's public id (not its secret cookie value). */
+  readonly sessionId: string;
+  readonly ip: string;
+}
+export interface UserLoginFailedData {
+  readonly userId: string;
+  readonly reason: 'bad-password' | 'rate-limited';
+  readonly ip: string;
+}
+export interface UserLoggedOutData {
+  readonly userId: string;
+  readonly sessionId: string;
+}
+export interface ApiTokenCreatedData {
+  readonly tokenId: string;
+  readonly name: string;
+  readonly scope: ApiTokenScope;
+}
+export interface ApiTokenRevokedData {
+  readonly tokenId: string;
+}
+
+export type UserCreated = DomainEvent<'UserCreated', UserCreatedData>;
+export type UserLoggedIn = DomainEvent<'UserLoggedIn', UserLoggedInData>;
+export type UserLoginFailed = DomainEvent<'UserLoginFailed', UserLoginFailedData>;
+export type UserLoggedOut = DomainEvent<'UserLoggedOut', UserLoggedOutData>;
+export type ApiTokenCreated = DomainEvent<'ApiTokenCreated', ApiTokenCreatedData>;
+export type ApiTokenRevoked = DomainEvent<'ApiTokenRevoked', ApiTokenRevokedData>;
+
+export type UserEvent = UserCreated | UserLoggedIn | UserLoginFailed | UserLoggedOut;
+export type ApiTokenEvent = ApiTokenCreated | ApiTokenRevoked;
+
+export const USER_EVENT_TYPES = ['UserCreated', 'UserLoggedIn', 'UserLoginFailed', 'UserLoggedOut'] as const satisfies readonly UserEvent['type'][];
+export const API_TOKEN_EVENT_TYPES = ['ApiTokenCreated', 'ApiTokenRevoked'] as const satisfies readonly ApiTokenEvent['type'][];

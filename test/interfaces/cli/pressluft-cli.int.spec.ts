@@ -1,0 +1,91 @@
+import { ALL_PROJECTIONS } from '../../../src/application/projections/all-projections';
+import { openDatabase } from '../../../src/infrastructure/sqlite/database';
+import { freePort, runCli, spawnCli } from '../../support/cli';
+import { pollUntil } from '../../support/poll-until';
+import { startTestApp, TestApp } from '../../support/test-app';
+import { ScriptedHandler } from '../../support/test-job-handlers';
+
+/** The `pressluft` CLI as a real process on the same data directory as a (stopped) server. */
+describe('pressluft CLI', () => {
+  let t: TestApp;
+  let env: Record<string, string>;
+  let events: number;
+
+  beforeAll(async () => {
+    const provision = new ScriptedHandler('site.provision');
+    t = await startTestApp({ jobHandlers: [provision] });
+    const node = (await t.request('POST', '/api/v1/nodes', { name: 'cli-node', host: '10.0.0.1' })).body.node;
+    for (let i = 0; i < 3; i++) {
+      const site = (await t.request('POST', '/api/v1/sites', { name: `Cli ${i}`, nodeId: node.id, domain: `cli${i}.example.com`, adminEmail: 'a@example.com' })).body.site;
+      await pollUntil(async () => (await t.request('GET', `/api/v1/sites/${site.id}`)).body.state === 'ACTIVE', { timeoutMs: 10_000 });
+    }
+    events = t.eventCount();
+    env = { PRESSLUFT_DATA_DIR: t.dataDir, PRESSLUFT_LOG_LEVEL: 'error' };
+    await t.app.close(); // the CLI works on the data directory, with or without a running server
+  }, 60_000);
+  afterAll(() => t.close());
+
+  it('events verify: checks the whole chain and exits 0', async () => {
+    const r = await runCli(['events', 'verify'], env);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ ok: true, checked: events });
+  });
+
+  it('events export: every event as a JSON line in order; filters narrow it', async () => {
+    const all = await runCli(['events', 'export'], env);
+    const lines = all.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines).toHaveLength(events);
+    expect(lines.map((e) => e.globalPosition)).toEqual(Array.from({ length: events }, (_, i) => i + 1));
+    const created = await runCli(['events', 'export', '--type', 'SiteCreated'], env);
+    expect(created.stdout.trim().split('\n')).toHaveLength(3);
+  });
+
+  it('events tail --limit 2: the two newest events', async () => {
+    const r = await runCli(['events', 'tail', '--limit', '2'], env);
+    expect(r.stdout.trim().split('\n').map((l) => JSON.parse(l).globalPosition)).toEqual([events - 1, events]);
+  });
+
+  it('projections rebuild: replays the log into identical tables', async () => {
+    const db = openDatabase({ file: t.settings.databaseFile });
+    const snapshot = () => ALL_PROJECTIONS.map((p) => db.prepare(`SELECT * FROM ${p.table} ORDER BY ${p.primaryKey.join(', ')}`).all());
+    const before = snapshot();
+    const r = await runCli(['projections', 'rebuild'], env);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ events, rows: { rm_sites: 3, rm_nodes: 1 } });
+    expect(snapshot()).toEqual(before);
+    db.close();
+  });
+
+  it('exits non-zero with a one-line reason: unknown command, bad flag, broken chain', async () => {
+    const unknown = await runCli(['frobnicate'], env);
+    expect(unknown.code).not.toBe(0);
+    expect(unknown.stderr.split('\n')[0]).toBe('pressluft: unknown command: frobnicate');
+    const badFlag = await runCli(['events', 'tail', '--limit', 'lots'], env);
+    expect([badFlag.code, badFlag.stderr.split('\n')[0]]).toEqual([2, 'pressluft: --limit must be a positive integer']);
+    const db = openDatabase({ file: t.settings.databaseFile });
+    db.prepare(`UPDATE events SET data = json_set(data, '$.name', 'evil') WHERE global_position = 1`).run();
+    db.close();
+    const broken = await runCli(['events', 'verify'], env);
+    expect(broken.code).toBe(1);
+    expect(broken.stderr.trim()).toMatch(/^pressluft: hash chain broken at position 1: /);
+  });
+
+  it('serve: answers /healthz on the configured loopback port and stops cleanly on SIGTERM', async () => {
+    const port = await freePort();
+    const child = spawnCli(['serve'], { ...env, PRESSLUFT_HTTP_PORT: String(port) });
+    try {
+      const health = await pollUntil(
+        async () => {
+          const res = await fetch(`http://127.0.0.1:${port}/healthz`);
+          return res.ok ? res.json() : undefined;
+        },
+        { timeoutMs: 30_000, intervalMs: 100 },
+      );
+      expect(health).toMatchObject({ status: 'ok', events: expect.any(Number) });
+    } finally {
+      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    }
+  });
+});

@@ -1,7 +1,7 @@
 /**
  * End-to-end check of the real test-node harness (test/nodes/pl-nodes.sh): boots one "full" and one
  * "bare" node and talks to them over real SSH (ssh2), exactly as the control plane will.
- * Needs root (network namespaces, systemd-nspawn); skipped otherwise.
+ * Needs root (network namespaces, systemd-nspawn), as the whole test command does.
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -15,8 +15,6 @@ import { pollUntil } from '../support/poll-until';
 import { downNode, ensureTemplate, TestNode, upNode } from '../support/test-nodes';
 
 const execFileP = promisify(execFile);
-const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-const describeIfRoot = isRoot ? describe : describe.skip;
 
 interface SshResult {
   code: number | null;
@@ -81,7 +79,7 @@ async function unusedNodeAddress(): Promise<string> {
   throw new Error('no unused 10.254.X.0/24');
 }
 
-describeIfRoot('test-node harness (real nspawn nodes)', () => {
+describe('test-node harness (real nspawn nodes)', () => {
   let tmp: string;
   let privateKey: Buffer;
   let full: TestNode | undefined;

@@ -149,7 +149,7 @@ prune_templates() {   # remove templates of older versions that no overlay uses 
 }
 
 cmd_template() {
-  command -v debootstrap >/dev/null || die "debootstrap missing (run .ci/nodes-setup.sh)"
+  command -v debootstrap >/dev/null || die "debootstrap missing (run test/setup-host.sh)"
   mkdir -p "$CACHE"
   exec 9>"$CACHE/.lock"; flock 9          # one builder at a time; others wait and then reuse
   build_template bare

@@ -328,9 +328,15 @@ function runChannel(
     let failure: Error | null = null;
     let timer: NodeJS.Timeout | undefined;
 
+    let settled = false;
     const stop = (e: Error): void => {
       if (failure) return;
       failure = e;
+      // Do not wait for the server's close: it only comes when the remote process has ended.
+      settled = true;
+      if (timer) clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
+      reject(e);
       try {
         channel.signal('KILL'); // OpenSSH >= 7.9 delivers it; the close below ends the session anyway
       } catch {
@@ -352,6 +358,7 @@ function runChannel(
       );
     }
     options.signal?.addEventListener('abort', onAbort, { once: true });
+    if (options.signal?.aborted) onAbort();
 
     channel.on('data', (chunk: Buffer) => {
       out.push(chunk);
@@ -383,6 +390,8 @@ function runChannel(
         const s = errDecoder.end();
         if (s) options.onStderr(s);
       }
+      if (settled) return;
+      settled = true;
       if (failure) return reject(failure);
       if (exitCode === null && exitSignal === null) {
         // The channel closed without an exit status: the connection died while the command ran.

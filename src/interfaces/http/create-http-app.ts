@@ -11,8 +11,9 @@ import { apiValidationPipe } from './validation.pipe';
 export async function createHttpApp(options: AppOptions): Promise<NestFastifyApplication> {
   const { settings } = options;
   const adapter = new FastifyAdapter({ bodyLimit: settings.bodyLimit, trustProxy: false });
+  const logger = new JsonLogger(settings.logLevel);
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(options), adapter, {
-    logger: new JsonLogger(settings.logLevel),
+    logger,
     abortOnError: false,
   });
   app.useGlobalPipes(apiValidationPipe());
@@ -22,6 +23,13 @@ export async function createHttpApp(options: AppOptions): Promise<NestFastifyApp
   const metrics = app.get(HttpMetrics);
   fastify.addHook('onResponse', (request, reply, done) => {
     metrics.observe(request.method, reply.statusCode, reply.elapsedTime / 1000);
+    // One structured line per request; the path only (query strings may carry search terms).
+    logger.event(reply.statusCode >= 500 ? 'error' : 'info', 'request', {
+      method: request.method,
+      path: request.url.split('?')[0],
+      status: reply.statusCode,
+      ms: Math.round(reply.elapsedTime * 10) / 10,
+    });
     done();
   });
 

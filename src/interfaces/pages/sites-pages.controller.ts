@@ -1,0 +1,207 @@
+import { Body, Controller, Get, Param, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Principal } from '../../application/auth/principal';
+import type { Page } from '../../application/common/page';
+import { StreamHistoryQuery } from '../../application/events/stream-history/stream-history.query';
+import type { JobView } from '../../application/jobs/job.view';
+import { ListJobsQuery } from '../../application/jobs/list-jobs/list-jobs.query';
+import { ListNodesQuery } from '../../application/nodes/list-nodes/list-nodes.query';
+import type { NodeView } from '../../application/nodes/node.view';
+import type { RecordedEvent, StreamSlice } from '../../application/ports/event-store.port';
+import { CreateSiteCommand } from '../../application/sites/create-site/create-site.command';
+import type { CreateSiteResult } from '../../application/sites/create-site/create-site.handler';
+import { GetSiteQuery } from '../../application/sites/get-site/get-site.query';
+import { ListSitesQuery } from '../../application/sites/list-sites/list-sites.query';
+import { RequestDeployCommand } from '../../application/sites/request-deploy/request-deploy.command';
+import { RequestSiteDeletionCommand } from '../../application/sites/request-site-deletion/request-site-deletion.command';
+import { RequestSiteResetCommand } from '../../application/sites/request-site-reset/request-site-reset.command';
+import { RequestSiteRetryCommand } from '../../application/sites/request-site-retry/request-site-retry.command';
+import type { SiteSummaryView, SiteView } from '../../application/sites/site.view';
+import { DomainError } from '../../domain/shared/domain-error';
+import { commandMetaOf } from '../http/command-meta.decorator';
+import { ListSitesQueryDto, SITE_STATES_FILTER } from '../http/dto/list-query.dto';
+import { CreateDeploymentDto, CreateSiteDto, ResetSiteDto } from '../http/dto/site.dto';
+import { pagerLink, pageQuery, pathId } from './page-params';
+import { PageRenderer } from './page-renderer';
+import { CurrentPrincipal, formFailure, formValues, optional, PagesErrorFilter, seeOther, sendHtml, validateForm } from './page-support';
+
+const PHP_VERSIONS = ['8.3', '8.2', '8.1'];
+const SOURCE_TYPES = ['wordpress', 'archive', 'git'];
+const RELEASE_EVENTS = new Set(['SiteProvisioned', 'DeployRequested', 'DeploySucceeded', 'DeployFailed']);
+
+@ApiExcludeController()
+@UseFilters(PagesErrorFilter)
+@Controller('sites')
+export class SitesPagesController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+    private readonly renderer: PageRenderer,
+  ) {}
+
+  @Get()
+  async list(@CurrentPrincipal() principal: Principal, @Query() raw: Record<string, string>, @Res() reply: FastifyReply) {
+    return sendHtml(reply, 200, await this.renderList(principal, raw));
+  }
+
+  /** The sites list page (exported for the page benchmark). */
+  async renderList(principal: Principal, raw: Record<string, string>): Promise<string> {
+    const q = pageQuery(ListSitesQueryDto, raw);
+    const page = await this.queries.execute<ListSitesQuery, Page<SiteSummaryView>>(new ListSitesQuery(q.limit, q.cursor, q.state, q.search));
+    return this.renderer.render('sites', {
+      title: 'Sites',
+      nav: 'sites',
+      principal,
+      sites: page.items,
+      states: SITE_STATES_FILTER,
+      state: q.state ?? '',
+      search: q.search ?? '',
+      next: pagerLink('/sites', raw, page.next),
+    });
+  }
+
+  @Get('new')
+  async form(@CurrentPrincipal() principal: Principal, @Res() reply: FastifyReply) {
+    return sendHtml(reply, 200, await this.renderNew(principal, { phpVersion: '8.3' }, {}, null));
+  }
+
+  private async renderNew(principal: Principal, values: Record<string, string>, errors: object, formError: object | null): Promise<string> {
+    const nodes = await this.queries.execute<ListNodesQuery, Page<NodeView>>(new ListNodesQuery(200));
+    return this.renderer.render('site-new', { title: 'Create a site', nav: 'sites', principal, nodes: nodes.items, phpVersions: PHP_VERSIONS, values, errors, formError });
+  }
+
+  @Post()
+  async create(@CurrentPrincipal() principal: Principal, @Req() request: FastifyRequest, @Body() body: unknown, @Res() reply: FastifyReply) {
+    const values = formValues(body);
+    try {
+      const input = validateForm(CreateSiteDto, {
+        name: values.name ?? '',
+        nodeId: values.nodeId ?? '',
+        domain: values.domain ?? '',
+        adminEmail: values.adminEmail ?? '',
+        ...(optional(values.slug) === undefined ? {} : { slug: optional(values.slug) }),
+        ...(optional(values.phpVersion) === undefined ? {} : { phpVersion: optional(values.phpVersion) }),
+      });
+      const result = await this.commands.execute<CreateSiteCommand, CreateSiteResult>(new CreateSiteCommand({ ...input }, commandMetaOf(request)));
+      return seeOther(reply, `/sites/${result.siteId}?created=1`);
+    } catch (error) {
+      const failure = formFailure(error);
+      return sendHtml(reply, failure.status, await this.renderNew(principal, values, failure.errors, failure.formError));
+    }
+  }
+
+  @Get(':id')
+  async detail(@CurrentPrincipal() principal: Principal, @Param('id') rawId: string, @Query() raw: Record<string, string>, @Res() reply: FastifyReply) {
+    const notice = raw.created ? 'Site created; provisioning is queued.' : raw.done ? `${raw.done} requested.` : undefined;
+    return sendHtml(reply, 200, await this.renderDetail(principal, pathId(rawId), { notice }));
+  }
+
+  private async renderDetail(principal: Principal, id: string, extra: Record<string, unknown>): Promise<string> {
+    const site = await this.queries.execute<GetSiteQuery, SiteView>(new GetSiteQuery(id));
+    const [jobs, history] = await Promise.all([
+      this.queries.execute<ListJobsQuery, Page<JobView>>(new ListJobsQuery(50, undefined, { siteId: id })),
+      this.queries.execute<StreamHistoryQuery, StreamSlice>(new StreamHistoryQuery(`site-${id}`)),
+    ]);
+    const releases = history.events
+      .filter((e) => RELEASE_EVENTS.has(e.type))
+      .map((e) => {
+        const d = e.data as { environment?: string; releaseId?: string | null; deploymentId?: string };
+        return { at: e.recordedAt, type: e.type, environment: d.environment ?? '', releaseId: d.releaseId ?? d.deploymentId ?? '' };
+      })
+      .reverse();
+    return this.renderer.render('site', {
+      title: `Site ${site.name}`,
+      nav: 'sites',
+      principal,
+      site,
+      jobs: jobs.items,
+      history: [...history.events].reverse(),
+      releases,
+      sourceTypes: SOURCE_TYPES,
+      values: { type: 'wordpress' },
+      errors: {},
+      ...extra,
+    });
+  }
+
+  @Get(':id/timeline')
+  async timeline(@CurrentPrincipal() principal: Principal, @Param('id') rawId: string, @Res() reply: FastifyReply) {
+    const id = pathId(rawId);
+    const site = await this.queries.execute<GetSiteQuery, SiteView>(new GetSiteQuery(id));
+    const history = await this.queries.execute<StreamHistoryQuery, StreamSlice>(new StreamHistoryQuery(`site-${id}`));
+    const jobs = await this.queries.execute<ListJobsQuery, Page<JobView>>(new ListJobsQuery(100, undefined, { siteId: id }));
+    const jobEvents = await Promise.all(
+      jobs.items.map((j) => this.queries.execute<StreamHistoryQuery, StreamSlice>(new StreamHistoryQuery(`job-${j.id}`)).then((s) => s.events, () => [])),
+    );
+    const timeline: RecordedEvent[] = [...history.events, ...jobEvents.flat()].sort((a, b) => b.globalPosition - a.globalPosition);
+    return sendHtml(reply, 200, this.renderer.render('site-timeline', { title: `Timeline of ${site.name}`, nav: 'sites', principal, site, timeline }));
+  }
+
+  @Post(':id/deploy')
+  async deploy(@CurrentPrincipal() principal: Principal, @Param('id') rawId: string, @Req() request: FastifyRequest, @Body() body: unknown, @Res() reply: FastifyReply) {
+    const id = pathId(rawId);
+    const values = formValues(body);
+    return this.act(principal, id, values, reply, 'Deploy', async () => {
+      const env = values.env ?? 'production';
+      if (!/^[a-z][a-z0-9-]{0,19}$/.test(env)) throw new DomainError('VALIDATION_FAILED', 'env is not valid', { field: 'env' });
+      const source: Record<string, string> = { type: values.type ?? '' };
+      for (const key of ['url', 'ref', 'version'] as const) if (optional(values[key]) !== undefined) source[key] = optional(values[key]) as string;
+      const input = validateForm(CreateDeploymentDto, { source });
+      await this.commands.execute(new RequestDeployCommand(id, env, { ...input.source }, commandMetaOf(request)));
+    });
+  }
+
+  @Post(':id/reset')
+  async reset(@CurrentPrincipal() principal: Principal, @Param('id') rawId: string, @Req() request: FastifyRequest, @Body() body: unknown, @Res() reply: FastifyReply) {
+    const id = pathId(rawId);
+    const values = formValues(body);
+    return this.act(principal, id, values, reply, 'Reset', async () => {
+      const input = validateForm(ResetSiteDto, optional(values.reason) === undefined ? {} : { reason: optional(values.reason) });
+      await this.commands.execute(new RequestSiteResetCommand(id, input.reason, commandMetaOf(request)));
+    });
+  }
+
+  @Post(':id/retry')
+  async retry(@CurrentPrincipal() principal: Principal, @Param('id') rawId: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+    const id = pathId(rawId);
+    return this.act(principal, id, {}, reply, 'Retry', () => this.commands.execute(new RequestSiteRetryCommand(id, commandMetaOf(request))));
+  }
+
+  @Get(':id/delete')
+  async confirmDelete(@CurrentPrincipal() principal: Principal, @Param('id') rawId: string, @Res() reply: FastifyReply) {
+    const site = await this.queries.execute<GetSiteQuery, SiteView>(new GetSiteQuery(pathId(rawId)));
+    return sendHtml(reply, 200, this.renderer.render('site-delete', { title: `Delete ${site.name}?`, nav: 'sites', principal, site, values: {}, errors: {} }));
+  }
+
+  @Post(':id/delete')
+  async remove(@CurrentPrincipal() principal: Principal, @Param('id') rawId: string, @Req() request: FastifyRequest, @Body() body: unknown, @Res() reply: FastifyReply) {
+    const id = pathId(rawId);
+    const values = formValues(body);
+    const site = await this.queries.execute<GetSiteQuery, SiteView>(new GetSiteQuery(id));
+    try {
+      if (values.confirm !== site.slug) {
+        throw new DomainError('VALIDATION_FAILED', 'type the slug to confirm', { fields: { confirm: [`type "${site.slug}" to confirm`] } });
+      }
+      await this.commands.execute(new RequestSiteDeletionCommand(id, commandMetaOf(request)));
+      return seeOther(reply, `/sites/${id}?done=Deletion`);
+    } catch (error) {
+      const failure = formFailure(error);
+      return sendHtml(reply, failure.status, this.renderer.render('site-delete', { title: `Delete ${site.name}?`, nav: 'sites', principal, site, values, ...failure }));
+    }
+  }
+
+  /** Runs an action form; on refusal shows the site page again with the error and the values kept. */
+  private async act(principal: Principal, id: string, values: Record<string, string>, reply: FastifyReply, label: string, run: () => Promise<unknown>) {
+    try {
+      await run();
+      return seeOther(reply, `/sites/${id}?done=${encodeURIComponent(label)}`);
+    } catch (error) {
+      const failure = formFailure(error);
+      failure.errors = Object.fromEntries(Object.entries(failure.errors).map(([k, v]) => [k.replace(/^source\./, ''), v]));
+      const formError = failure.formError ?? { code: 'VALIDATION_FAILED', message: `${label}: see the fields below.` };
+      return sendHtml(reply, failure.status, await this.renderDetail(principal, id, { values: { type: 'wordpress', ...values }, errors: failure.errors, formError }));
+    }
+  }
+}

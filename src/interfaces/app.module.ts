@@ -13,6 +13,7 @@ import { JobsController } from './http/controllers/jobs.controller';
 import { NodesController } from './http/controllers/nodes.controller';
 import { SitesController } from './http/controllers/sites.controller';
 import { HttpMetrics } from './http/http-metrics';
+import { PAGE_CONTROLLERS, pageProviders } from './pages/pages.module-parts';
 
 export interface AppOptions {
   readonly settings: Settings;
@@ -29,12 +30,13 @@ export class AppModule implements OnApplicationShutdown {
     return {
       module: AppModule,
       imports: [CqrsModule.forRoot()],
-      controllers: [SitesController, NodesController, JobsController, EventsController, HealthController],
+      controllers: [SitesController, NodesController, JobsController, EventsController, HealthController, ...PAGE_CONTROLLERS],
       providers: [
         ...infrastructureProviders(options.settings, options.jobHandlers ?? []),
         ...authInfrastructureProviders(options.settings),
         ...APPLICATION_PROVIDERS,
         HttpMetrics,
+        ...pageProviders({ cookieSecure: options.settings.cookieSecure, sessionMaxAgeSeconds: options.settings.sessionMaxHours * 3600 }),
       ],
     };
   }

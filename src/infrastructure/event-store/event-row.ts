@@ -11,7 +11,7 @@ export interface EventRow {
   data: string;
   metadata: string;
   recorded_at: string;
-  hash: string;
+  hash?: string;
 }
 
 type Upcast = (type: string, schemaVersion: number, data: Record<string, unknown>) => Record<string, unknown>;
@@ -28,6 +28,6 @@ export function toRecordedEvent(row: EventRow, upcast: Upcast): RecordedEvent {
     data: upcast(row.type, row.schema_version, JSON.parse(row.data)),
     metadata: JSON.parse(row.metadata) as EventMetadata,
     recordedAt: row.recorded_at,
-    hash: row.hash,
+    hash: row.hash ?? '',
   };
 }

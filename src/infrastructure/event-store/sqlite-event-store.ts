@@ -237,7 +237,7 @@ export class SqliteEventStore extends EventStore implements CommandLog {
             ? 'hash does not match the event and the previous hash'
             : undefined;
       if (reason) return { ok: false, checked, firstBroken: { globalPosition: row.global_position, eventId: row.event_id, reason } };
-      previous = row.hash;
+      previous = row.hash as string;
       expectedPosition = row.global_position + 1;
       checked++;
     }

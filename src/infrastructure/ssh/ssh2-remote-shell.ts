@@ -379,7 +379,9 @@ function runChannel(
       exitSignal = signal ?? null;
     });
     channel.on('error', (e: Error) => stop(e));
-    channel.on('close', () => {
+    channel.on('close', (code?: number | null, signal?: string) => {
+      if (exitCode === null && typeof code === 'number') exitCode = code;
+      if (exitSignal === null && signal) exitSignal = signal;
       if (timer) clearTimeout(timer);
       options.signal?.removeEventListener('abort', onAbort);
       if (options.onStdout) {
@@ -395,7 +397,11 @@ function runChannel(
       if (failure) return reject(failure);
       if (exitCode === null && exitSignal === null) {
         // The channel closed without an exit status: the connection died while the command ran.
-        return reject(unreachable(describe(node), new Error(conn.closed ? 'connection lost while the command ran' : 'channel closed without exit status'), node));
+        return reject(unreachable(describe(node), new Error(
+              conn.closed
+                ? 'connection lost while the command ran'
+                : `channel closed without exit status${err.length ? `: ${Buffer.concat(err).toString('utf8').trim().slice(0, 300)}` : ''}`,
+            ), node));
       }
       resolve({
         code: exitCode ?? 128 + signalNumber(exitSignal),

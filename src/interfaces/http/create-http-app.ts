@@ -1,3 +1,4 @@
+import { QueryBus } from '@nestjs/cqrs';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -6,6 +7,21 @@ import { JsonLogger } from '../../infrastructure/logging/json-logger';
 import { ApiErrorFilter } from './api-error.filter';
 import { HttpMetrics } from './http-metrics';
 import { apiValidationPipe } from './validation.pipe';
+import { installAuth } from './auth/install-auth';
+import { LoginPage } from '../pages/auth-pages';
+import { installStaticAssets } from '../pages/static-assets';
+
+export interface RouteEntry {
+  readonly method: string;
+  readonly url: string;
+}
+
+const ROUTES = new WeakMap<object, RouteEntry[]>();
+
+/** Every route Fastify registered for this app (method + URL pattern), collected by an onRoute hook. */
+export function registeredRoutes(app: NestFastifyApplication): readonly RouteEntry[] {
+  return ROUTES.get(app) ?? [];
+}
 
 /** Builds the HTTP application (not yet listening): Fastify, validation, one error filter, OpenAPI, metrics. */
 export async function createHttpApp(options: AppOptions): Promise<NestFastifyApplication> {
@@ -16,10 +32,17 @@ export async function createHttpApp(options: AppOptions): Promise<NestFastifyApp
     logger,
     abortOnError: false,
   });
+  const fastify = app.getHttpAdapter().getInstance();
+  const routes: RouteEntry[] = [];
+  ROUTES.set(app, routes);
+  fastify.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) routes.push({ method, url: route.url });
+  });
+  // Authentication (session cookie or bearer token), CSRF and security headers for every route.
+  installAuth(fastify, app.get(QueryBus), () => app.get(LoginPage), settings.cookieSecure);
   app.useGlobalPipes(apiValidationPipe());
   app.useGlobalFilters(new ApiErrorFilter());
 
-  const fastify = app.getHttpAdapter().getInstance();
   const metrics = app.get(HttpMetrics);
   fastify.addHook('onResponse', (request, reply, done) => {
     metrics.observe(request.method, reply.statusCode, reply.elapsedTime / 1000);
@@ -39,10 +62,12 @@ export async function createHttpApp(options: AppOptions): Promise<NestFastifyApp
       .setTitle('Pressluft API')
       .setDescription('Control plane for WordPress sites on your own servers. Errors are {code, message, details}.')
       .setVersion('1')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'API token (pl_<id>_<secret>) from POST /api/v1/tokens or `pressluft token create`' })
       .build(),
   );
   // The OpenAPI document itself (JSON); no bundled UI, so nothing is served from a CDN or static folder.
   fastify.get('/api/docs', (_request, reply) => reply.send(document));
   fastify.get('/api/docs/openapi.json', (_request, reply) => reply.send(document));
+  installStaticAssets(fastify);
   return app;
 }

@@ -1,4 +1,4 @@
-import { Controller, Get, Headers, Param, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, Headers, OnApplicationShutdown, Param, Query, Req, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -18,8 +18,14 @@ const HEARTBEAT_MS = 15_000;
  */
 @ApiTags('jobs')
 @Controller('api/v1/jobs')
-export class JobLogController {
+export class JobLogController implements OnApplicationShutdown {
+  private stopping = false;
+
   constructor(private readonly queries: QueryBus) {}
+
+  onApplicationShutdown(): void {
+    this.stopping = true;
+  }
 
   @Get(':id/log')
   @ApiProduces('text/event-stream')
@@ -46,8 +52,17 @@ export class JobLogController {
     raw.write('retry: 2000\n\n');
     let closed = false;
     request.raw.on('close', () => (closed = true));
+    try {
+      await this.pump(raw, page, id, after, () => closed || this.stopping);
+    } catch {
+      /* the database closed under us (shutdown): end the stream; the client reconnects */
+    }
+    raw.end();
+  }
+
+  private async pump(raw: FastifyReply['raw'], page: JobLogPage, id: string, after: string | undefined, stop: () => boolean): Promise<void> {
     let lastWrite = Date.now();
-    while (!closed) {
+    while (!stop()) {
       for (const line of page.lines) {
         raw.write(`id: ${line.id}\nevent: line\ndata: ${JSON.stringify({ at: line.at, source: line.source, text: line.text })}\n\n`);
         after = line.id;
@@ -61,9 +76,8 @@ export class JobLogController {
         await new Promise((resolve) => setTimeout(resolve, POLL_MS));
         if (Date.now() - lastWrite > HEARTBEAT_MS) (raw.write(': keep-alive\n\n'), (lastWrite = Date.now()));
       }
-      if (closed) break;
+      if (stop()) break;
       page = await this.queries.execute<ReadJobLogQuery, JobLogPage>(new ReadJobLogQuery(id, after));
     }
-    raw.end();
   }
 }

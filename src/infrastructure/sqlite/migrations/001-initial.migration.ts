@@ -95,6 +95,7 @@ CREATE TABLE rm_sites (
 CREATE INDEX rm_sites_slug ON rm_sites (slug);
 CREATE INDEX rm_sites_by_created ON rm_sites (created_at, id);
 CREATE INDEX rm_sites_by_state ON rm_sites (state, created_at, id);
+CREATE INDEX rm_sites_by_domain ON rm_sites (primary_domain);
 
 CREATE TABLE rm_environments (
   site_id            TEXT NOT NULL,

@@ -8,6 +8,7 @@ import { UnitOfWork } from '../application/ports/unit-of-work.port';
 import { ALL_PROJECTIONS } from '../application/projections/all-projections';
 import { ALL_REACTORS } from '../application/reactors/all-reactors';
 import type { Settings } from './config/settings';
+import { remoteExecutionProviders } from './remote-execution.providers';
 import { InlineProjections } from './event-store/inline-projections';
 import { rebuildProjections } from './event-store/projection-rebuilder';
 import { SqliteEventStore } from './event-store/sqlite-event-store';
@@ -46,5 +47,6 @@ export function infrastructureProviders(settings: Settings, jobHandlers: JobHand
     },
     { provide: JOB_HANDLERS, useValue: jobHandlers },
     WorkerService,
+    ...remoteExecutionProviders(settings),
   ];
 }

@@ -70,9 +70,6 @@ export class NodeSsh {
 
   /** Upload playbooks/ to `dest` on the node (tar over SSH). */
   async uploadBundle(dest: string): Promise<void> {
-    const tar = await runCmd('tar', ['-C', PLAYBOOKS_DIR, '--exclude=__pycache__', '-czf', '-', '.']);
-    if (tar.code !== 0) throw new Error(`tar failed: ${tar.stderr}`);
-    // runCmd collects stdout as a string; re-create the archive as a buffer for binary safety
     const buf = await new Promise<Buffer>((resolve, reject) => {
       execFile('tar', ['-C', PLAYBOOKS_DIR, '--exclude=__pycache__', '-czf', '-', '.'], { encoding: 'buffer', maxBuffer: 64 << 20 }, (e, so) =>
         e ? reject(e) : resolve(so),

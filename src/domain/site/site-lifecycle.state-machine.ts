@@ -106,8 +106,15 @@ export function isMutationRequest(transition: SiteTransition): boolean {
   return transition.endsWith('.requested');
 }
 
-function rowsFor(from: SiteLifecycleState, transition: SiteTransition): SiteTransitionRow[] {
-  return SITE_LIFECYCLE_TABLE.filter((r) => r.from === from && r.transition === transition);
+/** The table indexed by "from transition": every fold of every site event looks a row up. */
+const ROWS_BY_STEP = SITE_LIFECYCLE_TABLE.reduce((index, row) => {
+  const key = `${row.from} ${row.transition}`;
+  index.set(key, [...(index.get(key) ?? []), row]);
+  return index;
+}, new Map<string, SiteTransitionRow[]>());
+
+function rowsFor(from: SiteLifecycleState, transition: SiteTransition): readonly SiteTransitionRow[] {
+  return ROWS_BY_STEP.get(`${from} ${transition}`) ?? [];
 }
 
 /** Transitions the table allows from a state (each listed once, even retry). */

@@ -1,4 +1,5 @@
-import { join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -21,6 +22,12 @@ export interface Settings {
   readonly sessionMaxHours: number;
   /** Secure cookies: `auto` = when the request came over HTTPS; `always` behind a TLS proxy (PRESSLUFT_COOKIE_SECURE). */
   readonly cookieSecure: 'auto' | 'always';
+  /** Base directory on nodes for playbook bundles and runs (PRESSLUFT_REMOTE_ROOT). */
+  readonly remoteRoot: string;
+  /** Local playbooks/ directory that is bundled and shipped to nodes (PRESSLUFT_PLAYBOOKS_DIR). */
+  readonly playbooksDir: string;
+  /** Pause between polls of a running remote run, ms (PRESSLUFT_RUN_POLL_MS). */
+  readonly runPollMs: number;
 }
 
 export function loadSettings(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Settings {
@@ -39,7 +46,21 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, cwd = process
     sessionIdleMinutes: int(env.PRESSLUFT_SESSION_IDLE_MINUTES, 60, 'PRESSLUFT_SESSION_IDLE_MINUTES'),
     sessionMaxHours: int(env.PRESSLUFT_SESSION_MAX_HOURS, 12, 'PRESSLUFT_SESSION_MAX_HOURS'),
     cookieSecure: oneOf(env.PRESSLUFT_COOKIE_SECURE, ['auto', 'always'] as const, 'auto', 'PRESSLUFT_COOKIE_SECURE'),
+    remoteRoot: env.PRESSLUFT_REMOTE_ROOT || '/var/lib/pressluft',
+    playbooksDir: env.PRESSLUFT_PLAYBOOKS_DIR ? resolve(cwd, env.PRESSLUFT_PLAYBOOKS_DIR) : defaultPlaybooksDir(cwd),
+    runPollMs: int(env.PRESSLUFT_RUN_POLL_MS, 500, 'PRESSLUFT_RUN_POLL_MS'),
   };
+}
+
+/** The playbooks/ directory next to the code (works from src/ and from dist/src/), else ./playbooks. */
+function defaultPlaybooksDir(cwd: string): string {
+  let dir = __dirname;
+  for (let i = 0; i < 6; i++) {
+    const candidate = join(dir, 'playbooks');
+    if (existsSync(join(candidate, 'bin', 'pl-run'))) return candidate;
+    dir = dirname(dir);
+  }
+  return resolve(cwd, 'playbooks');
 }
 
 function int(raw: string | undefined, fallback: number, name: string): number {

@@ -16,6 +16,18 @@ export interface RebuildResult {
  * One transaction, so readers never see a half-built table.
  */
 export function rebuildProjections(db: Database, projections: readonly RowProjection[]): RebuildResult {
+  // A rebuild rewrites every read-model page in one transaction: a large page cache keeps SQLite
+  // from spilling dirty pages to the WAL halfway through.
+  const cacheSize = db.pragma('cache_size', { simple: true }) as number;
+  db.pragma('cache_size = -262144'); // 256 MiB
+  try {
+    return replay(db, projections);
+  } finally {
+    db.pragma(`cache_size = ${cacheSize}`);
+  }
+}
+
+function replay(db: Database, projections: readonly RowProjection[]): RebuildResult {
   return immediate(db, () => {
     const folds = projections.map(() => new Map<string, Row | null>());
     const interested = new Map<string, number[]>(); // event type -> indexes of the projections that read it
@@ -27,7 +39,7 @@ export function rebuildProjections(db: Database, projections: readonly RowProjec
       count++;
       let which = interested.get(row.type);
       if (!which) {
-        which = projections.flatMap((p, i) => (p.handles(row.type) ? [i] : []));
+        which = projections.flatMap((p, i) => (!p.rebuildSql && p.handles(row.type) ? [i] : []));
         interested.set(row.type, which);
       }
       if (which.length === 0) continue;
@@ -53,6 +65,11 @@ function writeTable(db: Database, p: RowProjection, rows: Iterable<Row | null>):
     .all(p.table) as { name: string; sql: string }[];
   for (const index of indexes) db.exec(`DROP INDEX ${index.name}`);
   db.prepare(`DELETE FROM ${p.table}`).run();
+  if (p.rebuildSql) {
+    const { changes } = db.prepare(p.rebuildSql).run();
+    for (const index of indexes) db.exec(index.sql);
+    return changes;
+  }
   const insert = db.prepare(`INSERT INTO ${p.table} (${p.columns.join(', ')}) VALUES (${p.columns.map(() => '?').join(', ')})`);
   let n = 0;
   for (const row of rows) {

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { inspect } from 'node:util';
 import { utils } from 'ssh2';
 import { ControlPlaneKey } from '../../application/ports/remote-shell.port';
 import { SecretBox, writeFileAtomic } from '../secrets/secret-box';
@@ -56,5 +57,9 @@ export class FileControlPlaneKey extends ControlPlaneKey {
 
   toJSON(): Record<string, string> {
     return { publicKey: this.publicLine, fingerprint: this.fingerprint() };
+  }
+
+  [inspect.custom](): string {
+    return `FileControlPlaneKey(${this.fingerprint()})`;
   }
 }

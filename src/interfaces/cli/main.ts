@@ -6,6 +6,12 @@ import { ListEventsQuery } from '../../application/events/list-events/list-event
 import type { EventPage } from '../../application/events/list-events/list-events.handler';
 import { VerifyEventsQuery } from '../../application/events/verify-events/verify-events.query';
 import { RebuildProjectionsCommand } from '../../application/projections/rebuild-projections/rebuild-projections.command';
+import { CreateApiTokenCommand } from '../../application/auth/create-api-token/create-api-token.command';
+import type { CreateApiTokenResult } from '../../application/auth/create-api-token/create-api-token.handler';
+import { CreateUserCommand } from '../../application/auth/create-user/create-user.command';
+import type { CreateUserResult } from '../../application/auth/create-user/create-user.handler';
+import { randomUUID } from 'node:crypto';
+import { userInfo } from 'node:os';
 import { serve, withContext } from './cli-context';
 import { CliError, parseArgs } from './parse-args';
 
@@ -16,7 +22,10 @@ const USAGE = `usage: pressluft <command>
   events verify                  check the hash chain; exit 1 and name the first broken event
   events export [--stream S] [--type T] [--actor A] [--correlation-id C]
                                  print every (matching) event as JSON lines
-  projections rebuild            replay the log into the read-model tables`;
+  projections rebuild            replay the log into the read-model tables
+  admin create --email E         create an admin; the password is read from stdin (at least 12 characters)
+  token create --name N --scope read|write
+                                 create an API token and print it once (stdout); only its hash is stored`;
 
 async function main(argv: string[]): Promise<number> {
   const { positional, flags } = parseArgs(argv);
@@ -58,7 +67,42 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(JSON.stringify(report) + '\n');
     return 0;
   }
+  if (group === 'admin' && action === 'create') {
+    const email = flags.string('email');
+    if (!email) throw new CliError('admin create needs --email');
+    const password = (await readStdin()).replace(/\r?\n$/, '');
+    const result = await withContext((ctx) =>
+      ctx.get(CommandBus).execute<CreateUserCommand, CreateUserResult>(new CreateUserCommand(email, password, cliMeta())),
+    );
+    process.stdout.write(JSON.stringify({ userId: result.userId, email: result.email }) + '\n');
+    return 0;
+  }
+  if (group === 'token' && action === 'create') {
+    const name = flags.string('name');
+    const scope = flags.string('scope');
+    if (!name) throw new CliError('token create needs --name');
+    if (scope !== 'read' && scope !== 'write') throw new CliError('token create needs --scope read or --scope write');
+    const result = await withContext((ctx) =>
+      ctx.get(CommandBus).execute<CreateApiTokenCommand, CreateApiTokenResult>(new CreateApiTokenCommand(name, scope, cliMeta())),
+    );
+    process.stderr.write(`token ${result.token.id} (${result.token.name}, ${result.token.scope}) created; it is shown only this once\n`);
+    process.stdout.write(`${result.secret}\n`);
+    return 0;
+  }
   throw new CliError(group ? `unknown command: ${positional.join(' ')}\n${USAGE}` : USAGE);
+}
+
+/** CLI commands are recorded as the OS user who ran them. */
+function cliMeta() {
+  return { actor: `cli:${userInfo().username.replace(/[^A-Za-z0-9._-]/g, '_') || 'unknown'}`, commandId: randomUUID(), correlationId: randomUUID() };
+}
+
+/** All of stdin (the password of `admin create`; never a process argument). */
+async function readStdin(): Promise<string> {
+  if (process.stdin.isTTY) process.stderr.write('password: ');
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** The position after which the newest `limit` events of the filter start. */

@@ -47,3 +47,17 @@ describe('SecretBox and the control plane key', () => {
     expect(JSON.stringify(again)).not.toContain('PRIVATE');
   });
 });
+
+describe('secrets stay out of logs', () => {
+  it('inspect() of the key shows only the fingerprint', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pl-secrets-'));
+    try {
+      const key = FileControlPlaneKey.loadOrCreate(dir, SecretBox.openOrCreate(dir));
+      const shown = require('node:util').inspect(key) as string;
+      expect(shown).toContain(key.fingerprint());
+      expect(shown).not.toContain('PRIVATE');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

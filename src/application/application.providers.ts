@@ -13,6 +13,14 @@ import { GetNodeHandler } from './nodes/get-node/get-node.handler';
 import { ListNodesHandler } from './nodes/list-nodes/list-nodes.handler';
 import { RegisterNodeHandler } from './nodes/register-node/register-node.handler';
 import { RequestNodeBootstrapHandler } from './nodes/request-node-bootstrap/request-node-bootstrap.handler';
+import { EnqueueJob } from './jobs/enqueue-job/enqueue-job.service';
+import { ListRunEventsHandler, ReadJobRunLogHandler } from './jobs/read-job-run-log/read-job-run-log.handler';
+import { BootstrapNodeJobHandler } from './nodes/bootstrap-node/bootstrap-node.job-handler';
+import { HealthCheckNodeJobHandler } from './nodes/health-check-node/health-check-node.job-handler';
+import { NodeJobSupport } from './nodes/node-jobs/node-job-support';
+import { RepinNodeHostKeyHandler } from './nodes/repin-node-host-key/repin-node-host-key.handler';
+import { RequestNodeHealthCheckHandler } from './nodes/request-node-health-check/request-node-health-check.handler';
+import { GetControlPlaneKeyHandler } from './ssh/get-control-plane-key/get-control-plane-key.handler';
 import { CreateSiteHandler } from './sites/create-site/create-site.handler';
 import { GetSiteHandler } from './sites/get-site/get-site.handler';
 import { ListSitesHandler } from './sites/list-sites/list-sites.handler';
@@ -36,6 +44,15 @@ export const APPLICATION_PROVIDERS: Provider[] = [
   ListSitesHandler,
   RegisterNodeHandler,
   RequestNodeBootstrapHandler,
+  RepinNodeHostKeyHandler,
+  RequestNodeHealthCheckHandler,
+  GetControlPlaneKeyHandler,
+  EnqueueJob,
+  ReadJobRunLogHandler,
+  ListRunEventsHandler,
+  NodeJobSupport,
+  BootstrapNodeJobHandler,
+  HealthCheckNodeJobHandler,
   GetNodeHandler,
   ListNodesHandler,
   CancelJobHandler,
@@ -49,3 +66,6 @@ export const APPLICATION_PROVIDERS: Provider[] = [
   RebuildProjectionsHandler,
   ...AUTH_APPLICATION_PROVIDERS,
 ];
+
+/** The production job handlers (AppModule.forRoot({jobHandlers}) replaces them in tests). */
+export const REAL_JOB_HANDLER_CLASSES = [BootstrapNodeJobHandler, HealthCheckNodeJobHandler] as const;

@@ -1,7 +1,10 @@
 import type { Provider } from '@nestjs/common';
 import { Clock, IdGenerator } from '../application/ports/clock.port';
 import { CommandLog, EventStore } from '../application/ports/event-store.port';
-import { JOB_HANDLERS, JobHandler, JobQueueAdmin } from '../application/ports/job-queue.port';
+import { JOB_HANDLERS, JobHandler, JobQueueAdmin, JobQueueWriter } from '../application/ports/job-queue.port';
+import { NodeAccessSettings } from '../application/ports/node-access.port';
+import { REAL_JOB_HANDLER_CLASSES } from '../application/application.providers';
+import { HealthCheckScheduler } from './scheduler/health-check.scheduler';
 import { ProjectionRebuilder } from '../application/ports/projection-rebuilder.port';
 import { SqlReader } from '../application/ports/sql-reader.port';
 import { UnitOfWork } from '../application/ports/unit-of-work.port';
@@ -21,8 +24,11 @@ import { SystemClock } from './system/system-clock';
 import { DATABASE, SETTINGS } from './tokens';
 import { WorkerService } from './worker/worker.service';
 
-/** The adapters behind every application port, wired to one SQLite file. */
-export function infrastructureProviders(settings: Settings, jobHandlers: JobHandler[]): Provider[] {
+/**
+ * The adapters behind every application port, wired to one SQLite file. `jobHandlers` undefined = the
+ * production handlers (node.bootstrap, node.health-check over SSH); tests pass their own (or none).
+ */
+export function infrastructureProviders(settings: Settings, jobHandlers: JobHandler[] | undefined): Provider[] {
   return [
     { provide: SETTINGS, useValue: settings },
     { provide: DATABASE, useFactory: () => openDatabase({ file: settings.databaseFile, synchronous: settings.synchronous }) },
@@ -30,8 +36,23 @@ export function infrastructureProviders(settings: Settings, jobHandlers: JobHand
     { provide: IdGenerator, useClass: SortableIdGenerator },
     { provide: SqlReader, useFactory: (db: Database) => new SqliteSqlReader(db), inject: [DATABASE] },
     { provide: UnitOfWork, useFactory: (db: Database) => new SqliteUnitOfWork(db), inject: [DATABASE] },
-    { provide: SqliteJobQueue, useFactory: (db: Database, clock: Clock) => new SqliteJobQueue(db, clock), inject: [DATABASE, Clock] },
+    {
+      provide: SqliteJobQueue,
+      useFactory: (db: Database, clock: Clock) =>
+        new SqliteJobQueue(db, clock, Math.random, { backoffBaseMs: settings.jobBackoffBaseMs, backoffMaxMs: settings.jobBackoffMaxMs }),
+      inject: [DATABASE, Clock],
+    },
     { provide: JobQueueAdmin, useExisting: SqliteJobQueue },
+    { provide: JobQueueWriter, useExisting: SqliteJobQueue },
+    {
+      provide: NodeAccessSettings,
+      useValue: {
+        hostKeyScan: settings.hostKeyScan,
+        remoteRoot: settings.remoteRoot.replace(/\/+$/, ''),
+        manageFirewall: settings.manageFirewall,
+        connectTimeoutMs: settings.sshConnectTimeoutMs,
+      } satisfies NodeAccessSettings,
+    },
     {
       provide: SqliteEventStore,
       useFactory: (db: Database, clock: Clock, ids: IdGenerator, queue: SqliteJobQueue) =>
@@ -45,8 +66,11 @@ export function infrastructureProviders(settings: Settings, jobHandlers: JobHand
       useFactory: (db: Database) => ({ rebuild: () => rebuildProjections(db, ALL_PROJECTIONS) }),
       inject: [DATABASE],
     },
-    { provide: JOB_HANDLERS, useValue: jobHandlers },
+    jobHandlers
+      ? { provide: JOB_HANDLERS, useValue: jobHandlers }
+      : { provide: JOB_HANDLERS, useFactory: (...handlers: JobHandler[]) => handlers, inject: [...REAL_JOB_HANDLER_CLASSES] },
     WorkerService,
+    HealthCheckScheduler,
     ...remoteExecutionProviders(settings),
   ];
 }

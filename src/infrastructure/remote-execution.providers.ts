@@ -16,7 +16,7 @@ export function remoteExecutionProviders(settings: Settings): Provider[] {
     { provide: SecretBox, useFactory: () => SecretBox.openOrCreate(settings.dataDir) },
     { provide: FileControlPlaneKey, useFactory: (box: SecretBox) => FileControlPlaneKey.loadOrCreate(settings.dataDir, box), inject: [SecretBox] },
     { provide: ControlPlaneKey, useExisting: FileControlPlaneKey },
-    { provide: Ssh2RemoteShell, useFactory: (key: FileControlPlaneKey) => new Ssh2RemoteShell(key), inject: [FileControlPlaneKey] },
+    { provide: Ssh2RemoteShell, useFactory: (key: FileControlPlaneKey) => new Ssh2RemoteShell(key, { connectTimeoutMs: settings.sshConnectTimeoutMs }), inject: [FileControlPlaneKey] },
     { provide: RemoteShell, useExisting: Ssh2RemoteShell },
     { provide: SqliteRunStore, useFactory: (db: Database) => new SqliteRunStore(db), inject: [DATABASE] },
     {

@@ -12,12 +12,13 @@ import { HealthController } from './http/controllers/health.controller';
 import { JobsController } from './http/controllers/jobs.controller';
 import { NodesController } from './http/controllers/nodes.controller';
 import { SitesController } from './http/controllers/sites.controller';
+import { SshController } from './http/controllers/ssh.controller';
 import { HttpMetrics } from './http/http-metrics';
 import { PAGE_CONTROLLERS, pageProviders } from './pages/pages.module-parts';
 
 export interface AppOptions {
   readonly settings: Settings;
-  /** Job handlers by kind; the remote handlers (SSH + Ansible) register here. */
+  /** Job handlers by kind; undefined = the production handlers (node.bootstrap, node.health-check). */
   readonly jobHandlers?: JobHandler[];
 }
 
@@ -30,9 +31,9 @@ export class AppModule implements OnApplicationShutdown {
     return {
       module: AppModule,
       imports: [CqrsModule.forRoot()],
-      controllers: [SitesController, NodesController, JobsController, EventsController, HealthController, ...PAGE_CONTROLLERS],
+      controllers: [SitesController, NodesController, JobsController, EventsController, HealthController, SshController, ...PAGE_CONTROLLERS],
       providers: [
-        ...infrastructureProviders(options.settings, options.jobHandlers ?? []),
+        ...infrastructureProviders(options.settings, options.jobHandlers),
         ...authInfrastructureProviders(options.settings),
         ...APPLICATION_PROVIDERS,
         HttpMetrics,

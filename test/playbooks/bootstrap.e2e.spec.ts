@@ -103,6 +103,9 @@ describe('bootstrap.yml on a bare node', () => {
     expect((await ssh.sh('visudo -cf /etc/sudoers.d/pressluft')).code).toBe(0);
     expect((await ssh.shOk('id -un', { user: 'pressluft' })).trim()).toBe('pressluft');
     expect((await ssh.shOk('sudo -n /usr/bin/systemctl is-active nginx', { user: 'pressluft' })).trim()).toBe('active');
+    const list = await ssh.shOk('sudo -n -l', { user: 'pressluft' });
+    expect(list).toContain('/var/lib/pressluft/bundles/*/bin/pl-run');
+    expect(list).not.toMatch(/\(ALL\s*(:\s*ALL)?\)\s*(NOPASSWD:\s*)?ALL\b/);
     const denied = await ssh.sh('sudo -n /usr/bin/id', { user: 'pressluft' });
     expect(denied.code).not.toBe(0);
     expect((await ssh.shOk('stat -c "%U %a" /var/lib/pressluft/runs /var/lib/pressluft/bundles /var/www/sites')).trim().split('\n')).toEqual([

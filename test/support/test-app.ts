@@ -43,11 +43,27 @@ export interface TestResponse {
   headers: Headers;
 }
 
-/** The real HTTP app on a real SQLite file in a temp dir, listening on a free loopback port. */
-export async function startTestApp(options: { jobHandlers?: JobHandler[]; env?: Record<string, string> } = {}): Promise<TestApp> {
+/**
+ * The real HTTP app on a real SQLite file in a temp dir, listening on a free loopback port.
+ * `jobHandlers`: none by default (jobs stay queued), your own, or 'real' for the production handlers
+ * (SSH + Ansible). Made-up node addresses are never contacted: unless `remote` is true (implied by
+ * 'real'), registration does not scan host keys and no periodic health checks are queued.
+ */
+export async function startTestApp(
+  options: { jobHandlers?: JobHandler[] | 'real'; env?: Record<string, string>; remote?: boolean } = {},
+): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'pressluft-test-'));
-  const settings = loadSettings({ PRESSLUFT_DATA_DIR: dataDir, PRESSLUFT_LOG_LEVEL: 'error', PRESSLUFT_HTTP_PORT: '0', ...options.env });
-  const app = await createHttpApp({ settings, jobHandlers: options.jobHandlers });
+  const remote = options.remote ?? options.jobHandlers === 'real';
+  const settings = loadSettings({
+    PRESSLUFT_DATA_DIR: dataDir,
+    PRESSLUFT_LOG_LEVEL: 'error',
+    PRESSLUFT_HTTP_PORT: '0',
+    PRESSLUFT_HOST_KEY_SCAN: remote ? 'on' : 'off',
+    PRESSLUFT_HEALTH_CHECK_INTERVAL_MS: '0',
+    ...options.env,
+  });
+  const jobHandlers = options.jobHandlers === 'real' ? undefined : (options.jobHandlers ?? []);
+  const app = await createHttpApp({ settings, jobHandlers });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.getHttpServer().address() as { port: number };
   const url = `http://127.0.0.1:${address.port}`;

@@ -5,6 +5,7 @@ export const JOB_KINDS = {
   siteReset: 'site.reset',
   siteDelete: 'site.delete',
   nodeBootstrap: 'node.bootstrap',
+  nodeHealthCheck: 'node.health-check',
 } as const;
 
 export type JobKind = (typeof JOB_KINDS)[keyof typeof JOB_KINDS];

@@ -1,4 +1,5 @@
 import { ErrorCode } from '../../domain/shared/error-codes';
+import type { EnqueuedJob, JobRequest } from './event-store.port';
 
 export type JobState = 'queued' | 'running' | 'retry_wait' | 'succeeded' | 'failed' | 'cancelled';
 
@@ -76,4 +77,9 @@ export abstract class JobQueueAdmin {
   abstract retry(jobId: string): boolean;
   abstract get(jobId: string): JobRecord | undefined;
   abstract counts(): Record<JobState, number>;
+}
+
+/** Inserts one job row inside the caller's transaction (the SQLite job queue); see EnqueueJob. */
+export abstract class JobQueueWriter {
+  abstract enqueue(request: JobRequest & { id: string; correlationId: string; actor: string }): EnqueuedJob;
 }

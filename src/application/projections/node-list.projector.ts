@@ -31,6 +31,7 @@ const STATUS_AFTER: Record<string, string> = {
   NodeBootstrapRequested: 'bootstrapping',
   NodeBootstrapped: 'ready',
   NodeBootstrapFailed: 'failed',
+  NodeHostKeyMismatchDetected: 'failed',
   NodeDecommissioned: 'decommissioned',
 };
 

@@ -39,6 +39,13 @@ export interface RecordNodeHealth {
   readonly reachable: boolean;
   readonly reason: string;
 }
+/** A connection saw a host key other than the pinned one (the job was refused before anything ran). */
+export interface RecordHostKeyMismatch {
+  readonly type: 'RecordHostKeyMismatch';
+  readonly nodeId: string;
+  /** `SHA256:…` the node presented, when known. */
+  readonly presentedFingerprint: string | null;
+}
 export interface DecommissionNode {
   readonly type: 'DecommissionNode';
   readonly nodeId: string;
@@ -51,6 +58,7 @@ export type NodeCommand =
   | FailNodeBootstrap
   | PinNodeHostKey
   | RecordNodeHealth
+  | RecordHostKeyMismatch
   | DecommissionNode;
 
 export type NodeCommandType = NodeCommand['type'];

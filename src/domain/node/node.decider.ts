@@ -27,6 +27,10 @@ export interface NodeState {
   readonly hostKeyFingerprint: string | null;
   readonly status: NodeStatus | null;
   readonly facts: Readonly<Record<string, unknown>>;
+  /** A bootstrap has completed once (an unreachable node that comes back is ready only then). */
+  readonly bootstrapped: boolean;
+  /** Set while a host key mismatch is flagged; a re-pin returns the node to `previousStatus`. */
+  readonly hostKeyMismatch: { readonly previousStatus: NodeStatus } | null;
 }
 
 export const initialNodeState: NodeState = {
@@ -39,6 +43,8 @@ export const initialNodeState: NodeState = {
   hostKeyFingerprint: null,
   status: null,
   facts: {},
+  bootstrapped: false,
+  hostKeyMismatch: null,
 };
 
 function registerNode(cmd: RegisterNode, node: NodeState): NodeEvent[] {
@@ -85,25 +91,53 @@ function decide(cmd: NodeCommand, node: NodeState): NodeEvent[] {
     case 'CompleteNodeBootstrap':
       if (node.status !== 'bootstrapping') return [];
       return [{ type: 'NodeBootstrapped', data: { nodeId, facts: cmd.facts } }];
-    case 'FailNodeBootstrap':
+    case 'FailNodeBootstrap': {
       if (node.status !== 'bootstrapping') return [];
-      return [{ type: 'NodeBootstrapFailed', data: { nodeId, error: cmd.error } }];
+      const failed: NodeEvent = { type: 'NodeBootstrapFailed', data: { nodeId, error: cmd.error } };
+      // A node that could not be reached at all is marked unreachable (not just "failed").
+      if (cmd.error.code === 'NODE_UNREACHABLE') {
+        return [failed, { type: 'NodeStatusChanged', data: { nodeId, from: 'failed', to: 'unreachable', reason: cmd.error.message } }];
+      }
+      return [failed];
+    }
     case 'PinNodeHostKey': {
       if (node.status === 'decommissioned') throw refuse(NODE_RULES.decommissionedNodeIsFinal, node, 'pin a host key');
       const fingerprint = parseHostKeyFingerprint(cmd.fingerprint, 'fingerprint');
-      if (fingerprint === node.hostKeyFingerprint) return [];
-      return [
-        { type: 'NodeHostKeyPinned', data: { nodeId, fingerprint, previousFingerprint: node.hostKeyFingerprint } },
-      ];
+      const events: NodeEvent[] = [];
+      if (fingerprint !== node.hostKeyFingerprint) {
+        events.push({ type: 'NodeHostKeyPinned', data: { nodeId, fingerprint, previousFingerprint: node.hostKeyFingerprint } });
+      }
+      // Re-pinning clears a host key mismatch flag: the node goes back to the status it had.
+      const back = node.hostKeyMismatch?.previousStatus;
+      if (back && node.status === 'failed' && back !== 'failed') {
+        events.push({ type: 'NodeStatusChanged', data: { nodeId, from: 'failed', to: back, reason: 'host key re-pinned by an operator' } });
+      }
+      return events;
     }
     case 'RecordNodeHealth': {
       // Health only toggles ready <-> unreachable; other statuses belong to bootstrap/decommission.
+      // An unreachable node that never completed a bootstrap comes back as failed (it needs one).
       const to: NodeStatus | null =
         node.status === 'ready' && !cmd.reachable ? 'unreachable'
-        : node.status === 'unreachable' && cmd.reachable ? 'ready'
+        : node.status === 'unreachable' && cmd.reachable ? (node.bootstrapped ? 'ready' : 'failed')
         : null;
       if (!to) return [];
       return [{ type: 'NodeStatusChanged', data: { nodeId, from: node.status as NodeStatus, to, reason: cmd.reason } }];
+    }
+    case 'RecordHostKeyMismatch': {
+      // A bootstrap records its own failure (with the HOST_KEY_MISMATCH error); a flagged node stays flagged.
+      if (node.status === 'decommissioned' || node.status === 'bootstrapping' || node.hostKeyMismatch) return [];
+      return [
+        {
+          type: 'NodeHostKeyMismatchDetected',
+          data: {
+            nodeId,
+            pinnedFingerprint: node.hostKeyFingerprint,
+            presentedFingerprint: cmd.presentedFingerprint,
+            previousStatus: node.status as NodeStatus,
+          },
+        },
+      ];
     }
     case 'DecommissionNode':
       if (node.status === 'decommissioned') return [];
@@ -118,17 +152,23 @@ function evolve(node: NodeState, event: NodeEvent): NodeState {
       return { ...initialNodeState, exists: true, id: nodeId, name, host, port, user, hostKeyFingerprint, status: 'pending' };
     }
     case 'NodeBootstrapRequested':
-      return { ...node, status: 'bootstrapping' };
+      return { ...node, status: 'bootstrapping', hostKeyMismatch: null };
     case 'NodeBootstrapped':
-      return { ...node, status: 'ready', facts: event.data.facts };
+      return { ...node, status: 'ready', facts: event.data.facts, bootstrapped: true };
     case 'NodeBootstrapFailed':
-      return { ...node, status: 'failed' };
+      return {
+        ...node,
+        status: 'failed',
+        hostKeyMismatch: event.data.error.code === 'HOST_KEY_MISMATCH' ? { previousStatus: 'failed' } : null,
+      };
     case 'NodeHostKeyPinned':
-      return { ...node, hostKeyFingerprint: event.data.fingerprint };
+      return { ...node, hostKeyFingerprint: event.data.fingerprint, hostKeyMismatch: null };
     case 'NodeStatusChanged':
       return { ...node, status: event.data.to };
+    case 'NodeHostKeyMismatchDetected':
+      return { ...node, status: 'failed', hostKeyMismatch: { previousStatus: event.data.previousStatus } };
     case 'NodeDecommissioned':
-      return { ...node, status: 'decommissioned' };
+      return { ...node, status: 'decommissioned', hostKeyMismatch: null };
   }
 }
 

@@ -43,6 +43,14 @@ export interface NodeStatusChangedData {
   readonly to: NodeStatus;
   readonly reason: string;
 }
+/** The node presented another host key than the pinned one: flagged (status failed) until an operator re-pins. */
+export interface NodeHostKeyMismatchDetectedData {
+  readonly nodeId: string;
+  readonly pinnedFingerprint: string | null;
+  readonly presentedFingerprint: string | null;
+  /** The status before the flag; a re-pin returns the node to it. */
+  readonly previousStatus: NodeStatus;
+}
 export interface NodeDecommissionedData {
   readonly nodeId: string;
 }
@@ -53,6 +61,7 @@ export type NodeBootstrapped = DomainEvent<'NodeBootstrapped', NodeBootstrappedD
 export type NodeBootstrapFailed = DomainEvent<'NodeBootstrapFailed', NodeBootstrapFailedData>;
 export type NodeHostKeyPinned = DomainEvent<'NodeHostKeyPinned', NodeHostKeyPinnedData>;
 export type NodeStatusChanged = DomainEvent<'NodeStatusChanged', NodeStatusChangedData>;
+export type NodeHostKeyMismatchDetected = DomainEvent<'NodeHostKeyMismatchDetected', NodeHostKeyMismatchDetectedData>;
 export type NodeDecommissioned = DomainEvent<'NodeDecommissioned', NodeDecommissionedData>;
 
 export type NodeEvent =
@@ -62,6 +71,7 @@ export type NodeEvent =
   | NodeBootstrapFailed
   | NodeHostKeyPinned
   | NodeStatusChanged
+  | NodeHostKeyMismatchDetected
   | NodeDecommissioned;
 
 export type NodeEventType = NodeEvent['type'];
@@ -73,5 +83,6 @@ export const NODE_EVENT_TYPES = [
   'NodeBootstrapFailed',
   'NodeHostKeyPinned',
   'NodeStatusChanged',
+  'NodeHostKeyMismatchDetected',
   'NodeDecommissioned',
 ] as const satisfies readonly NodeEventType[];

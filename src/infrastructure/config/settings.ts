@@ -28,6 +28,18 @@ export interface Settings {
   readonly playbooksDir: string;
   /** Pause between polls of a running remote run, ms (PRESSLUFT_RUN_POLL_MS). */
   readonly runPollMs: number;
+  /** First retry delay cap of failed jobs, ms; doubles per attempt, with full jitter (PRESSLUFT_JOB_BACKOFF_BASE_MS). */
+  readonly jobBackoffBaseMs: number;
+  /** Largest retry delay cap, ms (PRESSLUFT_JOB_BACKOFF_MAX_MS). */
+  readonly jobBackoffMaxMs: number;
+  /** Interval of the periodic node health checks, ms; 0 = off (PRESSLUFT_HEALTH_CHECK_INTERVAL_MS). */
+  readonly healthCheckIntervalMs: number;
+  /** Scan and pin a node's host key when it is registered (PRESSLUFT_HOST_KEY_SCAN); off = the first job pins it. */
+  readonly hostKeyScan: boolean;
+  /** TCP connect + SSH handshake timeout, ms (PRESSLUFT_SSH_CONNECT_TIMEOUT_MS). */
+  readonly sshConnectTimeoutMs: number;
+  /** Let bootstrap.yml write and enable the node's nftables firewall (PRESSLUFT_MANAGE_FIREWALL). */
+  readonly manageFirewall: boolean;
 }
 
 export function loadSettings(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Settings {
@@ -49,6 +61,12 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, cwd = process
     remoteRoot: env.PRESSLUFT_REMOTE_ROOT || '/var/lib/pressluft',
     playbooksDir: env.PRESSLUFT_PLAYBOOKS_DIR ? resolve(cwd, env.PRESSLUFT_PLAYBOOKS_DIR) : defaultPlaybooksDir(cwd),
     runPollMs: int(env.PRESSLUFT_RUN_POLL_MS, 500, 'PRESSLUFT_RUN_POLL_MS'),
+    jobBackoffBaseMs: int(env.PRESSLUFT_JOB_BACKOFF_BASE_MS, 1_000, 'PRESSLUFT_JOB_BACKOFF_BASE_MS'),
+    jobBackoffMaxMs: int(env.PRESSLUFT_JOB_BACKOFF_MAX_MS, 300_000, 'PRESSLUFT_JOB_BACKOFF_MAX_MS'),
+    healthCheckIntervalMs: int(env.PRESSLUFT_HEALTH_CHECK_INTERVAL_MS, 300_000, 'PRESSLUFT_HEALTH_CHECK_INTERVAL_MS'),
+    hostKeyScan: oneOf(env.PRESSLUFT_HOST_KEY_SCAN, ['on', 'off'] as const, 'on', 'PRESSLUFT_HOST_KEY_SCAN') === 'on',
+    sshConnectTimeoutMs: int(env.PRESSLUFT_SSH_CONNECT_TIMEOUT_MS, 10_000, 'PRESSLUFT_SSH_CONNECT_TIMEOUT_MS'),
+    manageFirewall: oneOf(env.PRESSLUFT_MANAGE_FIREWALL, ['on', 'off'] as const, 'on', 'PRESSLUFT_MANAGE_FIREWALL') === 'on',
   };
 }
 

@@ -112,7 +112,8 @@ export class AnsibleRemoteRunner extends RemoteRunner {
     const check = await this.shell.exec(node, [
       'sh',
       '-c',
-      'umask 022; mkdir -p "$1/bundles" "$1/runs" && chmod 0711 "$1/runs" && test -f "$2/.complete"',
+      // 0700 like bootstrap.yml makes them (a chmod here would make every bootstrap report a change).
+      'umask 077; mkdir -p "$1/bundles" "$1/runs" && test -f "$2/.complete"',
       'sh',
       this.root,
       dir,

@@ -6,6 +6,7 @@ import { JobsEnqueued } from '../../application/common/jobs-enqueued.event';
 import { JobLifecycleRecorder } from '../../application/jobs/job-lifecycle/job-lifecycle.recorder';
 import { JOB_HANDLERS, JobHandler } from '../../application/ports/job-queue.port';
 import type { Settings } from '../config/settings';
+import { JobLogStore } from '../job-queue/job-log-store';
 import { JobWorker } from '../job-queue/job-worker';
 import { recordingQueue } from '../job-queue/recording-queue';
 import { SqliteJobQueue } from '../job-queue/sqlite-job-queue';
@@ -30,6 +31,7 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
 
   onApplicationBootstrap(): void {
     if (!this.settings.workerEnabled || this.handlers.length === 0) return;
+    const log = new JobLogStore(this.db);
     this.worker = new JobWorker({
       queue: recordingQueue(this.db, this.queue, this.recorder),
       handlers: this.handlers,
@@ -37,6 +39,7 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
       leaseMs: this.settings.jobLeaseMs,
       concurrency: this.settings.workerConcurrency,
       hooks: {
+        onLog: (job, line) => log.append(job.id, line),
         onError: (error, job) => this.logger.error(`job ${job?.id ?? '-'}: ${error instanceof Error ? error.message : String(error)}`),
       },
     });

@@ -10,6 +10,12 @@ import { CreateApiTokenCommand } from '../../application/auth/create-api-token/c
 import type { CreateApiTokenResult } from '../../application/auth/create-api-token/create-api-token.handler';
 import { CreateUserCommand } from '../../application/auth/create-user/create-user.command';
 import type { CreateUserResult } from '../../application/auth/create-user/create-user.handler';
+import { GetControlPlaneKeyQuery } from '../../application/ssh/get-control-plane-key/get-control-plane-key.query';
+import type { ControlPlaneKeyView } from '../../application/ssh/get-control-plane-key/get-control-plane-key.handler';
+import { RegisterNodeCommand } from '../../application/nodes/register-node/register-node.command';
+import type { RegisterNodeResult } from '../../application/nodes/register-node/register-node.handler';
+import { GetNodeQuery } from '../../application/nodes/get-node/get-node.query';
+import type { NodeView } from '../../application/nodes/node.view';
 import { randomUUID } from 'node:crypto';
 import { userInfo } from 'node:os';
 import { serve, withContext } from './cli-context';
@@ -25,7 +31,11 @@ const USAGE = `usage: pressluft <command>
   projections rebuild            replay the log into the read-model tables
   admin create --email E         create an admin; the password is read from stdin (at least 12 characters)
   token create --name N --scope read|write
-                                 create an API token and print it once (stdout); only its hash is stored`;
+                                 create an API token and print it once (stdout); only its hash is stored
+  ssh-key                        print the control plane's SSH public key (for a node's authorized_keys)
+  node add --name N --host H [--port P] [--user U] [--host-key-fingerprint SHA256:…]
+                                 register a node (its host key is scanned and pinned) and queue its
+                                 bootstrap; prints {node, job} as JSON`;
 
 async function main(argv: string[]): Promise<number> {
   const { positional, flags } = parseArgs(argv);
@@ -87,6 +97,31 @@ async function main(argv: string[]): Promise<number> {
     );
     process.stderr.write(`token ${result.token.id} (${result.token.name}, ${result.token.scope}) created; it is shown only this once\n`);
     process.stdout.write(`${result.secret}\n`);
+    return 0;
+  }
+  if (group === 'ssh-key' && action === undefined) {
+    const key = await withContext((ctx) => ctx.get(QueryBus).execute<GetControlPlaneKeyQuery, ControlPlaneKeyView>(new GetControlPlaneKeyQuery()));
+    process.stdout.write(`${key.publicKey}\n`);
+    process.stderr.write(`fingerprint ${key.fingerprint}\n`);
+    return 0;
+  }
+  if (group === 'node' && action === 'add') {
+    const name = flags.string('name');
+    const host = flags.string('host');
+    if (!name || !host) throw new CliError('node add needs --name and --host');
+    const portFlag = flags.string('port');
+    const port = portFlag === undefined ? undefined : Number(portFlag);
+    if (port !== undefined && (!Number.isInteger(port) || port < 1 || port > 65535)) throw new CliError('--port must be 1..65535');
+    const input = { name, host, port, user: flags.string('user'), hostKeyFingerprint: flags.string('host-key-fingerprint') };
+    const out = await withContext(async (ctx) => {
+      const result = await ctx.get(CommandBus).execute<RegisterNodeCommand, RegisterNodeResult>(
+        new RegisterNodeCommand(Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) as typeof input, cliMeta()),
+      );
+      const node = await ctx.get(QueryBus).execute<GetNodeQuery, NodeView>(new GetNodeQuery(result.nodeId));
+      const job = result.jobs[0];
+      return { node, job: job ? { id: job.id, kind: job.kind } : null };
+    });
+    process.stdout.write(JSON.stringify(out) + '\n');
     return 0;
   }
   throw new CliError(group ? `unknown command: ${positional.join(' ')}\n${USAGE}` : USAGE);

@@ -120,6 +120,27 @@ describe('node decider', () => {
       given(nodeDecider, BOOTSTRAPPING).when(cmd('FailNodeBootstrap', { error })).then([bootstrapFailed]);
       given(nodeDecider, BOOTSTRAPPING).when(cmd('FailNodeBootstrap', { error })).thenState({ status: 'failed' });
     });
+    it('fails unreachable: bootstrapping -> failed -> unreachable', () => {
+      const unreachableError = { code: 'NODE_UNREACHABLE', message: 'root@10.254.1.2:22 is unreachable' };
+      given(nodeDecider, BOOTSTRAPPING)
+        .when(cmd('FailNodeBootstrap', { error: unreachableError }))
+        .then([
+          { type: 'NodeBootstrapFailed', data: { nodeId, error: unreachableError } },
+          { type: 'NodeStatusChanged', data: { nodeId, from: 'failed', to: 'unreachable', reason: unreachableError.message } },
+        ]);
+      given(nodeDecider, BOOTSTRAPPING).when(cmd('FailNodeBootstrap', { error: unreachableError })).thenState({ status: 'unreachable', bootstrapped: false });
+    });
+    it('an unreachable node that never bootstrapped comes back as failed, not ready', () => {
+      const unreachableError = { code: 'NODE_UNREACHABLE', message: 'down' };
+      const history: NodeEvent[] = [
+        ...BOOTSTRAPPING,
+        { type: 'NodeBootstrapFailed', data: { nodeId, error: unreachableError } },
+        { type: 'NodeStatusChanged', data: { nodeId, from: 'failed', to: 'unreachable', reason: 'down' } },
+      ];
+      given(nodeDecider, history)
+        .when(cmd('RecordNodeHealth', { reachable: true, reason: 'ssh ok' }))
+        .then([{ type: 'NodeStatusChanged', data: { nodeId, from: 'unreachable', to: 'failed', reason: 'ssh ok' } }]);
+    });
     it('ignores reports when no bootstrap is running', () => {
       given(nodeDecider, READY).when(cmd('CompleteNodeBootstrap', { facts: {} })).then([]);
       given(nodeDecider, READY).when(cmd('FailNodeBootstrap', { error })).then([]);
@@ -151,6 +172,45 @@ describe('node decider', () => {
       given(nodeDecider, DECOMMISSIONED)
         .when(cmd('PinNodeHostKey', { fingerprint: fp1 }))
         .thenThrows(RuleViolation, 'INVALID_STATE_TRANSITION', NODE_RULES.decommissionedNodeIsFinal);
+    });
+  });
+
+  describe('host key mismatch', () => {
+    const pinned: NodeEvent = { type: 'NodeHostKeyPinned', data: { nodeId, fingerprint: fp1, previousFingerprint: null } };
+    const detected: NodeEvent = {
+      type: 'NodeHostKeyMismatchDetected',
+      data: { nodeId, pinnedFingerprint: fp1, presentedFingerprint: fp2, previousStatus: 'ready' },
+    };
+    const FLAGGED = [...READY, pinned, detected];
+    it('flags a ready node: failed until re-pinned', () => {
+      given(nodeDecider, [...READY, pinned]).when(cmd('RecordHostKeyMismatch', { presentedFingerprint: fp2 })).then([detected]);
+      given(nodeDecider, FLAGGED).when(cmd('RecordNodeHealth', { reachable: true, reason: 'x' })).then([]);
+      expect(given(nodeDecider, FLAGGED).when(cmd('RecordNodeHealth', { reachable: true, reason: 'x' })).thenState({ status: 'failed' }).hostKeyMismatch).toEqual({
+        previousStatus: 'ready',
+      });
+    });
+    it('is recorded once, and not while bootstrapping (the bootstrap failure records it) or decommissioned', () => {
+      given(nodeDecider, FLAGGED).when(cmd('RecordHostKeyMismatch', { presentedFingerprint: fp2 })).then([]);
+      given(nodeDecider, BOOTSTRAPPING).when(cmd('RecordHostKeyMismatch', { presentedFingerprint: fp2 })).then([]);
+      given(nodeDecider, DECOMMISSIONED).when(cmd('RecordHostKeyMismatch', { presentedFingerprint: fp2 })).then([]);
+    });
+    it('a re-pin records the previous key and returns the node to its status', () => {
+      given(nodeDecider, FLAGGED)
+        .when(cmd('PinNodeHostKey', { fingerprint: fp2 }))
+        .then([
+          { type: 'NodeHostKeyPinned', data: { nodeId, fingerprint: fp2, previousFingerprint: fp1 } },
+          { type: 'NodeStatusChanged', data: { nodeId, from: 'failed', to: 'ready', reason: 'host key re-pinned by an operator' } },
+        ]);
+      const after = given(nodeDecider, FLAGGED).when(cmd('PinNodeHostKey', { fingerprint: fp2 })).thenState({ status: 'ready', hostKeyFingerprint: fp2 });
+      expect(after.hostKeyMismatch).toBeNull();
+    });
+    it('a mismatch during bootstrap fails the bootstrap; the re-pin only pins (bootstrap again after)', () => {
+      const mismatch = { code: 'HOST_KEY_MISMATCH', message: 'other key' };
+      const history: NodeEvent[] = [...BOOTSTRAPPING, pinned, { type: 'NodeBootstrapFailed', data: { nodeId, error: mismatch } }];
+      expect(given(nodeDecider, history).when(cmd('RecordHostKeyMismatch', { presentedFingerprint: fp2 })).then([])).toEqual([]);
+      given(nodeDecider, history)
+        .when(cmd('PinNodeHostKey', { fingerprint: fp2 }))
+        .then([{ type: 'NodeHostKeyPinned', data: { nodeId, fingerprint: fp2, previousFingerprint: fp1 } }]);
     });
   });
 

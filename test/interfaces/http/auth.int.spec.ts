@@ -162,7 +162,7 @@ describe('authentication', () => {
 
       const ok = await fetch(t.url + '/api/v1/nodes', { method: 'POST', headers: { cookie, 'x-csrf-token': csrf, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'csrf-ok', host: '10.1.1.4' }) });
       expect(ok.status).toBe(202);
-      const nodeId = (await ok.json()).node.id;
+      const nodeId = ((await ok.json()) as { node: { id: string } }).node.id;
       const history = await t.request('GET', `/api/v1/nodes/${nodeId}/events`);
       expect(history.body.events[0].metadata.actor).toBe(`user:${t.admin.id}`);
     });
@@ -251,8 +251,11 @@ describe('authentication', () => {
   });
 
   describe('expiry', () => {
-    it('a session expires after the idle time and after the absolute lifetime', async () => {
-      const idle = await startTestApp({ env: { PRESSLUFT_SESSION_IDLE_MINUTES: '0' } });
+    it.each([
+      ['idle time', { PRESSLUFT_SESSION_IDLE_MINUTES: '0' }],
+      ['absolute lifetime', { PRESSLUFT_SESSION_MAX_HOURS: '0' }],
+    ])('a session expires after the %s', async (_label, env) => {
+      const idle = await startTestApp({ env });
       try {
         const { cookie, csrf } = await (async () => {
           const page = await fetch(idle.url + '/login');

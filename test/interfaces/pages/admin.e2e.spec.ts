@@ -55,16 +55,16 @@ describeIfChromium('admin pages in a browser', () => {
     expect(await page.title()).toBe('Sign in · Pressluft');
     await shot('01-login');
     await page.keyboard.press('Tab');
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
-    const outline = await page.evaluate(() => getComputedStyle(document.activeElement as Element).outlineStyle);
+    expect(await page.evaluate('document.activeElement && document.activeElement.textContent')).toBe('Skip to content');
+    const outline = await page.evaluate('getComputedStyle(document.activeElement).outlineStyle');
     expect(outline).toBe('solid');
     await page.fill('#f-email', t.admin.email);
     await page.fill('#f-password', 'wrong password!!');
-    await page.click('button[type=submit]');
+    await page.click('main button[type=submit]');
     expect(await page.textContent('.alert')).toContain('INVALID_CREDENTIALS');
     expect(await page.inputValue('#f-email')).toBe(t.admin.email);
     await page.fill('#f-password', t.admin.password);
-    await Promise.all([page.waitForURL(t.url + '/sites'), page.click('button[type=submit]')]);
+    await Promise.all([page.waitForURL(t.url + '/sites'), page.click('main button[type=submit]')]);
     expect(await page.title()).toBe('Sites · Pressluft');
     await page.goto(t.url + '/');
     expect(await page.title()).toBe('Dashboard · Pressluft');
@@ -75,12 +75,12 @@ describeIfChromium('admin pages in a browser', () => {
     await page.fill('#f-name', 'web-1');
     await page.fill('#f-host', '203.0.113.10');
     await page.fill('#f-port', '70000');
-    await page.click('button[type=submit]');
+    await page.click('main button[type=submit]');
     expect(await page.textContent('#e-port')).toMatch(/port/);
     expect(await page.inputValue('#f-host')).toBe('203.0.113.10');
     await shot('02-node-form-errors');
     await page.fill('#f-port', '22');
-    await page.click('button[type=submit]');
+    await page.click('main button[type=submit]');
     await page.waitForURL(/\/nodes\/[0-9a-z]+/);
     await expectEventually(async () => {
       await page.reload();
@@ -100,7 +100,7 @@ describeIfChromium('admin pages in a browser', () => {
     await page.selectOption('#f-nodeId', { label: 'web-1 (ready)' });
     await page.fill('#f-domain', 'blog.example.com');
     await page.fill('#f-adminEmail', 'owner@example.com');
-    await page.click('button[type=submit]');
+    await page.click('main button[type=submit]');
     await page.waitForURL(/\/sites\/[0-9a-z]+\?created=1/);
     const jobHref = await page.getAttribute('table a[href^="/jobs/"]', 'href');
     await page.goto(t.url + jobHref!);
@@ -171,7 +171,8 @@ describeIfChromium('admin pages in a browser', () => {
     });
     expect(status).toBe(403);
     // The same with a real form the page builds without the hidden _csrf field.
-    await page.evaluate(() => {
+    const submitted = page.waitForURL(t.url + '/nodes');
+    await page.evaluate(`(() => {
       const form = document.createElement('form');
       form.method = 'post';
       form.action = '/nodes';
@@ -183,8 +184,8 @@ describeIfChromium('admin pages in a browser', () => {
       }
       document.body.appendChild(form);
       form.submit();
-    });
-    await page.waitForLoadState('load');
+    })()`);
+    await submitted;
     expect(await page.textContent('main')).toContain('CSRF_FAILED');
     await shot('17-csrf-refused');
     expect(t.eventCount()).toBe(before);

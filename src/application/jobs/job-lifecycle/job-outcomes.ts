@@ -8,9 +8,9 @@ export type OutcomeCommand = { aggregate: 'site'; command: SiteCommand } | { agg
 type Summary = Record<string, unknown> | undefined;
 
 interface OutcomeMap {
-  succeeded(job: JobRecord, summary: Summary): OutcomeCommand;
+  succeeded(job: JobRecord, summary: Summary): OutcomeCommand | undefined;
   /** Only when the job has finally failed (no attempts left) or was cancelled. */
-  failed(job: JobRecord, error: JobError, summary: Summary): OutcomeCommand;
+  failed(job: JobRecord, error: JobError, summary: Summary): OutcomeCommand | undefined;
 }
 
 const siteId = (job: JobRecord) => String(job.payload.siteId);
@@ -50,5 +50,18 @@ export const JOB_OUTCOMES: Record<string, OutcomeMap> = {
       command: { type: 'CompleteNodeBootstrap', nodeId: nodeId(job), facts: (s?.facts as Record<string, unknown>) ?? {} },
     }),
     failed: (job, error) => ({ aggregate: 'node', command: { type: 'FailNodeBootstrap', nodeId: nodeId(job), error } }),
+  },
+  // Health checks change the node only when its reachability changes (the decider emits nothing otherwise).
+  [JOB_KINDS.nodeHealthCheck]: {
+    succeeded: (job) => ({ aggregate: 'node', command: { type: 'RecordNodeHealth', nodeId: nodeId(job), reachable: true, reason: 'health check reached the node over SSH' } }),
+    failed: (job, error, s) => {
+      if (error.code === 'NODE_UNREACHABLE') {
+        return { aggregate: 'node', command: { type: 'RecordNodeHealth', nodeId: nodeId(job), reachable: false, reason: error.message } };
+      }
+      if (error.code === 'HOST_KEY_MISMATCH') {
+        return { aggregate: 'node', command: { type: 'RecordHostKeyMismatch', nodeId: nodeId(job), presentedFingerprint: str(s?.presentedFingerprint) } };
+      }
+      return undefined;
+    },
   },
 };

@@ -26,7 +26,7 @@ export class RetryJobHandler implements ICommandHandler<RetryJobCommand, Command
       const job = this.queue.get(jobId);
       if (!job) throw new NotFound('job', jobId);
       if (JOB_OUTCOMES[job.kind]) {
-        throw new DomainError('JOB_NOT_RETRYABLE', `a ${job.kind} job is retried through its ${job.siteId ? 'site (POST /api/v1/sites/{id}/retry)' : 'node (POST /api/v1/nodes/{id}/bootstrap)'}, so the lifecycle state follows`, {
+        throw new DomainError('JOB_NOT_RETRYABLE', `a ${job.kind} job is retried through its ${job.siteId ? 'site (POST /api/v1/sites/{id}/retry)' : 'node (POST /api/v1/nodes/{id}/bootstrap or …/health-check)'}, so the lifecycle state follows`, {
           jobId,
           kind: job.kind,
         });

@@ -2,10 +2,13 @@ import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { nodeDecider } from '../../../domain/node/node.decider';
 import { nodeStreamId } from '../../../domain/node/node.events';
 import { DomainError } from '../../../domain/shared/domain-error';
+import { parseHost, parsePort } from '../../../domain/shared/value-objects';
 import { CommandResult, toCommandResult } from '../../common/command-result';
 import { DecideAndAppend } from '../../common/decide-and-append';
 import { IdGenerator } from '../../ports/clock.port';
 import { CommandLog } from '../../ports/event-store.port';
+import { NodeAccessSettings } from '../../ports/node-access.port';
+import { RemoteShell } from '../../ports/remote-shell.port';
 import { SqlReader } from '../../ports/sql-reader.port';
 import { RegisterNodeCommand } from './register-node.command';
 
@@ -20,6 +23,8 @@ export class RegisterNodeHandler implements ICommandHandler<RegisterNodeCommand,
     private readonly commands: CommandLog,
     private readonly ids: IdGenerator,
     private readonly sql: SqlReader,
+    private readonly shell: RemoteShell,
+    private readonly settings: NodeAccessSettings,
   ) {}
 
   async execute({ input, meta }: RegisterNodeCommand): Promise<RegisterNodeResult> {
@@ -29,8 +34,21 @@ export class RegisterNodeHandler implements ICommandHandler<RegisterNodeCommand,
     if (this.sql.get("SELECT 1 FROM rm_nodes WHERE name = ? AND status <> 'decommissioned'", [input.name.toLowerCase()])) {
       throw new DomainError('DUPLICATE', `a node named "${input.name}" already exists`, { field: 'name' });
     }
+    // Pin the host key the node presents now (DESIGN §2), unless the operator gave one: then the first
+    // connection verifies it. Unreachable -> NODE_UNREACHABLE (502) and nothing is appended.
+    let hostKeyFingerprint = input.hostKeyFingerprint;
+    if (!hostKeyFingerprint && this.settings.hostKeyScan) {
+      const host = parseHost(input.host);
+      const port = input.port === undefined ? 22 : parsePort(input.port);
+      hostKeyFingerprint = await this.shell.scanHostKey(host, port, this.settings.connectTimeoutMs);
+    }
     const nodeId = this.ids.newId();
-    const result = this.decideAndAppend.run(nodeStreamId(nodeId), nodeDecider, { type: 'RegisterNode', nodeId, ...input }, meta);
+    const result = this.decideAndAppend.run(
+      nodeStreamId(nodeId),
+      nodeDecider,
+      { type: 'RegisterNode', nodeId, ...input, ...(hostKeyFingerprint ? { hostKeyFingerprint } : {}) },
+      meta,
+    );
     return { ...toCommandResult(result), nodeId };
   }
 }

@@ -8,8 +8,9 @@ import { ListJobsQuery } from '../../../application/jobs/list-jobs/list-jobs.que
 import { RetryJobCommand } from '../../../application/jobs/retry-job/retry-job.command';
 import { StreamHistoryQuery } from '../../../application/events/stream-history/stream-history.query';
 import { Meta } from '../command-meta.decorator';
-import { ListJobsQueryDto } from '../dto/list-query.dto';
-import { IdParam } from '../params';
+import { ListRunEventsQuery, ReadJobRunLogQuery } from '../../../application/jobs/read-job-run-log/read-job-run-log.query';
+import { ListJobsQueryDto, SeqCursorQueryDto } from '../dto/list-query.dto';
+import { IdParam, RunIdParam } from '../params';
 
 @ApiTags('jobs')
 @Controller('api/v1/jobs')
@@ -32,6 +33,18 @@ export class JobsController {
   @Get(':id/events')
   history(@IdParam() id: string) {
     return this.queries.execute(new StreamHistoryQuery(`job-${id}`));
+  }
+
+  /** The worker's log lines of the job after `after` (JSON; poll with `next`), and its remote runs. */
+  @Get(':id/run-log')
+  runLog(@IdParam() id: string, @Query() q: SeqCursorQueryDto) {
+    return this.queries.execute(new ReadJobRunLogQuery(id, q.after, q.limit));
+  }
+
+  /** The parsed Ansible task events of one run of the job, after `after`. */
+  @Get(':id/runs/:runId/events')
+  runEvents(@IdParam() id: string, @RunIdParam() runId: string, @Query() q: SeqCursorQueryDto) {
+    return this.queries.execute(new ListRunEventsQuery(id, runId, q.after, q.limit));
   }
 
   @Post(':id/cancel')

@@ -63,3 +63,21 @@ export class ListJobsQueryDto extends PageQueryDto {
   @Matches(/^[a-z][a-z0-9.-]{0,63}$/)
   kind?: string;
 }
+
+/** `?after=<seq>&limit=` of the job log and run event endpoints. */
+export class SeqCursorQueryDto {
+  @ApiPropertyOptional({ minimum: 0, default: 0, description: 'Return entries after this seq (the `next` of the previous answer).' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  after: number = 0;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 500 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  limit: number = 500;
+}

@@ -31,3 +31,11 @@ export class RegisterNodeDto {
   @Matches(/^SHA256:[A-Za-z0-9+/]{43}$/)
   hostKeyFingerprint?: string;
 }
+
+export class RepinHostKeyDto {
+  @ApiPropertyOptional({ example: 'SHA256:…', description: 'Pin this fingerprint; without it the key the node presents now is scanned and pinned' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^SHA256:[A-Za-z0-9+/]{43}$/)
+  fingerprint?: string;
+}

@@ -34,6 +34,11 @@
     source.close();
     var data = JSON.parse(e.data);
     if (status) status.textContent = 'Finished: ' + data.state + '.';
+    var badge = document.querySelector('[data-job-state] .badge');
+    if (badge) {
+      badge.textContent = data.state;
+      badge.className = 'badge ' + (data.state === 'succeeded' ? 'ok' : data.state === 'failed' ? 'bad' : 'muted');
+    }
     log.setAttribute('data-finished', data.state);
   });
   source.onerror = function () { if (status) status.textContent = 'Connection lost; reconnecting…'; };

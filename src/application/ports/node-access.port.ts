@@ -1,0 +1,11 @@
+/** Settings the node commands and job handlers need (from the environment, see docs/configuration.md). */
+export abstract class NodeAccessSettings {
+  /** Scan and pin the host key when a node is registered without one (off: the first job pins it). */
+  abstract readonly hostKeyScan: boolean;
+  /** Base directory of Pressluft's files on nodes (runs, bundles, facts.json, health.json). */
+  abstract readonly remoteRoot: string;
+  /** bootstrap.yml's manage_firewall. */
+  abstract readonly manageFirewall: boolean;
+  /** TCP connect + SSH handshake timeout for host key scans, ms. */
+  abstract readonly connectTimeoutMs: number;
+}

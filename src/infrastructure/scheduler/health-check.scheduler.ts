@@ -1,0 +1,64 @@
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { JOB_KINDS } from '../../application/jobs/job-kinds';
+import { EnqueueJob } from '../../application/jobs/enqueue-job/enqueue-job.service';
+import { healthCheckJobRequest } from '../../application/nodes/node-jobs/node-job-requests';
+import { JOB_HANDLERS, JobHandler } from '../../application/ports/job-queue.port';
+import { SqlReader } from '../../application/ports/sql-reader.port';
+import type { Settings } from '../config/settings';
+import { SETTINGS } from '../tokens';
+
+/**
+ * Every PRESSLUFT_HEALTH_CHECK_INTERVAL_MS (0 = off), one node.health-check job per node that is not
+ * decommissioned. The dedup key keeps at most one unfinished check per node, so a slow or unreachable
+ * node never piles up checks. Runs only where the worker runs and has a health-check handler.
+ */
+@Injectable()
+export class HealthCheckScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('health-check-scheduler');
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    @Inject(SETTINGS) private readonly settings: Settings,
+    @Inject(JOB_HANDLERS) private readonly handlers: JobHandler[],
+    private readonly enqueue: EnqueueJob,
+    private readonly sql: SqlReader,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const interval = this.settings.healthCheckIntervalMs;
+    if (!this.settings.workerEnabled || interval <= 0 || !this.handlers.some((h) => h.kind === JOB_KINDS.nodeHealthCheck)) return;
+    this.timer = setInterval(() => this.tick(), interval);
+    this.timer.unref();
+  }
+
+  beforeApplicationShutdown(): void {
+    clearInterval(this.timer);
+  }
+
+  /** Queues the checks of one round; returns the ids of the jobs created (existing unfinished ones are kept). */
+  tick(): string[] {
+    const created: string[] = [];
+    const round = randomUUID();
+    let nodes: { id: string }[] = [];
+    try {
+      nodes = this.sql.all<{ id: string }>("SELECT id FROM rm_nodes WHERE status <> 'decommissioned' ORDER BY id");
+    } catch (err) {
+      this.logger.error(`health-check round failed: ${err instanceof Error ? err.message : String(err)}`);
+      return created;
+    }
+    for (const { id } of nodes) {
+      try {
+        const job = this.enqueue.run(healthCheckJobRequest(id), {
+          actor: 'system:scheduler',
+          commandId: `health-check/${id}/${round}`,
+          correlationId: `health-check-${round}`,
+        });
+        if (job.created) created.push(job.id);
+      } catch (err) {
+        this.logger.error(`health check of node ${id} not queued: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+    return created;
+  }
+}

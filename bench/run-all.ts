@@ -11,12 +11,14 @@ import * as commandPath from './command-path.bench';
 import * as projectionRebuild from './projection-rebuild.bench';
 import * as jobClaim from './job-claim.bench';
 import * as sitesListHttp from './sites-list-http.bench';
+import * as pages from './pages.bench';
 
 const ALL: { id: string; run: () => Promise<BenchSection> }[] = [
   { id: 'command-path', run: commandPath.run },
   { id: 'projection-rebuild', run: projectionRebuild.run },
   { id: 'job-claim', run: jobClaim.run },
   { id: 'sites-list-http', run: sitesListHttp.run },
+  { id: 'pages', run: pages.run },
 ];
 
 async function main(): Promise<void> {

@@ -381,8 +381,12 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 function toJobFailure(err: unknown): JobFailure {
   if (err instanceof JobFailure) return err;
   if (err instanceof DomainError) {
-    const retryable = err.code !== 'HOST_KEY_MISMATCH';
-    return new JobFailure(err.code, err.message, retryable);
+    if (err.code === 'HOST_KEY_MISMATCH') {
+      // Final (an operator must re-pin); the presented key goes to the outcome that flags the node.
+      const actual = err.details.actual;
+      return new JobFailure(err.code, err.message, false, { presentedFingerprint: typeof actual === 'string' ? actual : null });
+    }
+    return new JobFailure(err.code, err.message, true);
   }
   if (err instanceof Error && err.name === 'AbortError') return new JobFailure('JOB_CANCELLED', err.message, true);
   return new JobFailure('INTERNAL', err instanceof Error ? err.message : String(err), true);

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
@@ -12,9 +12,8 @@ import { ScriptedHandler } from '../../support/test-job-handlers';
  */
 const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = join(__dirname, '../../../test-artifacts/screenshots');
-const describeIfChromium = existsSync(CHROMIUM) ? describe : describe.skip;
 
-describeIfChromium('admin pages in a browser', () => {
+describe('admin pages in a browser', () => {
   let t: TestApp;
   let context: BrowserContext;
   let page: Page;

@@ -1,0 +1,97 @@
+/**
+ * A BARE test node (sshd + python3 only) bootstrapped for real through the API: POST /nodes pins the
+ * host key and queues node.bootstrap; the handler installs ansible-core over SSH (one package step),
+ * runs the real bootstrap.yml through the detached runner and records the node's facts
+ * (NodeBootstrapped, GET /nodes/{id}). A second bootstrap reports changed=0 (from the run's stats),
+ * and a health check passes without changing the node. Needs root (test nodes); node slot 2.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pollUntil } from '../../support/poll-until';
+import { startTestApp, TestApp } from '../../support/test-app';
+import { downNode, ensureTemplate, execOnNode, TestNode, upNode } from '../../support/test-nodes';
+
+jest.setTimeout(30 * 60_000);
+
+describe('bootstrap of a bare node through the API (real node, real playbook)', () => {
+  let t: TestApp;
+  let keyDir: string;
+  let node: TestNode;
+  let firewall = false;
+
+  const finished = (id: string, timeoutMs: number) =>
+    pollUntil(async () => {
+      const j = (await t.request('GET', `/api/v1/jobs/${id}`)).body;
+      return ['succeeded', 'failed', 'cancelled'].includes(j.state) ? j : null;
+    }, { timeoutMs, intervalMs: 500, description: `job ${id} finished` });
+  const runLog = async (jobId: string) => (await t.request('GET', `/api/v1/jobs/${jobId}/run-log?limit=1000`)).body;
+
+  beforeAll(async () => {
+    await ensureTemplate();
+    keyDir = mkdtempSync(join(tmpdir(), 'pl-boot-key-'));
+    // Probe the firewall capability with a throwaway node first? No: the node tells us (CapBnd).
+    t = await startTestApp({ jobHandlers: 'real', env: { PRESSLUFT_RUN_POLL_MS: '250', PRESSLUFT_MANAGE_FIREWALL: 'off' } });
+    writeFileSync(join(keyDir, 'cp.pub'), (await t.request('GET', '/api/v1/ssh/public-key')).body.publicKey + '\n');
+    node = await upNode('bare', 2, [join(keyDir, 'cp.pub')]);
+    const cap = await execOnNode(node, ['grep', '^CapBnd:', '/proc/1/status']);
+    firewall = (BigInt('0x' + (cap.stdout.split(/\s+/)[1] ?? '0')) & (1n << 12n)) !== 0n;
+    if (firewall) {
+      await t.close();
+      t = await startTestApp({ jobHandlers: 'real', env: { PRESSLUFT_RUN_POLL_MS: '250', PRESSLUFT_MANAGE_FIREWALL: 'on', PRESSLUFT_DATA_DIR: '' } });
+    } else {
+      console.warn(`node ${node.n} lacks CAP_NET_ADMIN: bootstrap runs with manage_firewall=false`);
+    }
+  });
+
+  afterAll(async () => {
+    await t?.close();
+    if (node) await downNode(node);
+    if (keyDir) rmSync(keyDir, { recursive: true, force: true });
+  });
+
+  it('bootstraps, records facts, and a second bootstrap reports changed=0', async () => {
+    expect((await execOnNode(node, ['sh', '-c', 'command -v ansible-playbook || echo none'])).stdout.trim()).toBe('none');
+    const t0 = Date.now();
+    const reg = await t.request('POST', '/api/v1/nodes', { name: 'bare-1', host: node.ip });
+    expect(reg.status).toBe(202);
+    expect(reg.body.node).toMatchObject({ status: 'bootstrapping', hostKeyFingerprint: node.hostKeyFingerprint });
+    const id = reg.body.node.id;
+    const first = await finished(reg.body.job.id, 25 * 60_000);
+    const firstLog = await runLog(reg.body.job.id);
+    if (first.state !== 'succeeded') throw new Error(`bootstrap failed: ${JSON.stringify(first.error)}\n${firstLog.lines.map((l: { text: string }) => l.text).join('\n')}`);
+    console.log(`bootstrap of a bare node through the API: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    expect(firstLog.lines.map((l: { text: string }) => l.text)).toEqual(expect.arrayContaining([expect.stringMatching(/^ansible installed on debian 12/)]));
+    expect(firstLog.runs).toHaveLength(1);
+    expect(firstLog.runs[0]).toMatchObject({ playbook: 'bootstrap.yml', state: 'succeeded', rc: 0 });
+    expect((firstLog.runs[0].stats.localhost as { changed: number }).changed).toBeGreaterThan(5);
+
+    const view = (await t.request('GET', `/api/v1/nodes/${id}`)).body;
+    expect(view).toMatchObject({ status: 'ready', facts: { os: 'Debian', os_version: '12', php_version: '8.2', service_manager: 'systemd', firewall } });
+    expect(view.facts.nginx_version).toEqual(expect.any(String));
+    const history = (await t.request('GET', `/api/v1/nodes/${id}/events`)).body.events;
+    expect(history.map((e: { type: string }) => e.type)).toEqual(['NodeRegistered', 'NodeBootstrapRequested', 'NodeBootstrapped']);
+    expect(history[2].data.facts).toEqual(view.facts);
+
+    const again = await t.request('POST', `/api/v1/nodes/${id}/bootstrap`);
+    expect(again.status).toBe(202);
+    const second = await finished(again.body.job.id, 10 * 60_000);
+    expect(second.state).toBe('succeeded');
+    const secondLog = await runLog(again.body.job.id);
+    expect(secondLog.lines.map((l: { text: string }) => l.text)).toEqual(expect.arrayContaining([expect.stringMatching(/^ansible present on debian 12/)]));
+    const stats = secondLog.runs[0].stats.localhost;
+    const events = (await t.request('GET', `/api/v1/jobs/${again.body.job.id}/runs/${secondLog.runs[0].runId}/events?limit=1000`)).body.items;
+    const changedTasks = events.filter((e: { event: string; changed: boolean }) => e.event === 'runner_on_ok' && e.changed).map((e: { task: string }) => e.task);
+    expect(changedTasks).toEqual([]);
+    expect(stats).toMatchObject({ changed: 0, failures: 0, unreachable: 0 });
+    expect((await t.request('GET', `/api/v1/nodes/${id}`)).body.status).toBe('ready');
+
+    const check = await t.request('POST', `/api/v1/nodes/${id}/health-check`);
+    const checked = await finished(check.body.job.id, 5 * 60_000);
+    expect(checked.state).toBe('succeeded');
+    const checkLog = await runLog(check.body.job.id);
+    const health = JSON.parse((checkLog.lines.find((l: { text: string }) => l.text.startsWith('health: ')) as { text: string }).text.slice('health: '.length));
+    expect(health).toMatchObject({ healthy: true, services: { nginx: 'running', 'php8.2-fpm': 'running', mariadb: 'running' } });
+    expect((await t.request('GET', `/api/v1/nodes/${id}/events`)).body.events).toHaveLength(4); // + NodeBootstrapRequested, no health event
+  });
+});

@@ -11,6 +11,7 @@ import * as commandPath from './command-path.bench';
 import * as projectionRebuild from './projection-rebuild.bench';
 import * as jobClaim from './job-claim.bench';
 import * as sitesListHttp from './sites-list-http.bench';
+import * as remoteRun from './remote-run.bench';
 import * as pages from './pages.bench';
 
 const ALL: { id: string; run: () => Promise<BenchSection> }[] = [
@@ -18,6 +19,7 @@ const ALL: { id: string; run: () => Promise<BenchSection> }[] = [
   { id: 'projection-rebuild', run: projectionRebuild.run },
   { id: 'job-claim', run: jobClaim.run },
   { id: 'sites-list-http', run: sitesListHttp.run },
+  { id: 'remote-run', run: remoteRun.run },
   { id: 'pages', run: pages.run },
 ];
 

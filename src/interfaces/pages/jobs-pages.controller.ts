@@ -51,7 +51,7 @@ export class JobsPagesController {
   private async renderDetail(principal: Principal, id: string, extra: Record<string, unknown>): Promise<string> {
     const job = await this.queries.execute<GetJobQuery, JobView>(new GetJobQuery(id));
     const log = await this.queries.execute<ReadJobLogQuery, JobLogPage>(new ReadJobLogQuery(id, undefined));
-    return this.renderer.render('job', { title: `Job ${job.kind}`, nav: 'jobs', principal, job, lines: log.lines, finished: log.finished, ...extra });
+    return this.renderer.render('job', { title: `Job ${job.kind}`, nav: 'jobs', principal, job, lines: log.lines, finished: log.finished, retryable: job.state === 'failed' || job.state === 'cancelled', ...extra });
   }
 
   @Post(':id/cancel')

@@ -8,6 +8,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SecretBox } from '../../../src/infrastructure/secrets/secret-box';
+import { FileControlPlaneKey } from '../../../src/infrastructure/ssh/file-control-plane-key';
 import { pollUntil } from '../../support/poll-until';
 import { startTestApp, TestApp } from '../../support/test-app';
 import { downNode, ensureTemplate, execOnNode, TestNode, upNode } from '../../support/test-nodes';
@@ -29,19 +31,19 @@ describe('bootstrap of a bare node through the API (real node, real playbook)', 
 
   beforeAll(async () => {
     await ensureTemplate();
-    keyDir = mkdtempSync(join(tmpdir(), 'pl-boot-key-'));
-    // Probe the firewall capability with a throwaway node first? No: the node tells us (CapBnd).
-    t = await startTestApp({ jobHandlers: 'real', env: { PRESSLUFT_RUN_POLL_MS: '250', PRESSLUFT_MANAGE_FIREWALL: 'off' } });
-    writeFileSync(join(keyDir, 'cp.pub'), (await t.request('GET', '/api/v1/ssh/public-key')).body.publicKey + '\n');
+    keyDir = mkdtempSync(join(tmpdir(), 'pl-boot-data-'));
+    // The control plane's key is made first (in the data dir the app then uses), so the node can
+    // trust it before we know whether the node can run a firewall.
+    const key = FileControlPlaneKey.loadOrCreate(keyDir, SecretBox.openOrCreate(keyDir));
+    writeFileSync(join(keyDir, 'cp.pub'), key.publicKey() + '\n');
     node = await upNode('bare', 2, [join(keyDir, 'cp.pub')]);
     const cap = await execOnNode(node, ['grep', '^CapBnd:', '/proc/1/status']);
     firewall = (BigInt('0x' + (cap.stdout.split(/\s+/)[1] ?? '0')) & (1n << 12n)) !== 0n;
-    if (firewall) {
-      await t.close();
-      t = await startTestApp({ jobHandlers: 'real', env: { PRESSLUFT_RUN_POLL_MS: '250', PRESSLUFT_MANAGE_FIREWALL: 'on', PRESSLUFT_DATA_DIR: '' } });
-    } else {
-      console.warn(`node ${node.n} lacks CAP_NET_ADMIN: bootstrap runs with manage_firewall=false`);
-    }
+    if (!firewall) console.warn(`node ${node.n} lacks CAP_NET_ADMIN: bootstrap runs with manage_firewall=false`);
+    t = await startTestApp({
+      jobHandlers: 'real',
+      env: { PRESSLUFT_DATA_DIR: keyDir, PRESSLUFT_RUN_POLL_MS: '250', PRESSLUFT_MANAGE_FIREWALL: firewall ? 'on' : 'off' },
+    });
   });
 
   afterAll(async () => {

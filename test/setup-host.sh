@@ -14,7 +14,7 @@ if [ ! -e /usr/sbin/policy-rc.d ]; then
   chmod 755 /usr/sbin/policy-rc.d
 fi
 
-PKGS=(debootstrap systemd-container apt-cacher-ng openssh-client openssh-server iproute2 ansible-core ca-certificates util-linux procps
+PKGS=(debootstrap systemd-container apt-cacher-ng openssh-client openssh-server iproute2 ansible-core ansible-lint ca-certificates util-linux procps
       chromium fonts-dejavu-core curl tar)
 missing=()
 for p in "${PKGS[@]}"; do

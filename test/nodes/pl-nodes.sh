@@ -327,7 +327,9 @@ cmd_up() {
   ip -n "$NS" addr add "10.254.$N.2/24" dev eth0; ip -n "$NS" link set eth0 up
   ip -n "$NS" route add "$PROXY_IP/32" via "10.254.$N.1"         # only the apt proxy; no default route
 
+  # CAP_NET_ADMIN: the node manages its own firewall (nftables), inside its own network namespace.
   setsid systemd-nspawn -q -D "$R" -b --register=no --keep-unit -M "node$N" --console=passive \
+    --capability=CAP_NET_ADMIN \
     --network-namespace-path="/run/netns/$NS" </dev/null >"$D/console.log" 2>&1 8>&- 9>&- &   # no lock fds
   echo $! > "$D/nspawn.pid"
 

@@ -12,7 +12,9 @@
 #   5. with --admin-email: creates the first admin; the password is read from the terminal or stdin,
 #      never from the command line
 #   6. registers this host as the node "local" over SSH to 127.0.0.1 (one execution path for local and
-#      remote nodes): the control plane's public key goes into root's authorized_keys
+#      remote nodes): the control plane's public key goes into root's authorized_keys for the first
+#      bootstrap, which creates the management user pressluft (key login, narrow sudo) and turns root's
+#      SSH login off (PRESSLUFT_LOCK_ROOT_LOGIN=off keeps it); from then on it is pressluft@127.0.0.1
 # Settings can be given as environment variables too (PRESSLUFT_HTTP_HOST etc., see docs/configuration.md).
 set -euo pipefail
 

@@ -50,6 +50,7 @@ export function infrastructureProviders(settings: Settings, jobHandlers: JobHand
         hostKeyScan: settings.hostKeyScan,
         remoteRoot: settings.remoteRoot.replace(/\/+$/, ''),
         manageFirewall: settings.manageFirewall,
+        lockRootLogin: settings.lockRootLogin,
         connectTimeoutMs: settings.sshConnectTimeoutMs,
       } satisfies NodeAccessSettings,
     },

@@ -1,13 +1,14 @@
 /**
  * bootstrap.yml on a BARE node (sshd + python3 only; apt through the harness's proxy), run like the
  * control plane runs it (ansible-playbook -c local on the node, events to $PL_RUN_DIR/events.jsonl):
- * first run rc 0, second run changed=0, then the node's state is checked from the outside.
- * health-check.yml runs on the bootstrapped node too. Needs root (test nodes).
+ * first run rc 0 (over SSH as root), then root's SSH login is refused (lock_root_login defaults to
+ * true) and the pressluft user logs in with the same key; the second run (changed=0) and the root
+ * checks go through nsenter. health-check.yml runs on the bootstrapped node too. Needs root (test nodes).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { downNode, ensureTemplate, execOnNode, TestNode, upNode } from '../support/test-nodes';
-import { makeKeyPair, NodeSsh, PlaybookRun, runCmd, statsOf, tmpDir } from './node-ssh';
+import { CmdResult, makeKeyPair, NodeSsh, PlaybookRun, runCmd, statsOf, tmpDir } from './node-ssh';
 
 jest.setTimeout(30 * 60_000);
 
@@ -21,6 +22,7 @@ describe('bootstrap.yml on a bare node', () => {
   let firewall = false;
   let first: PlaybookRun;
   let second: PlaybookRun;
+  let rootLoginAfterFirst: CmdResult;
 
   beforeAll(async () => {
     keyDir = tmpDir('pl-pb-key-');
@@ -48,6 +50,13 @@ describe('bootstrap.yml on a bare node', () => {
     const vars = { pressluft_public_key: pubKey, manage_firewall: firewall };
     first = await ssh.runPlaybook(BUNDLE, 'bootstrap.yml', '/root/pl-runs/bootstrap-1', vars);
     console.log(`bootstrap first run: ${first.seconds.toFixed(1)} s, rc=${first.rc}`);
+    rootLoginAfterFirst = await ssh.sshAs('root', 'true');
+    // Root may not log in any more: root commands from here on go through nsenter (no SSH).
+    ssh.rootExec = async (command, input, timeoutMs) => {
+      const b64 = input === undefined ? '' : Buffer.from(input).toString('base64');
+      const line = input === undefined ? command : `printf '%s' '${b64}' | base64 -d | { ${command}\n}`;
+      return execOnNode(node, ['sh', '-c', line], timeoutMs ?? 20 * 60_000);
+    };
     second = await ssh.runPlaybook(BUNDLE, 'bootstrap.yml', '/root/pl-runs/bootstrap-2', vars);
     console.log(`bootstrap second run: ${second.seconds.toFixed(1)} s, rc=${second.rc}`);
   });
@@ -100,9 +109,15 @@ describe('bootstrap.yml on a bare node', () => {
   it('the pressluft user logs in with the key and has exactly its sudo commands', async () => {
     expect((await ssh.sh('visudo -cf /etc/sudoers.d/pressluft')).code).toBe(0);
     expect((await ssh.shOk('id -un', { user: 'pressluft' })).trim()).toBe('pressluft');
-    expect((await ssh.shOk('sudo -n /usr/bin/systemctl is-active nginx', { user: 'pressluft' })).trim()).toBe('active');
+    expect(JSON.parse(await ssh.shOk('sudo -n /usr/bin/cat /var/lib/pressluft/facts.json', { user: 'pressluft' }))).toMatchObject({ management_user: 'pressluft' });
     const list = await ssh.shOk('sudo -n -l', { user: 'pressluft' });
     expect(list).toContain('/var/lib/pressluft/bundles/*/bin/pl-run');
+    expect(list).toContain('/usr/bin/tar -xf - --no-same-owner -C /var/lib/pressluft/runs/*');
+    expect(list).not.toMatch(/ansible-playbook|systemd-run|systemctl/);
+    // What the control plane's runner sends as pressluft (the sudo path), verbatim.
+    expect((await ssh.sh('sudo -n /usr/bin/test -f /var/lib/pressluft/bundles/none/.complete', { user: 'pressluft' })).code).toBe(1);
+    expect((await ssh.sh('sudo -n /usr/bin/mkdir -p -m 0700 /var/lib/pressluft/runs/pb-test', { user: 'pressluft' })).code).toBe(0);
+    expect((await ssh.sh('sudo -n /usr/bin/cat /etc/shadow', { user: 'pressluft' })).code).not.toBe(0);
     expect(list).not.toMatch(/\(ALL\s*(:\s*ALL)?\)\s*(NOPASSWD:\s*)?ALL\b/);
     const denied = await ssh.sh('sudo -n /usr/bin/id', { user: 'pressluft' });
     expect(denied.code).not.toBe(0);
@@ -113,11 +128,13 @@ describe('bootstrap.yml on a bare node', () => {
     ]);
   });
 
-  it('sshd refuses passwords; root keeps key login; SSH still works after the firewall', async () => {
+  it('sshd refuses passwords and root (lock_root_login defaults to true); SSH still works after the firewall', async () => {
     const cfg = await ssh.shOk('sshd -T | grep -E "^(passwordauthentication|permitrootlogin) "');
     expect(cfg).toContain('passwordauthentication no');
-    expect(cfg).toContain('permitrootlogin without-password');
-    expect((await ssh.shOk('echo still-here')).trim()).toBe('still-here');
+    expect(cfg).toContain('permitrootlogin no');
+    expect(rootLoginAfterFirst.code).toBe(255);
+    expect(rootLoginAfterFirst.stderr).toMatch(/Permission denied/);
+    expect((await ssh.shOk('echo still-here', { user: 'pressluft' })).trim()).toBe('still-here');
     if (firewall) {
       expect((await ssh.sh('nft list table inet pressluft')).code).toBe(0);
       expect((await ssh.shOk('systemctl is-enabled nftables')).trim()).toBe('enabled');
@@ -131,7 +148,7 @@ describe('bootstrap.yml on a bare node', () => {
 
   it('writes facts.json for the control plane', async () => {
     const facts = JSON.parse(await ssh.shOk('cat /var/lib/pressluft/facts.json'));
-    expect(facts).toMatchObject({ os: 'Debian', php_version: '8.2', service_manager: 'systemd', firewall });
+    expect(facts).toMatchObject({ os: 'Debian', php_version: '8.2', service_manager: 'systemd', firewall, management_user: 'pressluft', root_login: false });
     expect(typeof facts.cpu_count).toBe('number');
     expect(facts.memory_mb).toBeGreaterThan(0);
     expect(facts.nginx_version).toMatch(/^1\./);

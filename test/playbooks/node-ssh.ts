@@ -38,7 +38,13 @@ export function makeKeyPair(dir: string): Promise<CmdResult> {
   });
 }
 
+/** Runs a shell command line as root on the node some other way than SSH (e.g. nsenter), with optional stdin. */
+export type RootExec = (command: string, input?: Buffer | string, timeoutMs?: number) => Promise<CmdResult>;
+
 export class NodeSsh {
+  /** Set once root may no longer log in over SSH (bootstrap.yml's lock_root_login): root commands go here. */
+  rootExec: RootExec | null = null;
+
   constructor(
     readonly ip: string,
     readonly keyFile: string,
@@ -59,7 +65,14 @@ export class NodeSsh {
 
   /** Run a remote shell command line as `user` (default root). */
   sh(command: string, opts: { user?: string; input?: Buffer | string; timeoutMs?: number } = {}): Promise<CmdResult> {
-    return runCmd('ssh', [...this.args(opts.user ?? 'root'), command], opts.input, opts.timeoutMs);
+    const user = opts.user ?? 'root';
+    if (user === 'root' && this.rootExec) return this.rootExec(command, opts.input, opts.timeoutMs);
+    return runCmd('ssh', [...this.args(user), command], opts.input, opts.timeoutMs);
+  }
+
+  /** Over SSH even when rootExec is set (to check that a login is refused). */
+  sshAs(user: string, command: string): Promise<CmdResult> {
+    return runCmd('ssh', [...this.args(user), command], undefined, 60_000);
   }
 
   async shOk(command: string, opts: { user?: string; input?: Buffer | string; timeoutMs?: number } = {}): Promise<string> {

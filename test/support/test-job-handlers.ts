@@ -1,7 +1,7 @@
 import type { JobContext, JobHandler, JobHandlerResult } from '../../src/application/ports/job-queue.port';
 import { JobFailure } from '../../src/application/ports/job-queue.port';
 
-type Decision = { ok: true; summary?: Record<string, unknown> } | { ok: false; code: string; message: string; retryable?: boolean };
+type Decision = { ok: true; summary?: Record<string, unknown> } | { ok: false; code: string; message: string; retryable?: boolean; summary?: Record<string, unknown> };
 
 /**
  * A job handler for one kind whose outcome the test decides (the node-side work is not what these
@@ -19,8 +19,8 @@ export class ScriptedHandler implements JobHandler {
     return this;
   }
 
-  failWith(code: string, message: string, retryable = false): this {
-    this.decision = { ok: false, code, message, retryable };
+  failWith(code: string, message: string, retryable = false, summary?: Record<string, unknown>): this {
+    this.decision = { ok: false, code, message, retryable, summary };
     return this;
   }
 
@@ -45,7 +45,7 @@ export class ScriptedHandler implements JobHandler {
       await Promise.race([this.gate.promise, aborted]);
     }
     const d = this.decision;
-    if (!d.ok) throw new JobFailure(d.code, d.message, d.retryable ?? false);
+    if (!d.ok) throw new JobFailure(d.code, d.message, d.retryable ?? false, d.summary);
     return { summary: d.summary };
   }
 }

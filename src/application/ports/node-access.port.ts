@@ -6,6 +6,8 @@ export abstract class NodeAccessSettings {
   abstract readonly remoteRoot: string;
   /** bootstrap.yml's manage_firewall. */
   abstract readonly manageFirewall: boolean;
+  /** bootstrap.yml's lock_root_login (PermitRootLogin no once the management user works). */
+  abstract readonly lockRootLogin: boolean;
   /** TCP connect + SSH handshake timeout for host key scans, ms. */
   abstract readonly connectTimeoutMs: number;
 }

@@ -35,9 +35,9 @@ const STATUS_AFTER: Record<string, string> = {
   NodeDecommissioned: 'decommissioned',
 };
 
-const NODE_FIELDS_EVENTS = new Set(['NodeRegistered', 'NodeHostKeyPinned', 'NodeStatusChanged']);
+const NODE_FIELDS_EVENTS = new Set(['NodeRegistered', 'NodeHostKeyPinned', 'NodeStatusChanged', 'NodeManagementUserSwitched']);
 
-/** rm_nodes: node list and detail (status, pinned host key, facts). */
+/** rm_nodes: node list and detail (status, pinned host key, facts, the SSH user jobs connect as). */
 export const nodeListProjection: RowProjection<NodeRow> = {
   name: 'node-list',
   table: 'rm_nodes',
@@ -66,6 +66,7 @@ export const nodeListProjection: RowProjection<NodeRow> = {
     return {
       ...row,
       status: event.type === 'NodeStatusChanged' ? (d.to ?? row.status) : (STATUS_AFTER[event.type] ?? row.status),
+      ssh_user: event.type === 'NodeManagementUserSwitched' ? (d.to ?? row.ssh_user) : row.ssh_user,
       host_key_fingerprint: event.type === 'NodeHostKeyPinned' ? (d.fingerprint ?? null) : row.host_key_fingerprint,
       facts: event.type === 'NodeBootstrapped' ? JSON.stringify(d.facts ?? {}) : row.facts,
       version: event.streamVersion,

@@ -22,6 +22,11 @@ export interface CompleteNodeBootstrap {
   readonly type: 'CompleteNodeBootstrap';
   readonly nodeId: string;
   readonly facts: Readonly<Record<string, unknown>>;
+  /**
+   * The management user the bootstrap set up and the control plane verified (logged in as it, sudo -n
+   * worked). When it differs from the node's current SSH user, every later job connects as it.
+   */
+  readonly managementUser?: string | null;
 }
 export interface FailNodeBootstrap {
   readonly type: 'FailNodeBootstrap';

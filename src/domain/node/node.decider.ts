@@ -88,9 +88,17 @@ function decide(cmd: NodeCommand, node: NodeState): NodeEvent[] {
         throw refuse(NODE_RULES.cannotBootstrapWhileBootstrappingOrDecommissioned, node, 'start a bootstrap');
       }
       return [{ type: 'NodeBootstrapRequested', data: { nodeId } }];
-    case 'CompleteNodeBootstrap':
+    case 'CompleteNodeBootstrap': {
       if (node.status !== 'bootstrapping') return [];
-      return [{ type: 'NodeBootstrapped', data: { nodeId, facts: cmd.facts } }];
+      const events: NodeEvent[] = [{ type: 'NodeBootstrapped', data: { nodeId, facts: cmd.facts } }];
+      // Bootstrap set up the management user (and, by default, turned root's SSH login off): the
+      // control plane continues as that user. A node registered as that user already stays as it is.
+      if (cmd.managementUser != null) {
+        const to = parseSshUser(cmd.managementUser, 'managementUser');
+        if (to !== node.user) events.push({ type: 'NodeManagementUserSwitched', data: { nodeId, from: node.user as string, to } });
+      }
+      return events;
+    }
     case 'FailNodeBootstrap': {
       if (node.status !== 'bootstrapping') return [];
       const failed: NodeEvent = { type: 'NodeBootstrapFailed', data: { nodeId, error: cmd.error } };
@@ -167,6 +175,8 @@ function evolve(node: NodeState, event: NodeEvent): NodeState {
       return { ...node, status: event.data.to };
     case 'NodeHostKeyMismatchDetected':
       return { ...node, status: 'failed', hostKeyMismatch: { previousStatus: event.data.previousStatus } };
+    case 'NodeManagementUserSwitched':
+      return { ...node, user: event.data.to };
     case 'NodeDecommissioned':
       return { ...node, status: 'decommissioned', hostKeyMismatch: null };
   }

@@ -51,6 +51,15 @@ export interface NodeHostKeyMismatchDetectedData {
   /** The status before the flag; a re-pin returns the node to it. */
   readonly previousStatus: NodeStatus;
 }
+/**
+ * From now on the control plane logs in as `to` (the management user bootstrap created and the control
+ * plane verified by logging in as it); `from` was the user it connected as before (root by default).
+ */
+export interface NodeManagementUserSwitchedData {
+  readonly nodeId: string;
+  readonly from: string;
+  readonly to: string;
+}
 export interface NodeDecommissionedData {
   readonly nodeId: string;
 }
@@ -62,6 +71,7 @@ export type NodeBootstrapFailed = DomainEvent<'NodeBootstrapFailed', NodeBootstr
 export type NodeHostKeyPinned = DomainEvent<'NodeHostKeyPinned', NodeHostKeyPinnedData>;
 export type NodeStatusChanged = DomainEvent<'NodeStatusChanged', NodeStatusChangedData>;
 export type NodeHostKeyMismatchDetected = DomainEvent<'NodeHostKeyMismatchDetected', NodeHostKeyMismatchDetectedData>;
+export type NodeManagementUserSwitched = DomainEvent<'NodeManagementUserSwitched', NodeManagementUserSwitchedData>;
 export type NodeDecommissioned = DomainEvent<'NodeDecommissioned', NodeDecommissionedData>;
 
 export type NodeEvent =
@@ -72,6 +82,7 @@ export type NodeEvent =
   | NodeHostKeyPinned
   | NodeStatusChanged
   | NodeHostKeyMismatchDetected
+  | NodeManagementUserSwitched
   | NodeDecommissioned;
 
 export type NodeEventType = NodeEvent['type'];
@@ -84,5 +95,6 @@ export const NODE_EVENT_TYPES = [
   'NodeHostKeyPinned',
   'NodeStatusChanged',
   'NodeHostKeyMismatchDetected',
+  'NodeManagementUserSwitched',
   'NodeDecommissioned',
 ] as const satisfies readonly NodeEventType[];

@@ -40,6 +40,8 @@ export interface Settings {
   readonly sshConnectTimeoutMs: number;
   /** Let bootstrap.yml write and enable the node's nftables firewall (PRESSLUFT_MANAGE_FIREWALL). */
   readonly manageFirewall: boolean;
+  /** Let bootstrap.yml turn root's SSH login off once `pressluft` works (PRESSLUFT_LOCK_ROOT_LOGIN). */
+  readonly lockRootLogin: boolean;
 }
 
 export function loadSettings(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Settings {
@@ -67,6 +69,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, cwd = process
     hostKeyScan: oneOf(env.PRESSLUFT_HOST_KEY_SCAN, ['on', 'off'] as const, 'on', 'PRESSLUFT_HOST_KEY_SCAN') === 'on',
     sshConnectTimeoutMs: int(env.PRESSLUFT_SSH_CONNECT_TIMEOUT_MS, 10_000, 'PRESSLUFT_SSH_CONNECT_TIMEOUT_MS'),
     manageFirewall: oneOf(env.PRESSLUFT_MANAGE_FIREWALL, ['on', 'off'] as const, 'on', 'PRESSLUFT_MANAGE_FIREWALL') === 'on',
+    lockRootLogin: oneOf(env.PRESSLUFT_LOCK_ROOT_LOGIN, ['on', 'off'] as const, 'on', 'PRESSLUFT_LOCK_ROOT_LOGIN') === 'on',
   };
 }
 

@@ -5,6 +5,7 @@ import { NodeAddress, RemoteShell } from '../../application/ports/remote-shell.p
 import { DomainError } from '../../domain/shared/domain-error';
 import { meaningOfExitCode } from './ansible-exit-codes';
 import { buildPlaybookBundle, PlaybookBundle } from './playbook-bundle';
+import { singleFileTar } from './single-file-tar';
 import { RunEventRow, SqliteRunStore } from './sqlite-run-store';
 
 export interface AnsibleRemoteRunnerOptions {
@@ -20,7 +21,10 @@ export interface AnsibleRemoteRunnerOptions {
   readonly startTimeoutMs?: number;
   /** After a cancel, how long to wait for the run to record its end (default 30 s). */
   readonly cancelGraceMs?: number;
-  /** Prefix pl-run with `sudo -n` when the SSH user is not root ('auto', default) or never. */
+  /**
+   * 'auto' (default): a non-root SSH user (the management user) runs everything that needs root through
+   * `sudo -n` with the exact argv bootstrap.yml's sudoers list allows; 'never': run it all directly.
+   */
   readonly sudo?: 'auto' | 'never';
   /** Bytes of events.jsonl fetched per poll (default 1 MiB). */
   readonly maxPollBytes?: number;
@@ -90,9 +94,16 @@ export class AnsibleRemoteRunner extends RemoteRunner {
   // ---------------------------------------------------------------------------------------------
 
   private plRun(bundle: PlaybookBundle, args: string[], node: NodeAddress): string[] {
-    const argv = [`${this.root}/bundles/${bundle.hash}/bin/pl-run`, ...args];
-    const sudo = (this.options.sudo ?? 'auto') === 'auto' && node.user !== 'root';
-    return sudo ? ['sudo', '-n', ...argv] : argv;
+    return this.asRoot(node, [`${this.root}/bundles/${bundle.hash}/bin/pl-run`, ...args]);
+  }
+
+  /** Through `sudo -n` unless the SSH user is root. Every argv given here matches an entry of bootstrap.yml's sudoers list. */
+  private asRoot(node: NodeAddress, argv: string[]): string[] {
+    return this.viaSudo(node) ? ['sudo', '-n', ...argv] : argv;
+  }
+
+  private viaSudo(node: NodeAddress): boolean {
+    return (this.options.sudo ?? 'auto') === 'auto' && node.user !== 'root';
   }
 
   private loadBundle(): Promise<PlaybookBundle> {
@@ -109,6 +120,11 @@ export class AnsibleRemoteRunner extends RemoteRunner {
     const key = `${node.nodeId}|${node.host}:${node.port}|${bundle.hash}`;
     if (this.bundlesOnNodes.has(key)) return bundle;
     const dir = `${this.root}/bundles/${bundle.hash}`;
+    if (this.viaSudo(node)) {
+      await this.ensureBundleViaSudo(node, bundle, dir);
+      this.bundlesOnNodes.add(key);
+      return bundle;
+    }
     const check = await this.shell.exec(node, [
       'sh',
       '-c',
@@ -146,6 +162,41 @@ export class AnsibleRemoteRunner extends RemoteRunner {
     return bundle;
   }
 
+  /**
+   * The bundle for a non-root SSH user (the management user after bootstrap): `bundles/` is root's
+   * (0700), so the check, the directory and the unpack go through fixed sudo commands. The stream is
+   * unpacked in place and `.complete` is written last, so a half-unpacked bundle is unpacked again.
+   */
+  private async ensureBundleViaSudo(node: NodeAddress, bundle: PlaybookBundle, dir: string): Promise<void> {
+    const check = await this.shell.exec(node, this.asRoot(node, ['/usr/bin/test', '-f', `${dir}/.complete`]), { timeoutMs: 30_000 });
+    if (check.code === 0) return;
+    const steps: Array<{ argv: string[]; stdin?: Buffer }> = [
+      { argv: ['/usr/bin/mkdir', '-p', '-m', '0700', dir] },
+      { argv: ['/usr/bin/tar', '-xzf', '-', '--no-same-owner', '-C', dir], stdin: bundle.bytes },
+      { argv: ['/usr/bin/touch', `${dir}/.complete`] },
+    ];
+    for (const step of steps) {
+      const res = await this.shell.exec(node, this.asRoot(node, step.argv), { timeoutMs: 120_000, stdin: step.stdin });
+      if (res.code !== 0) {
+        throw new DomainError(
+          'REMOTE_COMMAND_FAILED',
+          `could not unpack the playbook bundle on ${node.host} as ${node.user} (${step.argv.slice(0, 2).join(' ')}, exit ${res.code}): ${res.stderr.trim().slice(0, 500)}`,
+        );
+      }
+    }
+  }
+
+  /** Writes vars.json (0600) into the run directory: as root an atomic upload, else a one-file tar through sudo. */
+  private async putVars(node: NodeAddress, runDir: string, vars: Record<string, unknown>): Promise<void> {
+    const content = Buffer.from(JSON.stringify(vars));
+    if (!this.viaSudo(node)) return this.shell.upload(node, `${runDir}/vars.json`, content, 0o600);
+    const res = await this.shell.exec(node, this.asRoot(node, ['/usr/bin/tar', '-xf', '-', '--no-same-owner', '-C', runDir]), {
+      timeoutMs: 60_000,
+      stdin: singleFileTar('vars.json', content, 0o600),
+    });
+    if (res.code !== 0) throw new DomainError('REMOTE_COMMAND_FAILED', `could not write ${runDir}/vars.json (exit ${res.code}): ${res.stderr.trim().slice(0, 500)}`);
+  }
+
   /** Creates the run dir, writes vars.json (0600, never argv) and starts the run (once per id, by pl-run). */
   private async launch(
     node: NodeAddress,
@@ -156,9 +207,9 @@ export class AnsibleRemoteRunner extends RemoteRunner {
     ctx: JobContext,
   ): Promise<void> {
     const runDir = `${this.root}/runs/${runId}`;
-    const mk = await this.shell.exec(node, ['mkdir', '-p', '-m', '0700', runDir]);
+    const mk = await this.shell.exec(node, this.asRoot(node, ['/usr/bin/mkdir', '-p', '-m', '0700', runDir]));
     if (mk.code !== 0) throw new DomainError('REMOTE_COMMAND_FAILED', `could not create ${runDir}: ${mk.stderr.trim()}`);
-    await this.shell.upload(node, `${runDir}/vars.json`, Buffer.from(JSON.stringify(vars)), 0o600);
+    await this.putVars(node, runDir, vars);
     const started = await this.shell.exec(node, this.plRun(bundle, ['start', runId, playbook], node), { timeoutMs: 60_000 });
     if (started.code !== 0) {
       this.store.finish(runId, 'failed', null, null);

@@ -18,6 +18,8 @@ import { GetNodeQuery } from '../../application/nodes/get-node/get-node.query';
 import type { NodeView } from '../../application/nodes/node.view';
 import { randomUUID } from 'node:crypto';
 import { userInfo } from 'node:os';
+import { ListNodesQuery } from '../../application/nodes/list-nodes/list-nodes.query';
+import type { Page } from '../../application/common/page';
 import { serve, withContext } from './cli-context';
 import { CliError, parseArgs } from './parse-args';
 
@@ -35,7 +37,9 @@ const USAGE = `usage: pressluft <command>
   ssh-key                        print the control plane's SSH public key (for a node's authorized_keys)
   node add --name N --host H [--port P] [--user U] [--host-key-fingerprint SHA256:…]
                                  register a node (its host key is scanned and pinned) and queue its
-                                 bootstrap; prints {node, job} as JSON`;
+                                 bootstrap; prints {node, job} as JSON
+  node list [--status S]         every node with its status, one JSON line each
+  node show ID                   one node: status, pinned host key, facts (JSON)`;
 
 async function main(argv: string[]): Promise<number> {
   const { positional, flags } = parseArgs(argv);
@@ -122,6 +126,25 @@ async function main(argv: string[]): Promise<number> {
       return { node, job: job ? { id: job.id, kind: job.kind } : null };
     });
     process.stdout.write(JSON.stringify(out) + '\n');
+    return 0;
+  }
+  if (group === 'node' && action === 'list') {
+    const status = flags.string('status');
+    await withContext(async (ctx) => {
+      let cursor: string | undefined;
+      do {
+        const page = await ctx.get(QueryBus).execute<ListNodesQuery, Page<NodeView>>(new ListNodesQuery(200, cursor, status));
+        page.items.forEach((node) => process.stdout.write(JSON.stringify(node) + '\n'));
+        cursor = page.next ?? undefined;
+      } while (cursor);
+    });
+    return 0;
+  }
+  if (group === 'node' && action === 'show') {
+    const id = positional[2];
+    if (!id || !/^[0-9a-z]{1,64}$/.test(id)) throw new CliError('node show needs a node id', 2);
+    const node = await withContext((ctx) => ctx.get(QueryBus).execute<GetNodeQuery, NodeView>(new GetNodeQuery(id)));
+    process.stdout.write(JSON.stringify(node, null, 2) + '\n');
     return 0;
   }
   throw new CliError(group ? `unknown command: ${positional.join(' ')}\n${USAGE}` : USAGE);

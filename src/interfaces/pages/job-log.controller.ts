@@ -12,7 +12,7 @@ const HEARTBEAT_MS = 15_000;
 
 /**
  * GET /api/v1/jobs/{id}/log: the job's live log as Server-Sent Events (`event: line`, `id: <cursor>`,
- * `data: {at, source, text}`), then `event: end` with the final state once the job finished. Resumable:
+ * `data: {at, source, text, tone?}`), then `event: end` with the final state once the job finished. Resumable:
  * a reconnect with `Last-Event-ID` (or `?after=`) continues after that line. Lines are read through
  * ReadJobLogQuery, so new sources (Ansible run_events) only change the query handler.
  */
@@ -64,7 +64,7 @@ export class JobLogController implements OnApplicationShutdown {
     let lastWrite = Date.now();
     while (!stop()) {
       for (const line of page.lines) {
-        raw.write(`id: ${line.id}\nevent: line\ndata: ${JSON.stringify({ at: line.at, source: line.source, text: line.text })}\n\n`);
+        raw.write(`id: ${line.id}\nevent: line\ndata: ${JSON.stringify({ at: line.at, source: line.source, text: line.text, ...(line.tone ? { tone: line.tone } : {}) })}\n\n`);
         after = line.id;
         lastWrite = Date.now();
       }

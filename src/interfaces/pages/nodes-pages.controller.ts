@@ -14,14 +14,55 @@ import type { NodeView } from '../../application/nodes/node.view';
 import { RegisterNodeCommand } from '../../application/nodes/register-node/register-node.command';
 import type { RegisterNodeResult } from '../../application/nodes/register-node/register-node.handler';
 import { RequestNodeBootstrapCommand } from '../../application/nodes/request-node-bootstrap/request-node-bootstrap.command';
+import { RepinNodeHostKeyCommand } from '../../application/nodes/repin-node-host-key/repin-node-host-key.command';
+import type { RepinNodeHostKeyResult } from '../../application/nodes/repin-node-host-key/repin-node-host-key.handler';
+import { RequestNodeHealthCheckCommand } from '../../application/nodes/request-node-health-check/request-node-health-check.command';
+import type { EnqueuedJob, RecordedEvent } from '../../application/ports/event-store.port';
+import type { ControlPlaneKeyView } from '../../application/ssh/get-control-plane-key/get-control-plane-key.handler';
+import { GetControlPlaneKeyQuery } from '../../application/ssh/get-control-plane-key/get-control-plane-key.query';
 import { commandMetaOf } from '../http/command-meta.decorator';
 import { ListNodesQueryDto } from '../http/dto/list-query.dto';
-import { RegisterNodeDto } from '../http/dto/node.dto';
+import { RegisterNodeDto, RepinHostKeyDto } from '../http/dto/node.dto';
 import { PageRenderer } from './page-renderer';
 import { CurrentPrincipal, formFailure, formValues, optional, PagesErrorFilter, seeOther, sendHtml, validateForm } from './page-support';
 import { pagerLink, pageQuery, pathId } from './page-params';
 
 const STATUSES = ['pending', 'bootstrapping', 'ready', 'unreachable', 'failed', 'decommissioned'];
+
+export interface HostKeyMismatchView {
+  pinnedFingerprint: string | null;
+  presentedFingerprint: string | null;
+  detectedAt: string;
+}
+
+/**
+ * Whether the node is flagged with a host key mismatch, from its history: set by
+ * NodeHostKeyMismatchDetected (or a bootstrap that failed with HOST_KEY_MISMATCH), cleared by a re-pin,
+ * a new bootstrap request or decommissioning (as the node's decider does).
+ */
+export function hostKeyMismatchOf(events: readonly RecordedEvent[]): HostKeyMismatchView | null {
+  let flag: HostKeyMismatchView | null = null;
+  for (const e of events) {
+    const d = e.data as { pinnedFingerprint?: string | null; presentedFingerprint?: string | null; error?: { code?: string; details?: { expected?: string; actual?: string } } };
+    if (e.type === 'NodeHostKeyMismatchDetected') {
+      flag = { pinnedFingerprint: d.pinnedFingerprint ?? null, presentedFingerprint: d.presentedFingerprint ?? null, detectedAt: e.recordedAt };
+    } else if (e.type === 'NodeBootstrapFailed' && d.error?.code === 'HOST_KEY_MISMATCH') {
+      flag = { pinnedFingerprint: d.error.details?.expected ?? null, presentedFingerprint: d.error.details?.actual ?? null, detectedAt: e.recordedAt };
+    } else if (e.type === 'NodeHostKeyPinned' || e.type === 'NodeBootstrapRequested' || e.type === 'NodeDecommissioned') {
+      flag = null;
+    }
+  }
+  return flag;
+}
+
+const withPinned = (flag: HostKeyMismatchView | null, pinned: string | null): HostKeyMismatchView | null =>
+  flag && { ...flag, pinnedFingerprint: flag.pinnedFingerprint ?? pinned };
+
+const NOTICES: Record<string, string> = {
+  registered: 'Node registered; its bootstrap job is queued.',
+  bootstrap: 'Bootstrap requested.',
+  repinned: 'Host key re-pinned.',
+};
 
 @ApiExcludeController()
 @UseFilters(PagesErrorFilter)
@@ -45,8 +86,13 @@ export class NodesPagesController {
   }
 
   @Get('new')
-  form(@CurrentPrincipal() principal: Principal, @Res() reply: FastifyReply) {
-    return sendHtml(reply, 200, this.renderer.render('node-new', { title: 'Register a node', nav: 'nodes', principal, values: {}, errors: {} }));
+  async form(@CurrentPrincipal() principal: Principal, @Res() reply: FastifyReply) {
+    return sendHtml(reply, 200, await this.renderForm(principal, { values: {}, errors: {} }));
+  }
+
+  private async renderForm(principal: Principal, extra: Record<string, unknown>): Promise<string> {
+    const key = await this.queries.execute<GetControlPlaneKeyQuery, ControlPlaneKeyView>(new GetControlPlaneKeyQuery());
+    return this.renderer.render('node-new', { title: 'Register a node', nav: 'nodes', principal, key, ...extra });
   }
 
   @Post()
@@ -64,34 +110,74 @@ export class NodesPagesController {
       const result = await this.commands.execute<RegisterNodeCommand, RegisterNodeResult>(new RegisterNodeCommand({ ...input }, commandMetaOf(request)));
       return seeOther(reply, `/nodes/${result.nodeId}?registered=1`);
     } catch (error) {
-      const failure = formFailure(error);
-      return sendHtml(reply, failure.status, this.renderer.render('node-new', { title: 'Register a node', nav: 'nodes', principal, values, ...failure }));
+      // 502 NODE_UNREACHABLE: the host key scan failed; the operator fixes host/port or gives the fingerprint.
+      const failure = formFailure(error, ['NODE_UNREACHABLE']);
+      if (failure.formError?.code === 'NODE_UNREACHABLE') {
+        failure.formError = {
+          code: 'NODE_UNREACHABLE',
+          message: `Could not reach the node to read its host key, so it was not registered: ${failure.formError.message}. Check the host, the port and that sshd is running, or enter the host key fingerprint to pin it without a scan.`,
+        };
+      }
+      return sendHtml(reply, failure.status, await this.renderForm(principal, { values, ...failure }));
     }
   }
 
   @Get(':id')
   async detail(@CurrentPrincipal() principal: Principal, @Param('id') rawId: string, @Query() raw: Record<string, string>, @Res() reply: FastifyReply) {
-    const id = pathId(rawId);
+    const notice = Object.keys(NOTICES).find((k) => raw[k]);
+    return sendHtml(reply, 200, await this.renderDetail(principal, pathId(rawId), { notice: notice ? NOTICES[notice] : undefined, values: {}, errors: {} }));
+  }
+
+  private async renderDetail(principal: Principal, id: string, extra: Record<string, unknown>): Promise<string> {
     const node = await this.queries.execute<GetNodeQuery, NodeView>(new GetNodeQuery(id));
     const [jobs, history] = await Promise.all([
       this.queries.execute<ListJobsQuery, Page<JobView>>(new ListJobsQuery(50, undefined, { nodeId: id })),
       this.queries.execute<StreamHistoryQuery, StreamSlice>(new StreamHistoryQuery(`node-${id}`)),
     ]);
-    const notice = raw.registered ? 'Node registered; its bootstrap job is queued.' : raw.bootstrap ? 'Bootstrap requested.' : undefined;
-    return sendHtml(
-      reply,
-      200,
-      this.renderer.render('node', {
-        title: `Node ${node.name}`,
-        nav: 'nodes',
-        principal,
-        notice,
-        node,
-        factsJson: Object.keys(node.facts).length ? JSON.stringify(node.facts, null, 2) : '',
-        jobs: jobs.items,
-        history: [...history.events].reverse(),
-      }),
-    );
+    return this.renderer.render('node', {
+      title: `Node ${node.name}`,
+      nav: 'nodes',
+      principal,
+      node,
+      mismatch: withPinned(hostKeyMismatchOf(history.events), node.hostKeyFingerprint),
+      active: node.status !== 'decommissioned',
+      factsJson: Object.keys(node.facts).length ? JSON.stringify(node.facts, null, 2) : '',
+      jobs: jobs.items,
+      history: [...history.events].reverse(),
+      ...extra,
+    });
+  }
+
+  /** Re-pin the host key: the fingerprint given, or (field left empty) the key the node presents now. */
+  @Post(':id/host-key')
+  async repin(@CurrentPrincipal() principal: Principal, @Param('id') rawId: string, @Req() request: FastifyRequest, @Body() body: unknown, @Res() reply: FastifyReply) {
+    const id = pathId(rawId);
+    const values = formValues(body);
+    try {
+      const fingerprint = optional(values.fingerprint);
+      const input = validateForm(RepinHostKeyDto, fingerprint === undefined ? {} : { fingerprint });
+      await this.commands.execute<RepinNodeHostKeyCommand, RepinNodeHostKeyResult>(new RepinNodeHostKeyCommand(id, input.fingerprint, commandMetaOf(request)));
+      return seeOther(reply, `/nodes/${id}?repinned=1`);
+    } catch (error) {
+      const failure = formFailure(error, ['NODE_UNREACHABLE']);
+      if (failure.formError?.code === 'NODE_UNREACHABLE') {
+        failure.formError = { code: 'NODE_UNREACHABLE', message: `Could not scan the node's host key: ${failure.formError.message}. Enter the fingerprint to pin it without a scan.` };
+      }
+      return sendHtml(reply, failure.status, await this.renderDetail(principal, id, { values, errors: failure.errors, repinError: failure.formError }));
+    }
+  }
+
+  /** Check the node now: queues (or reuses) a node.health-check job and shows it. */
+  @Post(':id/health-check')
+  async healthCheck(@CurrentPrincipal() principal: Principal, @Param('id') rawId: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+    const id = pathId(rawId);
+    try {
+      const job = await this.commands.execute<RequestNodeHealthCheckCommand, EnqueuedJob>(new RequestNodeHealthCheckCommand(id, commandMetaOf(request)));
+      return seeOther(reply, `/jobs/${job.id}?done=${encodeURIComponent('Health check')}`);
+    } catch (error) {
+      const failure = formFailure(error);
+      return sendHtml(reply, failure.status, await this.renderDetail(principal, id, { values: {}, errors: {}, formError: failure.formError ?? { code: 'VALIDATION_FAILED', message: 'Health check refused' } }));
+    }
   }
 
   @Post(':id/bootstrap')

@@ -30,10 +30,14 @@ export interface FormFailure {
   formError: { code: ErrorCode; message: string } | null;
 }
 
-/** Maps a refused command to messages next to the fields (details.fields / details.field) or above the form. */
-export function formFailure(error: unknown): FormFailure {
+/**
+ * Maps a refused command to messages next to the fields (details.fields / details.field) or above the
+ * form. Server-side errors (5xx) go to the error page, except the codes in `shown` (e.g. a 502
+ * NODE_UNREACHABLE the operator can fix in the form).
+ */
+export function formFailure(error: unknown, shown: readonly ErrorCode[] = []): FormFailure {
   const { status, body } = toApiError(error);
-  if (status >= 500) throw error;
+  if (status >= 500 && !shown.includes(body.code)) throw error;
   const details = body.details ?? {};
   const errors: FieldErrors = {};
   if (details.fields && typeof details.fields === 'object' && !Array.isArray(details.fields)) {

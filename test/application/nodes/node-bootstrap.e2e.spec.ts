@@ -2,14 +2,23 @@
  * A BARE test node (sshd + python3 only) bootstrapped for real through the API: POST /nodes pins the
  * host key and queues node.bootstrap; the handler installs ansible-core over SSH (one package step),
  * runs the real bootstrap.yml through the detached runner and records the node's facts
- * (NodeBootstrapped, GET /nodes/{id}). A second bootstrap reports changed=0 (from the run's stats),
- * and a health check passes without changing the node. Needs root (test nodes); node slot 2.
+ * (NodeBootstrapped, GET /nodes/{id}). Bootstrap creates the management user `pressluft` and turns
+ * root's SSH login off: the node switches to it (NodeManagementUserSwitched root -> pressluft), root is
+ * refused, and everything after that (a playbook bundle upload through the sudo path, a second
+ * bootstrap reporting changed=0, a health check) runs as pressluft through `sudo -n`. Needs root
+ * (test nodes); node slot 2.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { JobContext, JobRecord } from '../../../src/application/ports/job-queue.port';
+import { NodeAddress } from '../../../src/application/ports/remote-shell.port';
+import { AnsibleRemoteRunner } from '../../../src/infrastructure/remote-runner/ansible-remote-runner';
+import { SqliteRunStore } from '../../../src/infrastructure/remote-runner/sqlite-run-store';
 import { SecretBox } from '../../../src/infrastructure/secrets/secret-box';
+import { openDatabase } from '../../../src/infrastructure/sqlite/database';
 import { FileControlPlaneKey } from '../../../src/infrastructure/ssh/file-control-plane-key';
+import { Ssh2RemoteShell } from '../../../src/infrastructure/ssh/ssh2-remote-shell';
 import { pollUntil } from '../../support/poll-until';
 import { startTestApp, TestApp } from '../../support/test-app';
 import { downNode, ensureTemplate, execOnNode, TestNode, upNode } from '../../support/test-nodes';
@@ -20,7 +29,9 @@ describe('bootstrap of a bare node through the API (real node, real playbook)', 
   let t: TestApp;
   let keyDir: string;
   let node: TestNode;
+  let key: FileControlPlaneKey;
   let firewall = false;
+  const shells: Ssh2RemoteShell[] = [];
 
   const finished = (id: string, timeoutMs: number) =>
     pollUntil(async () => {
@@ -34,7 +45,7 @@ describe('bootstrap of a bare node through the API (real node, real playbook)', 
     keyDir = mkdtempSync(join(tmpdir(), 'pl-boot-data-'));
     // The control plane's key is made first (in the data dir the app then uses), so the node can
     // trust it before we know whether the node can run a firewall.
-    const key = FileControlPlaneKey.loadOrCreate(keyDir, SecretBox.openOrCreate(keyDir));
+    key = FileControlPlaneKey.loadOrCreate(keyDir, SecretBox.openOrCreate(keyDir));
     writeFileSync(join(keyDir, 'cp.pub'), key.publicKey() + '\n');
     node = await upNode('bare', 2, [join(keyDir, 'cp.pub')]);
     const cap = await execOnNode(node, ['grep', '^CapBnd:', '/proc/1/status']);
@@ -47,6 +58,7 @@ describe('bootstrap of a bare node through the API (real node, real playbook)', 
   });
 
   afterAll(async () => {
+    for (const sh of shells) await sh.close();
     await t?.close();
     if (node) await downNode(node);
     if (keyDir) rmSync(keyDir, { recursive: true, force: true });
@@ -71,16 +83,56 @@ describe('bootstrap of a bare node through the API (real node, real playbook)', 
     const view = (await t.request('GET', `/api/v1/nodes/${id}`)).body;
     expect(view).toMatchObject({ status: 'ready', facts: { os: 'Debian', os_version: '12', php_version: '8.2', service_manager: 'systemd', firewall } });
     expect(view.facts.nginx_version).toEqual(expect.any(String));
+    expect(view.facts).toMatchObject({ management_user: 'pressluft', root_login: false });
     const history = (await t.request('GET', `/api/v1/nodes/${id}/events`)).body.events;
-    expect(history.map((e: { type: string }) => e.type)).toEqual(['NodeRegistered', 'NodeBootstrapRequested', 'NodeBootstrapped']);
+    expect(history.map((e: { type: string }) => e.type)).toEqual(['NodeRegistered', 'NodeBootstrapRequested', 'NodeBootstrapped', 'NodeManagementUserSwitched']);
     expect(history[2].data.facts).toEqual(view.facts);
+    expect(history[3].data).toEqual({ nodeId: id, from: 'root', to: 'pressluft' });
+    // The read model follows: every later job connects as pressluft.
+    expect(view.user).toBe('pressluft');
+
+    // Root's SSH login is refused now (same key); pressluft logs in and has only its sudo commands.
+    const shell = new Ssh2RemoteShell(key, { connectTimeoutMs: 10_000 });
+    shells.push(shell);
+    const as = (user: string): NodeAddress => ({ nodeId: `${id}-${user}`, host: node.ip, port: 22, user, hostKeyFingerprint: node.hostKeyFingerprint });
+    await expect(shell.exec(as('root'), ['true'])).rejects.toMatchObject({ code: 'NODE_UNREACHABLE', message: expect.stringMatching(/authentication/i) });
+    expect((await shell.exec(as('pressluft'), ['id', '-un'])).stdout.trim()).toBe('pressluft');
+    expect((await shell.exec(as('pressluft'), ['sudo', '-n', '/usr/bin/id'])).code).not.toBe(0);
+    const sshdT = await execOnNode(node, ['sh', '-c', 'sshd -T | grep -E "^(permitrootlogin|passwordauthentication) "']);
+    expect(sshdT.stdout).toContain('permitrootlogin no');
+    expect(sshdT.stdout).toContain('passwordauthentication no');
+
+    // A bundle the node has not seen goes up through the sudo path (test/mkdir/tar/touch, vars via tar).
+    const bundleDir = mkdtempSync(join(tmpdir(), 'pl-boot-bundle-'));
+    cpSync(resolve(__dirname, '..', '..', '..', 'playbooks'), bundleDir, { recursive: true });
+    writeFileSync(join(bundleDir, 'marker.txt'), `${Date.now()}\n`);
+    const db = openDatabase({ file: join(keyDir, 'runner-test.db') });
+    try {
+      const runner = new AnsibleRemoteRunner(shell, new SqliteRunStore(db), { playbooksDir: bundleDir, pollIntervalMs: 250 });
+      const lines: string[] = [];
+      const ctx = {
+        job: { id: 'sudo-path', kind: 'test', remoteRunId: null } as unknown as JobRecord,
+        signal: new AbortController().signal,
+        log: (l: string) => lines.push(l),
+        setRemoteRunId: () => undefined,
+      } as JobContext;
+      const ping = await runner.run(as('pressluft'), 'ping', {}, ctx);
+      expect(ping).toMatchObject({ rc: 0, changed: 0 });
+      const owners = await execOnNode(node, ['sh', '-c', `stat -c '%U %a' /var/lib/pressluft/runs/${ping.runId}/vars.json; ls /var/lib/pressluft/bundles | wc -l`]);
+      expect(owners.stdout.trim().split('\n')).toEqual(['root 600', '2']);
+    } finally {
+      db.close();
+      rmSync(bundleDir, { recursive: true, force: true });
+    }
 
     const again = await t.request('POST', `/api/v1/nodes/${id}/bootstrap`);
     expect(again.status).toBe(202);
     const second = await finished(again.body.job.id, 10 * 60_000);
     expect(second.state).toBe('succeeded');
     const secondLog = await runLog(again.body.job.id);
-    expect(secondLog.lines.map((l: { text: string }) => l.text)).toEqual(expect.arrayContaining([expect.stringMatching(/^ansible present on debian 12/)]));
+    expect(secondLog.lines.map((l: { text: string }) => l.text)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^ansible present on debian 12/), expect.stringMatching(/^running bootstrap\.yml as pressluft /)]),
+    );
     const stats = secondLog.runs[0].stats.localhost;
     const events = (await t.request('GET', `/api/v1/jobs/${again.body.job.id}/runs/${secondLog.runs[0].runId}/events?limit=1000`)).body.items;
     const changedTasks = events.filter((e: { event: string; changed: boolean }) => e.event === 'runner_on_ok' && e.changed).map((e: { task: string }) => e.task);
@@ -99,8 +151,10 @@ describe('bootstrap of a bare node through the API (real node, real playbook)', 
       'NodeRegistered',
       'NodeBootstrapRequested',
       'NodeBootstrapped',
+      'NodeManagementUserSwitched',
       'NodeBootstrapRequested',
       'NodeBootstrapped',
     ]);
+    expect((await t.request('GET', `/api/v1/nodes/${id}`)).body.user).toBe('pressluft');
   });
 });

@@ -141,6 +141,37 @@ describe('node decider', () => {
         .when(cmd('RecordNodeHealth', { reachable: true, reason: 'ssh ok' }))
         .then([{ type: 'NodeStatusChanged', data: { nodeId, from: 'unreachable', to: 'failed', reason: 'ssh ok' } }]);
     });
+    it('switches to the management user the bootstrap set up (NodeManagementUserSwitched)', () => {
+      const switched: NodeEvent = { type: 'NodeManagementUserSwitched', data: { nodeId, from: 'root', to: 'pressluft' } };
+      given(nodeDecider, BOOTSTRAPPING)
+        .when(cmd('CompleteNodeBootstrap', { facts: { os: 'debian-12' }, managementUser: 'pressluft' }))
+        .then([bootstrapped, switched]);
+      given(nodeDecider, BOOTSTRAPPING)
+        .when(cmd('CompleteNodeBootstrap', { facts: { os: 'debian-12' }, managementUser: 'pressluft' }))
+        .thenState({ status: 'ready', user: 'pressluft' });
+    });
+    it('stays with the user it has when it already is the management user, or none is reported', () => {
+      const asPressluft: NodeEvent = { type: 'NodeRegistered', data: { ...(registered.data as object), user: 'pressluft' } as never };
+      given(nodeDecider, [asPressluft, bootstrapRequested])
+        .when(cmd('CompleteNodeBootstrap', { facts: { os: 'debian-12' }, managementUser: 'pressluft' }))
+        .then([bootstrapped]);
+      given(nodeDecider, BOOTSTRAPPING).when(cmd('CompleteNodeBootstrap', { facts: { os: 'debian-12' }, managementUser: null })).then([bootstrapped]);
+      given(nodeDecider, BOOTSTRAPPING).when(cmd('CompleteNodeBootstrap', { facts: { os: 'debian-12' } })).thenState({ user: 'root' });
+    });
+    it('a re-bootstrap after the switch connects as the management user and switches nothing', () => {
+      const switched: NodeEvent = { type: 'NodeManagementUserSwitched', data: { nodeId, from: 'root', to: 'pressluft' } };
+      given(nodeDecider, [...READY, switched, bootstrapRequested])
+        .when(cmd('CompleteNodeBootstrap', { facts: { os: 'debian-12' }, managementUser: 'pressluft' }))
+        .then([bootstrapped]);
+    });
+    it('refuses an invalid management user', () => {
+      given(nodeDecider, BOOTSTRAPPING)
+        .when(cmd('CompleteNodeBootstrap', { facts: {}, managementUser: 'Root; rm -rf /' }))
+        .thenThrows(InvalidValue, 'VALIDATION_FAILED');
+    });
+    it('ignores a switch when no bootstrap is running', () => {
+      given(nodeDecider, READY).when(cmd('CompleteNodeBootstrap', { facts: {}, managementUser: 'pressluft' })).then([]);
+    });
     it('ignores reports when no bootstrap is running', () => {
       given(nodeDecider, READY).when(cmd('CompleteNodeBootstrap', { facts: {} })).then([]);
       given(nodeDecider, READY).when(cmd('FailNodeBootstrap', { error })).then([]);

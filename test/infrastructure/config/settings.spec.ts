@@ -11,7 +11,13 @@ describe('loadSettings', () => {
     expect(s).toMatchObject({ httpPort: 9000, dataDir: '/var/lib/pressluft', synchronous: 'NORMAL' });
   });
 
+  it('locks root SSH login on bootstrap unless PRESSLUFT_LOCK_ROOT_LOGIN=off', () => {
+    expect(loadSettings({}, '/x').lockRootLogin).toBe(true);
+    expect(loadSettings({ PRESSLUFT_LOCK_ROOT_LOGIN: 'off' }, '/x').lockRootLogin).toBe(false);
+  });
+
   it.each([
+    ['PRESSLUFT_LOCK_ROOT_LOGIN', 'no'],
     ['PRESSLUFT_HTTP_PORT', 'eighty'],
     ['PRESSLUFT_LOG_LEVEL', 'chatty'],
     ['PRESSLUFT_DB_SYNCHRONOUS', 'OFF'],

@@ -56,6 +56,16 @@ describe('pressluft CLI', () => {
     db.close();
   });
 
+  it('node list and node show: status and facts of the registered nodes', async () => {
+    const list = await runCli(['node', 'list'], env);
+    const nodes = list.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(nodes).toEqual([expect.objectContaining({ name: 'cli-node', host: '10.0.0.1', status: expect.any(String) })]);
+    const show = await runCli(['node', 'show', nodes[0].id], env);
+    expect(JSON.parse(show.stdout)).toMatchObject({ id: nodes[0].id, facts: {}, hostKeyFingerprint: null });
+    const missing = await runCli(['node', 'show', 'nosuchnode'], env);
+    expect([missing.code, missing.stderr.trim()]).toEqual([1, 'pressluft: node nosuchnode does not exist']);
+  });
+
   it('exits non-zero with a one-line reason: unknown command, bad flag, broken chain', async () => {
     const unknown = await runCli(['frobnicate'], env);
     expect(unknown.code).not.toBe(0);

@@ -2,12 +2,14 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { RemoteRunRows, result, task } from '../../support/remote-run-rows';
 import { startTestApp, TestApp } from '../../support/test-app';
 import { ScriptedHandler } from '../../support/test-job-handlers';
 
 /**
  * The admin pages in Debian's chromium (playwright-core, no downloaded browser): sign in, register a
- * node, create a site, watch its job's live log, inspect and export events, manage tokens, prove a
+ * node, check its health and re-pin its host key, create a site, watch its job's live log (with
+ * Ansible task lines), inspect and export events, manage tokens, prove a
  * CSRF-less post is refused, sign out. Screenshots go to test-artifacts/screenshots/.
  */
 const CHROMIUM = '/usr/bin/chromium';
@@ -20,13 +22,16 @@ describe('admin pages in a browser', () => {
   let profile: string;
   const provision = new ScriptedHandler('site.provision');
   const bootstrap = new ScriptedHandler('node.bootstrap').succeedWith({ facts: { os: 'debian-12', php: '8.3' } });
+  const presented = 'SHA256:' + 'N'.repeat(43);
+  // The first health check finds another host key than the pinned one (the node gets flagged).
+  const health = new ScriptedHandler('node.health-check').failWith('HOST_KEY_MISMATCH', `presented host key ${presented}`, false, { presentedFingerprint: presented });
   const cspViolations: string[] = [];
 
   const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
-    t = await startTestApp({ jobHandlers: [provision, bootstrap] });
+    t = await startTestApp({ jobHandlers: [provision, bootstrap, health] });
     profile = mkdtempSync(join(tmpdir(), 'pressluft-chromium-'));
     context = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
@@ -71,6 +76,9 @@ describe('admin pages in a browser', () => {
 
   it('registers a node through the form (errors next to the fields first)', async () => {
     await page.goto(t.url + '/nodes/new');
+    expect(await page.inputValue('#cp-public-key')).toMatch(/^ssh-ed25519 AAAA/);
+    expect(await page.textContent('#cp-fingerprint')).toMatch(/^SHA256:/);
+    await shot('02a-node-form');
     await page.fill('#f-name', 'web-1');
     await page.fill('#f-host', '203.0.113.10');
     await page.fill('#f-port', '70000');
@@ -87,6 +95,27 @@ describe('admin pages in a browser', () => {
     }, /ready/);
     expect(await page.textContent('pre.json')).toContain('debian-12');
     await shot('03-node-detail');
+    const nodeUrl = page.url().replace(/\?.*$/, '');
+    // Check health now: the job page; its failure (another host key) flags the node.
+    await page.click('button:has-text("Check health now")');
+    await page.waitForURL(/\/jobs\/[0-9a-z]+\?done=Health/);
+    expect(await page.textContent('main')).toContain('node.health-check');
+    await expectEventually(async () => (await page.textContent('#log-status')) ?? '', /Finished: failed/);
+    await page.goto(nodeUrl);
+    expect(await page.textContent('#host-key-mismatch')).toContain(presented);
+    await shot('03a-node-host-key-mismatch');
+    // Re-pin: a wrong fingerprint is refused next to the field (value kept), then the presented one.
+    await page.fill('#f-fingerprint', 'SHA256:short');
+    await page.click('button:has-text("Re-pin host key")');
+    expect(await page.textContent('#e-fingerprint')).toMatch(/fingerprint/);
+    expect(await page.inputValue('#f-fingerprint')).toBe('SHA256:short');
+    await page.fill('#f-fingerprint', presented);
+    await page.click('button:has-text("Re-pin host key")');
+    await page.waitForURL(/repinned=1/);
+    expect(await page.textContent('#pinned-host-key')).toContain(presented);
+    expect(await page.$('#host-key-mismatch')).toBeNull();
+    expect(await page.textContent('dl.props')).toContain('ready');
+    await shot('03b-node-repinned');
     await page.goto(t.url + '/nodes');
     await shot('04-nodes');
   });
@@ -106,6 +135,27 @@ describe('admin pages in a browser', () => {
     await page.waitForSelector('#job-log li');
     await expectEventually(async () => (await page.textContent('#job-log')) ?? '', /JobStarted/);
     expect(await page.textContent('#job-log')).not.toContain('JobSucceeded');
+    // The runner's rows arrive while the page is open: worker lines and Ansible task events.
+    const jobId = /\/jobs\/([0-9a-z]+)/.exec(jobHref!)![1];
+    const nodeId = (await t.request('GET', `/api/v1/jobs/${jobId}`)).body.nodeId as string;
+    const rows = new RemoteRunRows(t.db, jobId, nodeId, 'r-e2e-1');
+    rows.log('packaged site-provision.yml').start('site-provision.yml').log('launched site-provision.yml as run r-e2e-1');
+    rows.events({ event: 'playbook_start', task: null, host: null, changed: null, data: { playbook: 'site-provision.yml' } }, task('Create the site user'), result('runner_on_ok', 'Create the site user', 'web-1', true));
+    await expectEventually(async () => (await page.textContent('#job-log')) ?? '', /changed: \[web-1\] Create the site user/);
+    rows.events(
+      task('Write the database credentials'),
+      result('runner_on_ok', 'Write the database credentials', 'web-1', true, { msg: 'censored' }),
+      task('Install WordPress'),
+      result('runner_on_skipped', 'Install WordPress', 'web-1', false),
+      task('Probe the optional cache'),
+      result('runner_on_failed', 'Probe the optional cache', 'web-1', false, { msg: 'redis-cli: command not found', ignore_errors: true }),
+      task('Reload nginx'),
+      result('runner_on_ok', 'Reload nginx', 'web-1', false),
+      { event: 'playbook_on_stats', task: null, host: null, changed: null, data: { stats: { 'web-1': { ok: 3, changed: 2, failures: 0, unreachable: 0, skipped: 1 } } } },
+    );
+    rows.finish('succeeded', 0, {}).log('run r-e2e-1 succeeded (changed=2)');
+    await expectEventually(async () => (await page.textContent('#job-log')) ?? '', /RECAP web-1 ok=3[\s\S]*run r-e2e-1 succeeded/);
+    await shot('06a-job-live-log-running');
     provision.release();
     await expectEventually(async () => (await page.textContent('#job-log')) ?? '', /JobSucceeded/);
     await expectEventually(async () => (await page.textContent('#log-status')) ?? '', /Finished: succeeded/);

@@ -1,6 +1,15 @@
+import { freePort } from '../../support/local-sshd';
 import { pollUntil } from '../../support/poll-until';
+import { RemoteRunRows, result, task } from '../../support/remote-run-rows';
 import { startTestApp, TestApp } from '../../support/test-app';
 import { ScriptedHandler } from '../../support/test-job-handlers';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The `line` events of an SSE body: id, source and text. */
+function sseLines(text: string): { id: string; source: string; text: string; tone?: string }[] {
+  return [...text.matchAll(/^id: (\S+)\nevent: line\ndata: (.+)$/gm)].map((m) => ({ id: m[1], ...(JSON.parse(m[2]) as { source: string; text: string; tone?: string }) }));
+}
 
 /** Server-rendered pages over real HTTP with a signed-in session (no browser): content, forms, SSE, exports, accessibility basics. */
 describe('admin pages', () => {
@@ -11,6 +20,7 @@ describe('admin pages', () => {
   let jobId: string;
   const provision = new ScriptedHandler('site.provision');
   const bootstrap = new ScriptedHandler('node.bootstrap').succeedWith({ facts: { os: 'debian-12' } });
+  const health = new ScriptedHandler('node.health-check');
 
   const get = (path: string) => fetch(t.url + path, { headers: { cookie: session.cookie, accept: 'text/html' } });
   const post = (path: string, fields: Record<string, string>) =>
@@ -22,7 +32,7 @@ describe('admin pages', () => {
     });
 
   beforeAll(async () => {
-    t = await startTestApp({ jobHandlers: [provision, bootstrap] });
+    t = await startTestApp({ jobHandlers: [provision, bootstrap, health] });
     session = await t.login();
     const node = await post('/nodes', { name: 'page-node', host: '10.20.0.1', port: '', user: '', hostKeyFingerprint: '' });
     expect(node.status).toBe(303);
@@ -149,11 +159,118 @@ describe('admin pages', () => {
     expect(full.headers.get('content-type')).toContain('text/event-stream');
     const text = await full.text();
     const ids = [...text.matchAll(/^id: (\S+)$/gm)].map((m) => m[1]);
-    expect(ids).toEqual(['1', '2', '3']);
+    expect(ids).toEqual(['1.0.0.0', '2.0.0.0', '3.0.0.0']);
     expect(text).toMatch(/event: end\ndata: \{"state":"succeeded"\}/);
     const resumed = await (await fetch(`${t.url}/api/v1/jobs/${jobId}/log`, { headers: { authorization: `Bearer ${t.token.secret}`, 'last-event-id': '2' } })).text();
-    expect([...resumed.matchAll(/^id: (\S+)$/gm)].map((m) => m[1])).toEqual(['3']);
+    expect([...resumed.matchAll(/^id: (\S+)$/gm)].map((m) => m[1])).toEqual(['3.0.0.0']);
     expect(resumed).toContain('JobSucceeded');
+  });
+
+  it('the job log interleaves the worker lines and the Ansible task events of its runs, live, rendered and resumed after Last-Event-ID', async () => {
+    health.hold();
+    try {
+      const queued = await t.request('POST', `/api/v1/nodes/${nodeId}/health-check`);
+      expect(queued.status).toBe(202);
+      const id = queued.body.job.id as string;
+      const controller = new AbortController();
+      const live = await fetch(`${t.url}/api/v1/jobs/${id}/log`, { headers: { cookie: session.cookie }, signal: controller.signal });
+      const reader = live.body!.getReader();
+      let text = '';
+      const readUntil = async (pattern: RegExp) => {
+        while (!pattern.test(text)) {
+          const { value, done } = await reader.read();
+          if (done) break;
+          text += new TextDecoder().decode(value);
+        }
+      };
+      await readUntil(/JobStarted/);
+
+      const rows = new RemoteRunRows(t.db, id, nodeId, 'run-hc-1');
+      const step = async (fn: () => void) => (fn(), await sleep(5));
+      await step(() => rows.log('packaged health-check.yml'));
+      await step(() => rows.start('health-check.yml').log(`launched health-check.yml as run ${rows.runId} (pid 42)`));
+      await step(() =>
+        rows.events(
+          { event: 'playbook_start', task: null, host: null, changed: null, data: { playbook: 'health-check.yml' } },
+          task('Check disk space'),
+          // An ok result's msg and fields are never printed (they may hold values the task read).
+          result('runner_on_ok', 'Check disk space', 'web-1', false, { msg: 'db_password=hunter2-secret', stdout: 'hunter2-secret' }),
+        ),
+      );
+      // The runner echoes every event into job_log: with run events stored, the page shows them once.
+      await step(() => rows.log('TASK Check disk space').log('  ok: web-1'));
+      await readUntil(/ok: \[web-1\] Check disk space/);
+      expect(text).not.toContain('event: end');
+      await step(() =>
+        rows.events(
+          task('Write the sudoers file'),
+          result('runner_on_failed', 'Write the sudoers file', 'web-1', false, { msg: 'censored', ignore_errors: true }),
+          task('Restart php-fpm'),
+          result('runner_on_ok', 'Restart php-fpm', 'web-1', true),
+          task('Check the site answers'),
+          result('runner_on_skipped', 'Check the site answers', 'web-1', false),
+          task('Check nginx'),
+          result('runner_on_failed', 'Check nginx', 'web-1', false, { msg: 'nginx: [emerg] unknown directive "x"' }),
+          { event: 'unparsed', task: null, host: null, changed: null, data: { line: '{"vars": {"db_password": "hunter2-secret"' } },
+          { event: 'playbook_on_stats', task: null, host: null, changed: null, data: { stats: { 'web-1': { ok: 2, changed: 1, failures: 1, unreachable: 0, skipped: 1 } } } },
+        ),
+      );
+      await step(() => rows.log('RECAP web-1 ok=2 changed=1 failed=1 unreachable=0 skipped=1').finish('failed', 2, {}));
+      await step(() => rows.log(`run ${rows.runId} failed with rc=2`));
+      await readUntil(/run run-hc-1 failed with rc=2/);
+      health.release();
+      await readUntil(/event: end/);
+      controller.abort();
+
+      const full = await (await fetch(`${t.url}/api/v1/jobs/${id}/log`, { headers: { cookie: session.cookie } })).text();
+      const lines = sseLines(full);
+      expect(lines.map((l) => `${l.source}: ${l.text}`)).toEqual([
+        expect.stringMatching(/^event: JobQueued/),
+        expect.stringMatching(/^event: JobStarted/),
+        'log: packaged health-check.yml',
+        'log: launched health-check.yml as run run-hc-1 (pid 42)',
+        'ansible: PLAY health-check.yml · run run-hc-1',
+        'ansible: TASK [Check disk space]',
+        'ansible: ok: [web-1] Check disk space',
+        'ansible: TASK [Write the sudoers file]',
+        'ansible: failed (ignored): [web-1] Write the sudoers file — censored',
+        'ansible: TASK [Restart php-fpm]',
+        'ansible: changed: [web-1] Restart php-fpm',
+        'ansible: TASK [Check the site answers]',
+        'ansible: skipped: [web-1] Check the site answers',
+        'ansible: TASK [Check nginx]',
+        'ansible: failed: [web-1] Check nginx — nginx: [emerg] unknown directive "x"',
+        'ansible: RECAP web-1 ok=2 changed=1 failed=1 unreachable=0 skipped=1',
+        'log: run run-hc-1 failed with rc=2',
+        expect.stringMatching(/^event: JobSucceeded/),
+      ]);
+      expect(lines.find((l) => l.text.startsWith('failed: [web-1] Check nginx'))?.tone).toBe('failed');
+      expect(full).not.toContain('hunter2');
+      // The live stream sent the same lines with the same ids; the ids only grow.
+      expect(sseLines(text).map((l) => l.id)).toEqual(lines.map((l) => l.id));
+      for (let i = 1; i < lines.length; i++) {
+        const [prev, next] = [lines[i - 1].id.split('.').map(Number), lines[i].id.split('.').map(Number)];
+        expect([lines[i].id, next.every((n, k) => n >= prev[k]) && next.some((n, k) => n > prev[k])]).toEqual([lines[i].id, true]);
+      }
+
+      // A reconnect with Last-Event-ID continues after that line, across all three sources.
+      const cut = lines.findIndex((l) => l.text === 'TASK [Restart php-fpm]');
+      const resumed = await (await fetch(`${t.url}/api/v1/jobs/${id}/log`, { headers: { cookie: session.cookie, 'last-event-id': lines[cut].id } })).text();
+      expect(sseLines(resumed)).toEqual(lines.slice(cut + 1));
+      expect(resumed).toMatch(/event: end\ndata: \{"state":"succeeded"\}/);
+      const atEnd = await (await fetch(`${t.url}/api/v1/jobs/${id}/log?after=${encodeURIComponent(lines[lines.length - 1].id)}`, { headers: { cookie: session.cookie } })).text();
+      expect(sseLines(atEnd)).toEqual([]);
+      expect(atEnd).toContain('event: end');
+
+      // The job page renders the same lines (the browser resumes the stream after the last one).
+      const page = await (await get(`/jobs/${id}`)).text();
+      expect(page).toContain(`data-id="${lines[lines.length - 1].id}"`);
+      expect(page).toMatch(/class="src-ansible failed">[^<]*<span class="when">[^<]*<\/span> failed: \[web-1\] Check nginx — nginx: \[emerg\] unknown directive &quot;x&quot;/);
+      expect(page).toContain('changed: [web-1] Restart php-fpm');
+      expect(page).not.toContain('hunter2');
+    } finally {
+      health.release();
+    }
   });
 
   it('the live log of a running job arrives while it runs', async () => {
@@ -181,6 +298,78 @@ describe('admin pages', () => {
     } finally {
       provision.release();
     }
+  });
+
+  it('the register form shows the control plane public key and its fingerprint', async () => {
+    const key = (await t.request('GET', '/api/v1/ssh/public-key')).body;
+    const html = await (await get('/nodes/new')).text();
+    expect(html).toMatch(/<label for="cp-public-key">/);
+    expect(html).toContain(`>${key.publicKey}</textarea>`);
+    expect(html).toContain(`<code id="cp-fingerprint">${key.fingerprint}</code>`);
+    expect(key.publicKey).toMatch(/^ssh-ed25519 AAAA/);
+  });
+
+  it('the node page re-pins the host key with the actor recorded; errors next to the field, value kept', async () => {
+    const given = 'SHA256:' + 'A'.repeat(43);
+    const res = await post(`/nodes/${nodeId}/host-key`, { fingerprint: given });
+    expect([res.status, res.headers.get('location')]).toEqual([303, `/nodes/${nodeId}?repinned=1`]);
+    const pinned = (await t.request('GET', `/api/v1/nodes/${nodeId}/events`)).body.events.filter((e: { type: string }) => e.type === 'NodeHostKeyPinned').pop();
+    expect(pinned).toMatchObject({ data: { nodeId, fingerprint: given }, metadata: { actor: `user:${t.admin.id}` } });
+    const html = await (await get(`/nodes/${nodeId}?repinned=1`)).text();
+    expect(html).toContain('Host key re-pinned.');
+    expect(html).toMatch(new RegExp(`id="pinned-host-key"><code>${given.replace('+', '\\+')}</code>`));
+    expect(html).toMatch(/<label for="f-fingerprint">/);
+
+    const before = t.eventCount();
+    const bad = await post(`/nodes/${nodeId}/host-key`, { fingerprint: 'MD5:<x>' });
+    expect(bad.status).toBe(400);
+    const badHtml = await bad.text();
+    expect(badHtml).toMatch(/id="e-fingerprint"/);
+    expect(badHtml).toContain('value="MD5:&lt;x&gt;"');
+    expect(badHtml).toContain('aria-invalid="true"');
+    expect(t.eventCount()).toBe(before);
+  });
+
+  it('"check health now" queues a node.health-check job; a host key mismatch is flagged on the node page until a re-pin', async () => {
+    const presented = 'SHA256:' + 'B'.repeat(43);
+    health.failWith('HOST_KEY_MISMATCH', 'the node presented another host key', false, { presentedFingerprint: presented });
+    try {
+      const res = await post(`/nodes/${nodeId}/health-check`, {});
+      expect(res.status).toBe(303);
+      const jobId = /^\/jobs\/([0-9a-z]+)\?done=Health%20check$/.exec(res.headers.get('location') ?? '')![1];
+      const job = (await t.request('GET', `/api/v1/jobs/${jobId}`)).body;
+      expect(job).toMatchObject({ kind: 'node.health-check', nodeId, actor: `user:${t.admin.id}` });
+      expect(await (await get(res.headers.get('location')!)).text()).toContain('Health check requested.');
+      await pollUntil(async () => (await t.request('GET', `/api/v1/nodes/${nodeId}`)).body.status === 'failed', { timeoutMs: 10_000 });
+      const flagged = await (await get(`/nodes/${nodeId}`)).text();
+      expect(flagged).toMatch(/<div class="alert danger-alert" role="alert" id="host-key-mismatch">/);
+      expect(flagged).toContain(`<dt>Presented</dt><dd><code>${presented}</code></dd>`);
+      expect(flagged).toContain('badge bad">mismatch');
+      expect((await post(`/nodes/${nodeId}/host-key`, { fingerprint: presented })).status).toBe(303);
+      const cleared = await (await get(`/nodes/${nodeId}`)).text();
+      expect(cleared).not.toContain('id="host-key-mismatch"');
+      expect(cleared).toContain('badge ok">ready');
+    } finally {
+      health.succeedWith({});
+    }
+  });
+
+  it('the node actions refuse a post without the CSRF token and append nothing', async () => {
+    const before = t.eventCount();
+    for (const [path, fields] of [
+      [`/nodes/${nodeId}/host-key`, { fingerprint: 'SHA256:' + 'C'.repeat(43) }],
+      [`/nodes/${nodeId}/health-check`, {}],
+      [`/nodes/${nodeId}/bootstrap`, {}],
+    ] as const) {
+      const res = await fetch(t.url + path, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { cookie: session.cookie, accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams(fields).toString(),
+      });
+      expect([path, res.status]).toEqual([path, 403]);
+    }
+    expect(t.eventCount()).toBe(before);
   });
 
   it('the event inspector shows the JSON, the cause and the effects; exports the filtered view as JSON lines and CSV', async () => {
@@ -228,6 +417,33 @@ describe('admin pages', () => {
     const badDeploy = await post(`/sites/${siteId}/deploy`, { env: 'production', type: 'ftp' });
     expect(badDeploy.status).toBe(400);
     expect(await badDeploy.text()).toMatch(/id="e-type"/);
+  });
+});
+
+describe('node register form with host key scans', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ remote: true });
+  });
+  afterAll(() => t.close());
+
+  it('shows a 502 NODE_UNREACHABLE from registration (host key scan failed) as a form error, values kept, nothing appended', async () => {
+    const session = await t.login();
+    const closed = await freePort();
+    const before = t.eventCount();
+    const res = await fetch(t.url + '/nodes', {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { cookie: session.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: session.csrf, name: 'nowhere-1', host: '127.0.0.1', port: String(closed), user: 'root', hostKeyFingerprint: '' }).toString(),
+    });
+    expect(res.status).toBe(502);
+    const html = await res.text();
+    expect(html).toMatch(/<div class="alert" role="alert"><strong>NODE_UNREACHABLE<\/strong> Could not reach the node to read its host key/);
+    expect(html).toContain(`127.0.0.1:${closed}`);
+    for (const value of ['nowhere-1', '127.0.0.1', String(closed), 'root']) expect(html).toContain(`value="${value}"`);
+    expect(html).toContain('id="cp-public-key"');
+    expect(t.eventCount()).toBe(before);
   });
 });
 

@@ -47,7 +47,12 @@ export const JOB_OUTCOMES: Record<string, OutcomeMap> = {
   [JOB_KINDS.nodeBootstrap]: {
     succeeded: (job, s) => ({
       aggregate: 'node',
-      command: { type: 'CompleteNodeBootstrap', nodeId: nodeId(job), facts: (s?.facts as Record<string, unknown>) ?? {} },
+      command: {
+        type: 'CompleteNodeBootstrap',
+        nodeId: nodeId(job),
+        facts: (s?.facts as Record<string, unknown>) ?? {},
+        managementUser: str(s?.managementUser),
+      },
     }),
     failed: (job, error) => ({ aggregate: 'node', command: { type: 'FailNodeBootstrap', nodeId: nodeId(job), error } }),
   },

@@ -1,21 +1,29 @@
 import { Injectable } from '@nestjs/common';
+import { DomainError } from '../../../domain/shared/domain-error';
 import { JOB_KINDS } from '../../jobs/job-kinds';
 import { JobContext, JobFailure, JobHandler, JobHandlerResult } from '../../ports/job-queue.port';
 import { RemoteRunner } from '../../ports/remote-runner.port';
 import { ControlPlaneKey, NodeAddress, RemoteShell } from '../../ports/remote-shell.port';
 import { NodeJobSupport, toNodeJobFailure } from '../node-jobs/node-job-support';
 
+/** The management user bootstrap.yml creates (its `pressluft_user`); the control plane continues as it. */
+export const MANAGEMENT_USER = 'pressluft';
+
 /**
- * The one package step before bootstrap: python3 and ansible-core, installed only when missing, so a
- * second bootstrap changes nothing. It also reports the OS (for php_version). Runs as root.
+ * Before bootstrap: is python3 + ansible-core there, and which OS is it (for php_version)? Needs no
+ * root, so it runs unprivileged for every SSH user.
  */
-export const ENSURE_ANSIBLE_SCRIPT = [
+export const PROBE_ANSIBLE_SCRIPT = [
   '. /etc/os-release 2>/dev/null || true',
   'echo "os ${ID:-unknown} ${VERSION_ID:-unknown}"',
-  'if command -v ansible-playbook >/dev/null 2>&1 && command -v python3 >/dev/null 2>&1; then echo "ansible present"; exit 0; fi',
-  'apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends python3 ansible-core >/dev/null || exit $?',
-  'echo "ansible installed"',
+  'if command -v ansible-playbook >/dev/null 2>&1 && command -v python3 >/dev/null 2>&1; then echo "ansible present"; else echo "ansible missing"; fi',
 ].join('\n');
+
+/** The one package step when it is missing, as root. A sudo user runs the same two apt-get commands (see sudoers). */
+export const INSTALL_ANSIBLE_SCRIPT =
+  'apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends python3 ansible-core >/dev/null';
+export const APT_UPDATE_ARGV = ['/usr/bin/apt-get', 'update', '-q'];
+export const APT_INSTALL_ANSIBLE_ARGV = ['/usr/bin/apt-get', 'install', '-y', '-q', '--no-install-recommends', 'python3', 'ansible-core'];
 
 /** PHP from the distribution's own packages, per release; 8.2 when the release is unknown. */
 export function phpVersionFor(osId: string, versionId: string): string {
@@ -33,7 +41,14 @@ export function phpVersionFor(osId: string, versionId: string): string {
 /**
  * `node.bootstrap`: python3 + ansible-core (one idempotent package step over SSH), then bootstrap.yml
  * through the detached runner, then the facts the playbook wrote (`<remote root>/facts.json`).
- * Summary: {facts, runId, changed}. SSH errors: see toNodeJobFailure.
+ *
+ * bootstrap.yml creates the management user `pressluft` (key login, narrow sudo) and, unless
+ * PRESSLUFT_LOCK_ROOT_LOGIN=off, turns root's SSH login off. When facts.json names that user, the
+ * handler logs in as it and reads facts.json through `sudo -n` (the proof that the control plane can
+ * work as it); the outcome then switches the node's SSH user (NodeManagementUserSwitched), so every
+ * later job connects as `pressluft`. A node whose registered user can no longer log in (root locked by
+ * an earlier bootstrap whose switch was never recorded) is reached as `pressluft` instead.
+ * Summary: {facts, runId, changed, managementUser}. SSH errors: see toNodeJobFailure.
  */
 @Injectable()
 export class BootstrapNodeJobHandler implements JobHandler {
@@ -48,33 +63,90 @@ export class BootstrapNodeJobHandler implements JobHandler {
 
   async handle(ctx: JobContext): Promise<JobHandlerResult> {
     try {
-      const { address } = await this.support.node(ctx);
-      const os = await this.ensureAnsible(address, ctx);
+      const registered = (await this.support.node(ctx)).address;
+      const { address, os } = await this.ensureAnsible(registered, ctx);
+      const settings = this.support.settings;
       const vars = {
         pressluft_public_key: this.key.publicKey(),
+        pressluft_user: MANAGEMENT_USER,
         php_version: phpVersionFor(os.id, os.versionId),
-        manage_firewall: this.support.settings.manageFirewall,
+        manage_firewall: settings.manageFirewall,
+        lock_root_login: settings.lockRootLogin,
         install_wpcli: false,
       };
-      ctx.log(`running bootstrap.yml (php ${vars.php_version}, firewall ${vars.manage_firewall ? 'on' : 'off'})`);
+      ctx.log(
+        `running bootstrap.yml as ${address.user} (php ${vars.php_version}, firewall ${vars.manage_firewall ? 'on' : 'off'}, root login ${vars.lock_root_login ? 'off' : 'kept'})`,
+      );
       const result = await this.runner.run(address, 'bootstrap', vars, ctx);
-      const facts = await this.support.readJson(address, `${this.support.settings.remoteRoot}/facts.json`);
-      if (!facts) throw new JobFailure('REMOTE_RUN_FAILED', `bootstrap.yml finished but ${this.support.settings.remoteRoot}/facts.json is missing or not JSON`, true);
-      return { summary: { facts, runId: result.runId, changed: result.changed } };
+      const factsPath = `${settings.remoteRoot}/facts.json`;
+      const facts = await this.readFacts(address, factsPath);
+      if (!facts) throw new JobFailure('REMOTE_RUN_FAILED', `bootstrap.yml finished but ${factsPath} is missing or not JSON`, true);
+      const managementUser = typeof facts.management_user === 'string' ? facts.management_user : null;
+      if (managementUser && managementUser !== address.user) await this.verifyManagementUser({ ...address, user: managementUser }, factsPath, ctx);
+      return { summary: { facts, runId: result.runId, changed: result.changed, managementUser } };
     } catch (err) {
       throw toNodeJobFailure(err);
     }
   }
 
-  private async ensureAnsible(node: NodeAddress, ctx: JobContext): Promise<{ id: string; versionId: string }> {
+  /** The probe as the registered user; when that user's login is refused, as the management user. */
+  private async ensureAnsible(registered: NodeAddress, ctx: JobContext): Promise<{ address: NodeAddress; os: { id: string; versionId: string } }> {
     const t0 = Date.now();
-    const res = await this.shell.exec(node, this.support.asRoot(node, ['sh', '-c', ENSURE_ANSIBLE_SCRIPT]), { timeoutMs: 20 * 60_000, signal: ctx.signal });
-    const lines = res.stdout.split('\n');
-    const [, id = 'unknown', versionId = 'unknown'] = (lines.find((l) => l.startsWith('os ')) ?? '').split(' ');
-    if (res.code !== 0) {
-      throw new JobFailure('REMOTE_COMMAND_FAILED', `installing python3 and ansible-core failed (exit ${res.code}): ${res.stderr.trim().slice(-500)}`, true);
+    let address = registered;
+    let probe;
+    try {
+      probe = await this.shell.exec(address, ['sh', '-c', PROBE_ANSIBLE_SCRIPT], { timeoutMs: 60_000, signal: ctx.signal });
+    } catch (err) {
+      if (!(isAuthFailure(err) && registered.user !== MANAGEMENT_USER)) throw err;
+      ctx.log(`${registered.user}@${registered.host} may not log in (${(err as Error).message}); trying ${MANAGEMENT_USER}`);
+      address = { ...registered, user: MANAGEMENT_USER };
+      probe = await this.shell.exec(address, ['sh', '-c', PROBE_ANSIBLE_SCRIPT], { timeoutMs: 60_000, signal: ctx.signal });
     }
-    ctx.log(`${lines.find((l) => l.startsWith('ansible ')) ?? 'ansible checked'} on ${id} ${versionId} (${Date.now() - t0} ms)`);
-    return { id, versionId };
+    const lines = probe.stdout.split('\n');
+    const [, id = 'unknown', versionId = 'unknown'] = (lines.find((l) => l.startsWith('os ')) ?? '').split(' ');
+    if (probe.code !== 0) throw new JobFailure('REMOTE_COMMAND_FAILED', `probing the node failed (exit ${probe.code}): ${probe.stderr.trim().slice(-500)}`, true);
+    if (lines.includes('ansible present')) {
+      ctx.log(`ansible present on ${id} ${versionId} (${Date.now() - t0} ms)`);
+      return { address, os: { id, versionId } };
+    }
+    const steps = address.user === 'root' ? [['sh', '-c', INSTALL_ANSIBLE_SCRIPT]] : [['sudo', '-n', ...APT_UPDATE_ARGV], ['sudo', '-n', ...APT_INSTALL_ANSIBLE_ARGV]];
+    for (const argv of steps) {
+      const res = await this.shell.exec(address, argv, { timeoutMs: 20 * 60_000, signal: ctx.signal });
+      if (res.code !== 0) {
+        throw new JobFailure('REMOTE_COMMAND_FAILED', `installing python3 and ansible-core failed (exit ${res.code}): ${res.stderr.trim().slice(-500)}`, true);
+      }
+    }
+    ctx.log(`ansible installed on ${id} ${versionId} (${Date.now() - t0} ms)`);
+    return { address, os: { id, versionId } };
   }
+
+  /** facts.json as the user the run went through; after a root lockout whose connection is gone, as the management user. */
+  private async readFacts(address: NodeAddress, path: string): Promise<Record<string, unknown> | null> {
+    try {
+      return await this.support.readJson(address, path);
+    } catch (err) {
+      if (!(isAuthFailure(err) && address.user !== MANAGEMENT_USER)) throw err;
+      return this.support.readJson({ ...address, user: MANAGEMENT_USER }, path);
+    }
+  }
+
+  /** A fresh login as the management user and a `sudo -n` read of facts.json: what every later job relies on. */
+  private async verifyManagementUser(node: NodeAddress, factsPath: string, ctx: JobContext): Promise<void> {
+    const res = await this.shell.exec(node, this.support.asRoot(node, ['/usr/bin/cat', factsPath]), { timeoutMs: 30_000 }).catch((err: unknown) => {
+      throw new JobFailure(
+        'REMOTE_COMMAND_FAILED',
+        `bootstrap set up ${node.user}, but logging in as ${node.user}@${node.host} failed: ${err instanceof Error ? err.message : String(err)}`,
+        true,
+      );
+    });
+    if (res.code !== 0) {
+      throw new JobFailure('REMOTE_COMMAND_FAILED', `bootstrap set up ${node.user}, but "sudo -n /usr/bin/cat ${factsPath}" failed as it (exit ${res.code}): ${res.stderr.trim().slice(0, 300)}`, true);
+    }
+    ctx.log(`logged in as ${node.user}@${node.host} with sudo -n: later jobs connect as ${node.user}`);
+  }
+}
+
+/** ssh2 reports a refused login as "All configured authentication methods failed". */
+function isAuthFailure(err: unknown): boolean {
+  return err instanceof DomainError && err.code === 'NODE_UNREACHABLE' && /authentication/i.test(err.message);
 }

@@ -22,6 +22,7 @@
     var line = JSON.parse(e.data);
     var li = document.createElement('li');
     li.setAttribute('data-id', e.lastEventId);
+    li.className = 'src-' + line.source + (line.tone ? ' ' + line.tone : '');
     var when = document.createElement('span');
     when.className = 'when';
     when.textContent = String(line.at).replace('T', ' ').replace(/\.\d+Z$/, 'Z');

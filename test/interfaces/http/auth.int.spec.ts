@@ -247,7 +247,7 @@ describe('authentication', () => {
       } finally {
         await u.close();
       }
-    });
+    }, 180_000); // 21 scrypt verifications: slow on a loaded 2-core machine
   });
 
   describe('expiry', () => {

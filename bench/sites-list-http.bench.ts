@@ -28,17 +28,17 @@ const PATH = '/api/v1/sites?limit=100';
 const DURATION_S = 10;
 const CONNECTIONS = 50;
 
-async function startServer(mode: 'nest' | 'bare', dataDir: string, dbFile: string): Promise<{ child: ChildProcess; url: string }> {
+async function startServer(mode: 'nest' | 'bare', dataDir: string, dbFile: string): Promise<{ child: ChildProcess; url: string; headers: Record<string, string> }> {
   const child = fork(join(__dirname, 'support', 'http-server.ts'), [mode, dataDir, dbFile], {
     execArgv: ['-r', 'ts-node/register/transpile-only'],
     env: { ...process.env, PRESSLUFT_LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  const port = await new Promise<number>((resolve, reject) => {
-    child.once('message', (m) => resolve((m as { port: number }).port));
+  const { port, token } = await new Promise<{ port: number; token?: string }>((resolve, reject) => {
+    child.once('message', (m) => resolve(m as { port: number; token?: string }));
     child.once('exit', (code) => reject(new Error(`${mode} server exited with ${code}`)));
   });
-  return { child, url: `http://127.0.0.1:${port}` };
+  return { child, url: `http://127.0.0.1:${port}`, headers: token ? { authorization: `Bearer ${token}` } : {} };
 }
 
 async function stopServer(child: ChildProcess): Promise<void> {
@@ -49,8 +49,8 @@ async function stopServer(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
-async function load(url: string, seconds: number): Promise<AutocannonResult> {
-  return autocannon({ url: url + PATH, connections: CONNECTIONS, duration: seconds });
+async function load(url: string, headers: Record<string, string>, seconds: number): Promise<AutocannonResult> {
+  return autocannon({ url: url + PATH, connections: CONNECTIONS, duration: seconds, headers });
 }
 
 export async function run(): Promise<BenchSection> {
@@ -67,13 +67,13 @@ export async function run(): Promise<BenchSection> {
   const results: Record<string, AutocannonResult> = {};
   const bodies: Record<string, string> = {};
   for (const mode of ['bare', 'nest'] as const) {
-    const { child, url } = await startServer(mode, dir, dbFile);
+    const { child, url, headers } = await startServer(mode, dir, dbFile);
     try {
-      const res = await fetch(url + PATH);
+      const res = await fetch(url + PATH, { headers });
       bodies[mode] = await res.text();
       if (res.status !== 200) throw new Error(`${mode}: HTTP ${res.status} ${bodies[mode].slice(0, 200)}`);
-      await load(url, 2); // warm-up (JIT, statement cache, page cache)
-      results[mode] = await load(url, DURATION_S);
+      await load(url, headers, 2); // warm-up (JIT, statement cache, page cache)
+      results[mode] = await load(url, headers, DURATION_S);
       log(`http ${mode}: ${fmt(results[mode].requests.average)} req/s p99 ${results[mode].latency.p99} ms`);
     } finally {
       await stopServer(child);
@@ -88,7 +88,7 @@ export async function run(): Promise<BenchSection> {
     title: 'd. GET /api/v1/sites?limit=100',
     setup: [
       `${fmt(SITES)} sites in rm_sites (written by rebuildProjections from a generated log), one temp file, synchronous=NORMAL; ${items} items per response, ${fmt(bodies.nest.length)} bytes; response bodies of both servers ${same ? 'byte-identical' : '**differ**'}.`,
-      'Product: createHttpApp (Nest 12 on Fastify: global ValidationPipe on ListSitesQueryDto, ApiErrorFilter, metrics onResponse hook, QueryBus → ListSitesHandler → readPage via SqliteSqlReader), PRESSLUFT_LOG_LEVEL=warn, worker off.',
+      'Product: createHttpApp (Nest 11 on Fastify, authenticated with a read-only API token on every request: global ValidationPipe on ListSitesQueryDto, ApiErrorFilter, metrics onResponse hook, QueryBus → ListSitesHandler → readPage via SqliteSqlReader), PRESSLUFT_LOG_LEVEL=warn, worker off.',
       'Baseline: bare Fastify 5 route running the same SQL text on the same file with a prepared statement, mapping rows with the same toPage/toSiteSummary.',
       `Each server in its own child process on 127.0.0.1 and a free port; autocannon in the parent, ${CONNECTIONS} connections, 2 s warm-up then ${DURATION_S} s measured, one server at a time.`,
     ],

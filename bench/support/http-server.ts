@@ -6,6 +6,10 @@
 import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
 import Fastify from 'fastify';
+import { randomUUID } from 'node:crypto';
+import { CommandBus } from '@nestjs/cqrs';
+import { CreateApiTokenCommand } from '../../src/application/auth/create-api-token/create-api-token.command';
+import type { CreateApiTokenResult } from '../../src/application/auth/create-api-token/create-api-token.handler';
 import { loadSettings } from '../../src/infrastructure/config/settings';
 import { createHttpApp } from '../../src/interfaces/http/create-http-app';
 import { openBenchDb } from './env';
@@ -15,6 +19,7 @@ import { toSiteSummary, type SiteRow } from '../../src/application/sites/site.vi
 async function main(): Promise<void> {
   const [mode, dataDir, dbFile] = process.argv.slice(2);
   let port: number;
+  let token: string | undefined;
   let close: () => Promise<unknown>;
   if (mode === 'nest') {
     const settings = {
@@ -27,6 +32,13 @@ async function main(): Promise<void> {
       databaseFile: dbFile,
     };
     const app = await createHttpApp({ settings });
+    // The product path includes authentication: a real read-only API token, verified on every request.
+    const created = await app
+      .get(CommandBus)
+      .execute<CreateApiTokenCommand, CreateApiTokenResult>(
+        new CreateApiTokenCommand('bench', 'read', { actor: 'cli:bench', commandId: randomUUID(), correlationId: randomUUID() }),
+      );
+    token = created.secret ?? undefined;
     await app.listen(0, '127.0.0.1');
     port = (app.getHttpServer().address() as AddressInfo).port;
     close = () => app.close();
@@ -46,7 +58,7 @@ async function main(): Promise<void> {
       db.close();
     };
   }
-  process.send?.({ port });
+  process.send?.({ port, token });
   process.on('message', (m) => {
     if (m === 'stop') void close().finally(() => process.exit(0));
   });

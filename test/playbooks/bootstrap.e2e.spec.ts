@@ -1,9 +1,9 @@
 /**
  * bootstrap.yml on a BARE node (sshd + python3 only; apt through the harness's proxy), run like the
  * control plane runs it (ansible-playbook -c local on the node, events to $PL_RUN_DIR/events.jsonl):
- * first run rc 0 (over SSH as root), then root's SSH login is refused (lock_root_login defaults to
- * true) and the pressluft user logs in with the same key; the second run (changed=0) and the root
- * checks go through nsenter. health-check.yml runs on the bootstrapped node too. Needs root (test nodes).
+ * root logs in over SSH before, the first run (rc 0) locks root's SSH login (lock_root_login defaults
+ * to true) and the pressluft user logs in with the same key; the runs (second: changed=0) and the
+ * root checks go through nsenter. health-check.yml runs on the bootstrapped node too. Needs root (test nodes).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -22,6 +22,7 @@ describe('bootstrap.yml on a bare node', () => {
   let firewall = false;
   let first: PlaybookRun;
   let second: PlaybookRun;
+  let rootLoginBefore: CmdResult;
   let rootLoginAfterFirst: CmdResult;
 
   beforeAll(async () => {
@@ -48,15 +49,17 @@ describe('bootstrap.yml on a bare node', () => {
     await ssh.uploadBundle(BUNDLE);
 
     const vars = { pressluft_public_key: pubKey, manage_firewall: firewall };
-    first = await ssh.runPlaybook(BUNDLE, 'bootstrap.yml', '/root/pl-runs/bootstrap-1', vars);
-    console.log(`bootstrap first run: ${first.seconds.toFixed(1)} s, rc=${first.rc}`);
-    rootLoginAfterFirst = await ssh.sshAs('root', 'true');
-    // Root may not log in any more: root commands from here on go through nsenter (no SSH).
+    // The first run locks root's SSH login (lock_root_login defaults to true): from here on root
+    // commands go through nsenter (no SSH), and SSH is used as pressluft.
+    rootLoginBefore = await ssh.sshAs('root', 'true');
     ssh.rootExec = async (command, input, timeoutMs) => {
       const b64 = input === undefined ? '' : Buffer.from(input).toString('base64');
       const line = input === undefined ? command : `printf '%s' '${b64}' | base64 -d | { ${command}\n}`;
       return execOnNode(node, ['sh', '-c', line], timeoutMs ?? 20 * 60_000);
     };
+    first = await ssh.runPlaybook(BUNDLE, 'bootstrap.yml', '/root/pl-runs/bootstrap-1', vars);
+    console.log(`bootstrap first run: ${first.seconds.toFixed(1)} s, rc=${first.rc}`);
+    rootLoginAfterFirst = await ssh.sshAs('root', 'true');
     second = await ssh.runPlaybook(BUNDLE, 'bootstrap.yml', '/root/pl-runs/bootstrap-2', vars);
     console.log(`bootstrap second run: ${second.seconds.toFixed(1)} s, rc=${second.rc}`);
   });
@@ -132,6 +135,7 @@ describe('bootstrap.yml on a bare node', () => {
     const cfg = await ssh.shOk('sshd -T | grep -E "^(passwordauthentication|permitrootlogin) "');
     expect(cfg).toContain('passwordauthentication no');
     expect(cfg).toContain('permitrootlogin no');
+    expect(rootLoginBefore.code).toBe(0);
     expect(rootLoginAfterFirst.code).toBe(255);
     expect(rootLoginAfterFirst.stderr).toMatch(/Permission denied/);
     expect((await ssh.shOk('echo still-here', { user: 'pressluft' })).trim()).toBe('still-here');

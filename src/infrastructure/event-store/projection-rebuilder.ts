@@ -1,7 +1,7 @@
 import type { Row, RowProjection } from '../../application/projections/row-projection';
 import { upcast } from '../../domain/event-types';
 import { Database, immediate } from '../sqlite/database';
-import { EventRow, toRecordedEvent } from './event-row';
+import { EventRow, LazyRecordedEvent } from './event-row';
 import { keyString } from './inline-projections';
 
 export interface RebuildResult {
@@ -43,7 +43,7 @@ function replay(db: Database, projections: readonly RowProjection[]): RebuildRes
         interested.set(row.type, which);
       }
       if (which.length === 0) continue;
-      const event = toRecordedEvent(row, upcast);
+      const event = new LazyRecordedEvent(row, upcast);
       for (const i of which) {
         const p = projections[i];
         const fold = folds[i];

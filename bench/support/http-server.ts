@@ -32,6 +32,7 @@ async function main(): Promise<void> {
       databaseFile: dbFile,
     };
     const app = await createHttpApp({ settings });
+    await app.listen(0, '127.0.0.1');
     // The product path includes authentication: a real read-only API token, verified on every request.
     const created = await app
       .get(CommandBus)
@@ -39,7 +40,6 @@ async function main(): Promise<void> {
         new CreateApiTokenCommand('bench', 'read', { actor: 'cli:bench', commandId: randomUUID(), correlationId: randomUUID() }),
       );
     token = created.secret ?? undefined;
-    await app.listen(0, '127.0.0.1');
     port = (app.getHttpServer().address() as AddressInfo).port;
     close = () => app.close();
   } else {

@@ -40,7 +40,7 @@ module.exports = {
       comment: 'Interfaces see the domain only through application commands/queries (error codes are shared).',
       severity: 'error',
       from: { path: '^src/interfaces' },
-      to: { path: '^src/domain', pathNot: '^src/domain/shared/(error-codes|domain-error)\\.ts$' },
+      to: { path: '^src/domain', pathNot: '^src/domain/common/(error-codes|domain-error)\\.ts$' },
     },
     {
       name: 'no-circular',

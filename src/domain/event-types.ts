@@ -1,4 +1,4 @@
-import { DomainError } from './shared/domain-error';
+import { DomainError } from './common/domain-error';
 import { JOB_EVENT_TYPES } from './job/job.events';
 import { NODE_EVENT_TYPES } from './node/node.events';
 import { SITE_EVENT_TYPES } from './site/site.events';

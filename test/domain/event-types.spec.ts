@@ -1,4 +1,4 @@
-import { DomainError } from '../../src/domain/shared/domain-error';
+import { DomainError } from '../../src/domain/common/domain-error';
 import { currentSchemaVersion, EVENT_TYPES, isKnownEventType, upcast, upcastSiteCreatedV1 } from '../../src/domain/event-types';
 import { JOB_EVENT_TYPES } from '../../src/domain/job/job.events';
 import { NODE_EVENT_TYPES } from '../../src/domain/node/node.events';

@@ -1,4 +1,4 @@
-import { DecideContext, Decider, DomainEvent, foldEvents } from '../../src/domain/shared/domain-event';
+import { DecideContext, Decider, DomainEvent, foldEvents } from '../../src/domain/common/domain-event';
 
 /** A fixed clock and predictable ids ("id-1", "id-2", ...), so expected events can be written out. */
 export function testContext(now = '2025-01-01T00:00:00.000Z'): DecideContext {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError } from '../../domain/shared/domain-error';
+import { DomainError } from '../../domain/common/domain-error';
 import { Clock } from '../ports/clock.port';
 
 /** Failures allowed per window before further attempts are refused with RATE_LIMITED. */

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EventBus } from '@nestjs/cqrs';
-import { Decider, DomainEvent, foldEvents } from '../../domain/shared/domain-event';
-import { DomainError } from '../../domain/shared/domain-error';
+import { Decider, DomainEvent, foldEvents } from '../../domain/common/domain-event';
+import { DomainError } from '../../domain/common/domain-error';
 import { Clock, IdGenerator } from '../ports/clock.port';
 import { AppendResult, CommandLog, EventStore } from '../ports/event-store.port';
 import { CommandMeta } from './command-meta';

@@ -1,4 +1,4 @@
-import { DomainError } from '../../domain/shared/domain-error';
+import { DomainError } from '../../domain/common/domain-error';
 
 /** A page of a list; `next` is the opaque cursor of the following page, or null at the end. */
 export interface Page<T> {

@@ -1,5 +1,5 @@
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { NotFound } from '../../domain/shared/domain-error';
+import { NotFound } from '../../domain/common/domain-error';
 import { EventStore, RecordedEvent } from '../ports/event-store.port';
 import { SqlReader } from '../ports/sql-reader.port';
 import { GetEventDetailQuery } from './get-event-detail.query';

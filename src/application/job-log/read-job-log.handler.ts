@@ -1,5 +1,5 @@
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { DomainError, NotFound } from '../../domain/shared/domain-error';
+import { DomainError, NotFound } from '../../domain/common/domain-error';
 import { EventStore, RecordedEvent } from '../ports/event-store.port';
 import { SqlReader } from '../ports/sql-reader.port';
 import { ReadJobLogQuery } from './read-job-log.query';

@@ -1,4 +1,4 @@
-import { DomainEvent } from '../../domain/shared/domain-event';
+import { DomainEvent } from '../../domain/common/domain-event';
 
 /** Who did it and why: mandatory on every append. */
 export interface EventMetadata {

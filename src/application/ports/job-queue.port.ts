@@ -1,4 +1,4 @@
-import { ErrorCode } from '../../domain/shared/error-codes';
+import { ErrorCode } from '../../domain/common/error-codes';
 import type { EnqueuedJob, JobRequest } from './event-store.port';
 
 export type JobState = 'queued' | 'running' | 'retry_wait' | 'succeeded' | 'failed' | 'cancelled';

@@ -1,5 +1,5 @@
-import { DomainError, InvalidValue, NotFound, RuleViolation } from '../shared/domain-error';
-import { Decider } from '../shared/domain-event';
+import { DomainError, InvalidValue, NotFound, RuleViolation } from '../common/domain-error';
+import { Decider } from '../common/domain-event';
 import { JobCommand, QueueJob } from './job.commands';
 import { FINISHED_JOB_STATUSES, JobError, JobEvent, JobStatus } from './job.events';
 

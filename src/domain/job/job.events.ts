@@ -1,4 +1,4 @@
-import { DomainEvent } from '../shared/domain-event';
+import { DomainEvent } from '../common/domain-event';
 
 /** Events of the `job-<id>` stream. Type strings are stable: never rename one that has shipped. */
 

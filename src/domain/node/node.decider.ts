@@ -1,6 +1,6 @@
-import { DomainError, NotFound, RuleViolation } from '../shared/domain-error';
-import { Decider } from '../shared/domain-event';
-import { parseHost, parseHostKeyFingerprint, parseNodeName, parsePort, parseSshUser } from '../shared/value-objects';
+import { DomainError, NotFound, RuleViolation } from '../common/domain-error';
+import { Decider } from '../common/domain-event';
+import { parseHost, parseHostKeyFingerprint, parseNodeName, parsePort, parseSshUser } from '../common/value-objects';
 import { NodeCommand, RegisterNode } from './node.commands';
 import { NodeEvent } from './node.events';
 import { NodeStatus } from './node-status';

@@ -1,4 +1,4 @@
-import { DomainEvent } from '../shared/domain-event';
+import { DomainEvent } from '../common/domain-event';
 import { NodeStatus } from './node-status';
 
 /** Events of the `node-<id>` stream. Type strings are stable: never rename one that has shipped. */

@@ -1,4 +1,4 @@
-import { RuleViolation } from '../shared/domain-error';
+import { RuleViolation } from '../common/domain-error';
 import { SITE_RULES } from './site.rules';
 
 /*

@@ -1,5 +1,5 @@
-import { DomainError, NotFound, RuleViolation } from '../shared/domain-error';
-import { Decider } from '../shared/domain-event';
+import { DomainError, NotFound, RuleViolation } from '../common/domain-error';
+import { Decider } from '../common/domain-event';
 import {
   DEFAULT_PHP_VERSION,
   parseDisplayName,
@@ -10,7 +10,7 @@ import {
   parseSlug,
   PhpVersion,
   slugify,
-} from '../shared/value-objects';
+} from '../common/value-objects';
 import { canHostNewSites } from '../node/node-status';
 import {
   canTransition,

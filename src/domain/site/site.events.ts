@@ -1,5 +1,5 @@
-import { DomainEvent } from '../shared/domain-event';
-import { PhpVersion } from '../shared/value-objects';
+import { DomainEvent } from '../common/domain-event';
+import { PhpVersion } from '../common/value-objects';
 import { SiteOperation } from './site-lifecycle.state-machine';
 
 /** Events of the `site-<id>` stream. Type strings are stable: never rename one that has shipped. */

@@ -1,6 +1,6 @@
-import { DomainError, NotFound } from '../shared/domain-error';
-import { Decider } from '../shared/domain-event';
-import { parseEmail } from '../shared/value-objects';
+import { DomainError, NotFound } from '../common/domain-error';
+import { Decider } from '../common/domain-event';
+import { parseEmail } from '../common/value-objects';
 import {
   API_TOKEN_SCOPES,
   ApiTokenEvent,

@@ -1,4 +1,4 @@
-import { DomainEvent } from '../shared/domain-event';
+import { DomainEvent } from '../common/domain-event';
 
 /**
  * Events of the `user-<id>` and `apitoken-<id>` streams. Type strings are stable: never rename one that

@@ -14,8 +14,8 @@ import {
   VerifyResult,
 } from '../../application/ports/event-store.port';
 import type { Reactor } from '../../application/reactors/reactor';
-import { DomainEvent } from '../../domain/shared/domain-event';
-import { DomainError, VersionConflict } from '../../domain/shared/domain-error';
+import { DomainEvent } from '../../domain/common/domain-event';
+import { DomainError, VersionConflict } from '../../domain/common/domain-error';
 import { currentSchemaVersion, upcast } from '../../domain/event-types';
 import { DEFAULT_MAX_ATTEMPTS, initialJobState, jobDecider } from '../../domain/job/job.decider';
 import { jobStreamId } from '../../domain/job/job.events';

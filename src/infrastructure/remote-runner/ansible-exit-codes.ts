@@ -1,4 +1,4 @@
-import type { ErrorCode } from '../../domain/shared/error-codes';
+import type { ErrorCode } from '../../domain/common/error-codes';
 
 export interface ExitCodeMeaning {
   readonly code: ErrorCode;

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { JobContext, JobFailure } from '../../application/ports/job-queue.port';
 import { FailedTask, RemoteRunner, RemoteRunResult, RunStats } from '../../application/ports/remote-runner.port';
 import { NodeAddress, RemoteShell } from '../../application/ports/remote-shell.port';
-import { DomainError } from '../../domain/shared/domain-error';
+import { DomainError } from '../../domain/common/domain-error';
 import { meaningOfExitCode } from './ansible-exit-codes';
 import { buildPlaybookBundle, PlaybookBundle } from './playbook-bundle';
 import { singleFileTar } from './single-file-tar';

@@ -3,7 +3,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { inspect } from 'node:util';
 import { Client, ClientChannel } from 'ssh2';
 import { ExecOptions, ExecResult, NodeAddress, RemoteShell } from '../../application/ports/remote-shell.port';
-import { DomainError } from '../../domain/shared/domain-error';
+import { DomainError } from '../../domain/common/domain-error';
 import { sshFingerprint } from './host-key';
 import { shellQuote } from './shell-quote';
 

@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { DomainError } from '../../domain/shared/domain-error';
-import { ERROR_CODES, ErrorCode, ErrorKind } from '../../domain/shared/error-codes';
+import { DomainError } from '../../domain/common/domain-error';
+import { ERROR_CODES, ErrorCode, ErrorKind } from '../../domain/common/error-codes';
 
 const STATUS_OF_KIND: Record<ErrorKind, number> = {
   validation: 400,

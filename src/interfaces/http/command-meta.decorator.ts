@@ -2,7 +2,7 @@ import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import type { CommandMeta } from '../../application/common/command-meta';
-import { DomainError } from '../../domain/shared/domain-error';
+import { DomainError } from '../../domain/common/domain-error';
 import './auth/request-principal';
 
 const TOKEN = /^[A-Za-z0-9._:-]{1,128}$/;

@@ -1,5 +1,5 @@
 import { Param, PipeTransform } from '@nestjs/common';
-import { DomainError } from '../../domain/shared/domain-error';
+import { DomainError } from '../../domain/common/domain-error';
 
 class PatternPipe implements PipeTransform<string, string> {
   constructor(

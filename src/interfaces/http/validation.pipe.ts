@@ -1,5 +1,5 @@
 import { ValidationError, ValidationPipe } from '@nestjs/common';
-import { DomainError } from '../../domain/shared/domain-error';
+import { DomainError } from '../../domain/common/domain-error';
 
 /**
  * class-validator with whitelist + forbidNonWhitelisted: an unknown field is UNKNOWN_FIELD, any other

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { ErrorCode } from '../../domain/shared/error-codes';
+import type { ErrorCode } from '../../domain/common/error-codes';
 import type { AuthPages } from '../http/auth/install-auth';
 import { isSecureRequest } from '../http/auth/install-auth';
 import { LOGIN_CSRF_COOKIE, serializeCookie } from '../http/auth/cookies';

@@ -9,7 +9,7 @@ import type { EventPage } from '../../application/events/list-events/list-events
 import { ListEventsQuery } from '../../application/events/list-events/list-events.query';
 import { VerifyEventsQuery } from '../../application/events/verify-events/verify-events.query';
 import type { EventQuery, RecordedEvent, VerifyResult } from '../../application/ports/event-store.port';
-import { DomainError } from '../../domain/shared/domain-error';
+import { DomainError } from '../../domain/common/domain-error';
 import { EventsQueryDto } from '../http/dto/events-query.dto';
 import { pagerLink } from './page-params';
 import { PageRenderer } from './page-renderer';

@@ -1,4 +1,4 @@
-import { DomainError } from '../../domain/shared/domain-error';
+import { DomainError } from '../../domain/common/domain-error';
 import { PageQueryDto } from '../http/dto/list-query.dto';
 import { validateForm } from './page-support';
 

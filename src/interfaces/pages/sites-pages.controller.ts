@@ -19,7 +19,7 @@ import { RequestSiteDeletionCommand } from '../../application/sites/request-site
 import { RequestSiteResetCommand } from '../../application/sites/request-site-reset/request-site-reset.command';
 import { RequestSiteRetryCommand } from '../../application/sites/request-site-retry/request-site-retry.command';
 import type { SiteSummaryView, SiteView } from '../../application/sites/site.view';
-import { DomainError } from '../../domain/shared/domain-error';
+import { DomainError } from '../../domain/common/domain-error';
 import { commandMetaOf } from '../http/command-meta.decorator';
 import { ListSitesQueryDto, SITE_STATES_FILTER } from '../http/dto/list-query.dto';
 import { CreateDeploymentDto, CreateSiteDto, ResetSiteDto } from '../http/dto/site.dto';

@@ -1,4 +1,4 @@
-import { DomainError, InvalidValue, NotFound, RuleViolation } from '../../../src/domain/shared/domain-error';
+import { DomainError, InvalidValue, NotFound, RuleViolation } from '../../../src/domain/common/domain-error';
 import { JobCommand, QueueJob } from '../../../src/domain/job/job.commands';
 import { DEFAULT_MAX_ATTEMPTS, JOB_RULES, jobDecider } from '../../../src/domain/job/job.decider';
 import { JobEvent, jobStreamId } from '../../../src/domain/job/job.events';

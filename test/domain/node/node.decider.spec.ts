@@ -1,4 +1,4 @@
-import { DomainError, InvalidValue, NotFound, RuleViolation } from '../../../src/domain/shared/domain-error';
+import { DomainError, InvalidValue, NotFound, RuleViolation } from '../../../src/domain/common/domain-error';
 import { NodeCommand, RegisterNode } from '../../../src/domain/node/node.commands';
 import { NODE_RULES, nodeDecider } from '../../../src/domain/node/node.decider';
 import { NodeEvent, nodeStreamId } from '../../../src/domain/node/node.events';

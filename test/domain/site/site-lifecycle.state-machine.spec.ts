@@ -1,4 +1,4 @@
-import { RuleViolation } from '../../../src/domain/shared/domain-error';
+import { RuleViolation } from '../../../src/domain/common/domain-error';
 import {
   allowedTransitions,
   canTransition,

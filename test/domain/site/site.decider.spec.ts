@@ -1,5 +1,5 @@
-import { DomainError, InvalidValue, NotFound, RuleViolation } from '../../../src/domain/shared/domain-error';
-import { foldEvents } from '../../../src/domain/shared/domain-event';
+import { DomainError, InvalidValue, NotFound, RuleViolation } from '../../../src/domain/common/domain-error';
+import { foldEvents } from '../../../src/domain/common/domain-event';
 import { CreateSite, SiteCommand } from '../../../src/domain/site/site.commands';
 import { siteDecider } from '../../../src/domain/site/site.decider';
 import { SiteEvent, siteStreamId } from '../../../src/domain/site/site.events';

@@ -1,4 +1,4 @@
-import { VersionConflict } from '../../../src/domain/shared/domain-error';
+import { VersionConflict } from '../../../src/domain/common/domain-error';
 import type { RowProjection } from '../../../src/application/projections/row-projection';
 import { createTestStore, meta, TestStore } from '../../support/test-store';
 

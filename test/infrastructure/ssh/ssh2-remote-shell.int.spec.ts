@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync, readFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NodeAddress } from '../../../src/application/ports/remote-shell.port';
-import { DomainError } from '../../../src/domain/shared/domain-error';
+import { DomainError } from '../../../src/domain/common/domain-error';
 import { SecretBox } from '../../../src/infrastructure/secrets/secret-box';
 import { FileControlPlaneKey } from '../../../src/infrastructure/ssh/file-control-plane-key';
 import { Ssh2RemoteShell } from '../../../src/infrastructure/ssh/ssh2-remote-shell';

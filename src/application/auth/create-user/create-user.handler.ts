@@ -1,6 +1,6 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { DomainError } from '../../../domain/shared/domain-error';
-import { parseEmail } from '../../../domain/shared/value-objects';
+import { DomainError } from '../../../domain/common/domain-error';
+import { parseEmail } from '../../../domain/common/value-objects';
 import { userDecider } from '../../../domain/user/user.decider';
 import { userStreamId } from '../../../domain/user/user.events';
 import { DecideAndAppend } from '../../common/decide-and-append';

@@ -1,5 +1,5 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { DomainError } from '../../../domain/shared/domain-error';
+import { DomainError } from '../../../domain/common/domain-error';
 import { userDecider } from '../../../domain/user/user.decider';
 import { userStreamId } from '../../../domain/user/user.events';
 import { DecideAndAppend } from '../../common/decide-and-append';

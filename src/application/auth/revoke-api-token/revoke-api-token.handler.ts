@@ -1,5 +1,5 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { NotFound } from '../../../domain/shared/domain-error';
+import { NotFound } from '../../../domain/common/domain-error';
 import { apiTokenDecider } from '../../../domain/user/user.decider';
 import { apiTokenStreamId } from '../../../domain/user/user.events';
 import { DecideAndAppend } from '../../common/decide-and-append';

@@ -1,5 +1,5 @@
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { NotFound } from '../../../domain/shared/domain-error';
+import { NotFound } from '../../../domain/common/domain-error';
 import { EventStore, StreamSlice } from '../../ports/event-store.port';
 import { StreamHistoryQuery } from './stream-history.query';
 

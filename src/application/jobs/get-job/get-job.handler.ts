@@ -1,5 +1,5 @@
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { NotFound } from '../../../domain/shared/domain-error';
+import { NotFound } from '../../../domain/common/domain-error';
 import { SqlReader } from '../../ports/sql-reader.port';
 import { JobRow, JobView, toJobView } from '../job.view';
 import { GetJobQuery } from './get-job.query';

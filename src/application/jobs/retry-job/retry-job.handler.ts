@@ -1,7 +1,7 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { jobDecider } from '../../../domain/job/job.decider';
 import { jobStreamId } from '../../../domain/job/job.events';
-import { DomainError, NotFound } from '../../../domain/shared/domain-error';
+import { DomainError, NotFound } from '../../../domain/common/domain-error';
 import { CommandResult, toCommandResult } from '../../common/command-result';
 import { DecideAndAppend } from '../../common/decide-and-append';
 import { JobQueueAdmin } from '../../ports/job-queue.port';

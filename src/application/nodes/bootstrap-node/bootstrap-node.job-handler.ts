@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError } from '../../../domain/shared/domain-error';
+import { DomainError } from '../../../domain/common/domain-error';
 import { JOB_KINDS } from '../../jobs/job-kinds';
 import { JobContext, JobFailure, JobHandler, JobHandlerResult } from '../../ports/job-queue.port';
 import { RemoteRunner } from '../../ports/remote-runner.port';

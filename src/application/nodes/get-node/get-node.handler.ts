@@ -1,5 +1,5 @@
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { NotFound } from '../../../domain/shared/domain-error';
+import { NotFound } from '../../../domain/common/domain-error';
 import { SqlReader } from '../../ports/sql-reader.port';
 import { NodeRow, NodeView, toNodeView } from '../node.view';
 import { GetNodeQuery } from './get-node.query';

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { nodeDecider } from '../../../domain/node/node.decider';
 import { nodeStreamId } from '../../../domain/node/node.events';
-import { DomainError } from '../../../domain/shared/domain-error';
+import { DomainError } from '../../../domain/common/domain-error';
 import { DecideAndAppend } from '../../common/decide-and-append';
 import { JobContext, JobFailure } from '../../ports/job-queue.port';
 import { NodeAccessSettings } from '../../ports/node-access.port';

@@ -1,8 +1,8 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { nodeDecider } from '../../../domain/node/node.decider';
 import { nodeStreamId } from '../../../domain/node/node.events';
-import { DomainError } from '../../../domain/shared/domain-error';
-import { parseHost, parsePort } from '../../../domain/shared/value-objects';
+import { DomainError } from '../../../domain/common/domain-error';
+import { parseHost, parsePort } from '../../../domain/common/value-objects';
 import { CommandResult, toCommandResult } from '../../common/command-result';
 import { DecideAndAppend } from '../../common/decide-and-append';
 import { IdGenerator } from '../../ports/clock.port';

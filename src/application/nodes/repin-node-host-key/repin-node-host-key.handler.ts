@@ -1,7 +1,7 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { nodeDecider } from '../../../domain/node/node.decider';
 import { nodeStreamId } from '../../../domain/node/node.events';
-import { NotFound } from '../../../domain/shared/domain-error';
+import { NotFound } from '../../../domain/common/domain-error';
 import { CommandResult, toCommandResult } from '../../common/command-result';
 import { DecideAndAppend } from '../../common/decide-and-append';
 import { NodeAccessSettings } from '../../ports/node-access.port';

@@ -1,5 +1,5 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { DomainError, NotFound } from '../../../domain/shared/domain-error';
+import { DomainError, NotFound } from '../../../domain/common/domain-error';
 import { EnqueueJob } from '../../jobs/enqueue-job/enqueue-job.service';
 import type { EnqueuedJob } from '../../ports/event-store.port';
 import { SqlReader } from '../../ports/sql-reader.port';

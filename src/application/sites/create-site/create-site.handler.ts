@@ -1,8 +1,8 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { siteDecider } from '../../../domain/site/site.decider';
 import { siteStreamId } from '../../../domain/site/site.events';
-import { DomainError } from '../../../domain/shared/domain-error';
-import { parseDomain, parseSlug, slugify } from '../../../domain/shared/value-objects';
+import { DomainError } from '../../../domain/common/domain-error';
+import { parseDomain, parseSlug, slugify } from '../../../domain/common/value-objects';
 import { DecideAndAppend } from '../../common/decide-and-append';
 import { CommandResult, toCommandResult } from '../../common/command-result';
 import { CommandLog } from '../../ports/event-store.port';

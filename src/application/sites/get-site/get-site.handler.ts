@@ -1,5 +1,5 @@
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { NotFound } from '../../../domain/shared/domain-error';
+import { NotFound } from '../../../domain/common/domain-error';
 import { SqlReader } from '../../ports/sql-reader.port';
 import { EnvironmentRow, SiteRow, SiteView, toEnvironmentView, toSiteSummary } from '../site.view';
 import { GetSiteQuery } from './get-site.query';

@@ -3,7 +3,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AuthenticateQuery } from '../../../application/auth/authenticate/authenticate.query';
 import type { Principal } from '../../../application/auth/principal';
-import type { ErrorCode } from '../../../domain/shared/error-codes';
+import type { ErrorCode } from '../../../domain/common/error-codes';
 import { LOGIN_CSRF_COOKIE, parseCookies, SESSION_COOKIE, serializeCookie } from './cookies';
 import './request-principal';
 

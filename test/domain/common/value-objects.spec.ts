@@ -1,4 +1,4 @@
-import { InvalidValue } from '../../../src/domain/shared/domain-error';
+import { InvalidValue } from '../../../src/domain/common/domain-error';
 import {
   DEFAULT_PHP_VERSION,
   parseDisplayName,
@@ -13,7 +13,7 @@ import {
   parseSlug,
   parseSshUser,
   slugify,
-} from '../../../src/domain/shared/value-objects';
+} from '../../../src/domain/common/value-objects';
 
 function expectInvalid(parse: (v: unknown) => unknown, value: unknown, field?: string): void {
   let caught: unknown;

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ERROR_CODES } from '../../../src/domain/shared/error-codes';
+import { ERROR_CODES } from '../../../src/domain/common/error-codes';
 
 describe('docs/errors.md', () => {
   const doc = readFileSync(join(__dirname, '../../../docs/errors.md'), 'utf8');

@@ -80,6 +80,29 @@ describe('pressluft CLI', () => {
     expect(broken.stderr.trim()).toMatch(/^pressluft: hash chain broken at position 1: /);
   });
 
+  let apiToken = '';
+  it('admin create (password on stdin) and token create (printed once): recorded with the CLI actor, no secret in any event', async () => {
+    const password = 'correct horse battery staple';
+    const admin = await runCli(['admin', 'create', '--email', 'ops@example.com'], env, password + '\n');
+    expect(admin.code).toBe(0);
+    const short = await runCli(['admin', 'create', '--email', 'short@example.com'], env, 'short\n');
+    expect(short.code).not.toBe(0);
+    expect(short.stderr.split('\n')[0]).toMatch(/^pressluft: .*password/i);
+    const token = await runCli(['token', 'create', '--name', 'ci', '--scope', 'read'], env);
+    expect(token.code).toBe(0);
+    apiToken = token.stdout.trim();
+    expect(apiToken).toMatch(/^pl_\S+$/);
+    const log = (await runCli(['events', 'export'], env)).stdout;
+    // The test app made its own admin and token first; the CLI's are the last two.
+    const types = log.trim().split('\n').map((l) => JSON.parse(l)).filter((e) => ['UserCreated', 'ApiTokenCreated'].includes(e.type));
+    expect(types.slice(-2).map((e) => [e.type, e.metadata.actor])).toEqual([
+      ['UserCreated', expect.stringMatching(/^cli:/)],
+      ['ApiTokenCreated', expect.stringMatching(/^cli:/)],
+    ]);
+    expect(log).not.toContain(password);
+    expect(log).not.toContain(apiToken);
+  });
+
   it('serve: answers /healthz on the configured loopback port and stops cleanly on SIGTERM', async () => {
     const port = await freePort();
     const child = spawnCli(['serve'], { ...env, PRESSLUFT_HTTP_PORT: String(port) });
@@ -92,6 +115,10 @@ describe('pressluft CLI', () => {
         { timeoutMs: 30_000, intervalMs: 100 },
       );
       expect(health).toMatchObject({ status: 'ok', events: expect.any(Number) });
+      // The token made by the CLI authenticates against the served API; anonymous requests do not.
+      const authed = await fetch(`http://127.0.0.1:${port}/api/v1/sites`, { headers: { authorization: `Bearer ${apiToken}` } });
+      expect(authed.status).toBe(200);
+      expect((await fetch(`http://127.0.0.1:${port}/api/v1/sites`)).status).toBe(401);
     } finally {
       const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
       child.kill('SIGTERM');

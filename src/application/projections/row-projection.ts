@@ -25,5 +25,3 @@ export interface RowProjection<R extends Row = Row> {
   /** The row after the event; null removes it. Must be deterministic: no clock, no randomness. */
   evolve(row: R | undefined, event: RecordedEvent, key: SqlValue[]): R | null;
 }
-
-export const ROW_PROJECTIONS = Symbol('ROW_PROJECTIONS');

@@ -9,5 +9,3 @@ export interface Reactor {
   readonly handles: ReadonlySet<string>;
   react(event: RecordedEvent): JobRequest[];
 }
-
-export const REACTORS = Symbol('REACTORS');

@@ -51,6 +51,3 @@ export const ERROR_CODES = {
 
 export type ErrorCode = keyof typeof ERROR_CODES;
 
-export function errorKind(code: ErrorCode): ErrorKind {
-  return ERROR_CODES[code].kind;
-}

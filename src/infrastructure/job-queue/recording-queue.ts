@@ -2,7 +2,7 @@ import type { JobLifecycleRecorder } from '../../application/jobs/job-lifecycle/
 import type { JobError, JobRecord } from '../../application/ports/job-queue.port';
 import { Database, immediate } from '../sqlite/database';
 import type { WorkerQueue } from './job-worker';
-import type { SqliteJobQueue } from './sqlite-job-queue';
+import { LEASE_EXPIRED_ERROR, type SqliteJobQueue } from './sqlite-job-queue';
 
 /**
  * The worker's queue, with each state change and its job event (plus the site/node outcome) written in
@@ -46,7 +46,7 @@ export function recordingQueue(db: Database, queue: SqliteJobQueue, recorder: Jo
         const swept = queue.sweepExpiredLeases();
         for (const job of swept) {
           const now = current(job.id);
-          const error = now.lastError ?? { code: 'JOB_TIMEOUT', message: 'lease expired' };
+          const error = now.lastError ?? LEASE_EXPIRED_ERROR;
           if (now.state === 'cancelled') recorder.cancelled(now);
           else recordFailure(recorder, now, error, now.state === 'failed' ? 'failed' : 'retry_wait');
         }

@@ -17,11 +17,6 @@ export interface RowProjection<R extends Row = Row> {
   handles(type: string): boolean;
   /** Primary-key values (in primaryKey order) of every row this event touches. */
   keys(event: RecordedEvent): SqlValue[][];
-  /**
-   * Optional set-based rebuild: one INSERT … SELECT over `events` that yields exactly the rows the
-   * inline path builds. Used instead of folding when every event matters only as "the latest".
-   */
-  readonly rebuildSql?: string;
   /** The row after the event; null removes it. Must be deterministic: no clock, no randomness. */
   evolve(row: R | undefined, event: RecordedEvent, key: SqlValue[]): R | null;
 }

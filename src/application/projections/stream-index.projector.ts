@@ -17,12 +17,6 @@ export const streamIndexProjection: RowProjection<StreamRow> = {
   primaryKey: ['stream_id'],
   columns: ['stream_id', 'category', 'version', 'last_type', 'first_recorded_at', 'last_recorded_at'],
   handles: () => true,
-  rebuildSql: `INSERT INTO rm_streams (stream_id, category, version, last_type, first_recorded_at, last_recorded_at)
-    SELECT last.stream_id, substr(last.stream_id, 1, instr(last.stream_id, '-') - 1), last.stream_version, last.type,
-           first.recorded_at, last.recorded_at
-    FROM (SELECT stream_id, MAX(stream_version) AS version FROM events GROUP BY stream_id) AS head
-    JOIN events AS last ON last.stream_id = head.stream_id AND last.stream_version = head.version
-    JOIN events AS first ON first.stream_id = head.stream_id AND first.stream_version = 1`,
   keys: (event: RecordedEvent) => [[event.streamId]],
   evolve: (row, event) => ({
     stream_id: event.streamId,

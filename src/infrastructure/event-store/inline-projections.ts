@@ -1,6 +1,5 @@
 import type { Statement } from 'better-sqlite3';
 import type { RecordedEvent } from '../../application/ports/event-store.port';
-import type { SqlValue } from '../../application/ports/sql-reader.port';
 import type { Row, RowProjection } from '../../application/projections/row-projection';
 import type { Database } from '../sqlite/database';
 
@@ -47,9 +46,4 @@ function compile(db: Database, p: RowProjection): Compiled {
     ),
     remove: db.prepare(`DELETE FROM ${p.table} WHERE ${pk}`),
   };
-}
-
-/** The key of a row in the in-memory fold of a rebuild. */
-export function keyString(key: readonly SqlValue[]): string {
-  return key.length === 1 ? String(key[0]) : JSON.stringify(key);
 }

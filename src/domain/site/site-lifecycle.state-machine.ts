@@ -106,15 +106,15 @@ export function isMutationRequest(transition: SiteTransition): boolean {
   return transition.endsWith('.requested');
 }
 
-/** The table indexed by "from transition": every fold of every site event looks a row up. */
-const ROWS_BY_STEP = SITE_LIFECYCLE_TABLE.reduce((index, row) => {
-  const key = `${row.from} ${row.transition}`;
-  index.set(key, [...(index.get(key) ?? []), row]);
-  return index;
-}, new Map<string, SiteTransitionRow[]>());
+/** The table indexed by from-state, then transition: every fold of every site event looks a row up. */
+const ROWS_BY_STEP = new Map<string, Map<string, SiteTransitionRow[]>>();
+for (const row of SITE_LIFECYCLE_TABLE) {
+  const byTransition = ROWS_BY_STEP.get(row.from) ?? ROWS_BY_STEP.set(row.from, new Map()).get(row.from)!;
+  byTransition.set(row.transition, [...(byTransition.get(row.transition) ?? []), row]);
+}
 
 function rowsFor(from: SiteLifecycleState, transition: SiteTransition): readonly SiteTransitionRow[] {
-  return ROWS_BY_STEP.get(`${from} ${transition}`) ?? [];
+  return ROWS_BY_STEP.get(from)?.get(transition) ?? [];
 }
 
 /** Transitions the table allows from a state (each listed once, even retry). */

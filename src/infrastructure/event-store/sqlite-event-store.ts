@@ -33,6 +33,17 @@ interface PendingEvent {
 }
 
 /**
+ * What processed_commands keeps of an append: the events stay in `events` only (a repeated command reads
+ * them back by version), so the row is small and the look-up every command makes stays cheap.
+ */
+interface StoredResult {
+  readonly streamId: string;
+  readonly version: number;
+  readonly eventCount: number;
+  readonly jobs: readonly EnqueuedJob[];
+}
+
+/**
  * The event store on one SQLite file. An append is one BEGIN IMMEDIATE transaction that checks the
  * expected version, inserts the events with their hash links, runs the inline projections and the
  * reactors (which insert job rows and their JobQueued events), and records the command id.
@@ -45,6 +56,7 @@ export class SqliteEventStore extends EventStore implements CommandLog {
     head: Statement;
     insert: Statement;
     readStream: Statement;
+    readRange: Statement;
     count: Statement;
   };
 
@@ -68,6 +80,7 @@ export class SqliteEventStore extends EventStore implements CommandLog {
         (global_position, event_id, stream_id, stream_version, type, schema_version, data, metadata, recorded_at, hash)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       readStream: db.prepare('SELECT * FROM events WHERE stream_id = ? ORDER BY stream_version'),
+      readRange: db.prepare('SELECT * FROM events WHERE stream_id = ? AND stream_version > ? AND stream_version <= ? ORDER BY stream_version'),
       count: db.prepare('SELECT COUNT(*) FROM events').pluck(),
     };
   }
@@ -102,7 +115,8 @@ export class SqliteEventStore extends EventStore implements CommandLog {
         jobs,
         duplicate: false,
       };
-      this.stmt.recordCommand.run(request.metadata.commandId, request.streamId, JSON.stringify(result), this.clock.nowIso());
+      const stored: StoredResult = { streamId: result.streamId, version: result.version, eventCount: result.events.length, jobs };
+      this.stmt.recordCommand.run(request.metadata.commandId, request.streamId, JSON.stringify(stored), this.clock.nowIso());
       return result;
     });
   }
@@ -183,8 +197,11 @@ export class SqliteEventStore extends EventStore implements CommandLog {
   }
 
   previousResult(commandId: string): AppendResult | undefined {
-    const stored = this.stmt.commandResult.get(commandId) as string | undefined;
-    return stored === undefined ? undefined : (JSON.parse(stored) as AppendResult);
+    const json = this.stmt.commandResult.get(commandId) as string | undefined;
+    if (json === undefined) return undefined;
+    const stored = JSON.parse(json) as StoredResult;
+    const rows = this.stmt.readRange.all(stored.streamId, stored.version - stored.eventCount, stored.version) as EventRow[];
+    return { streamId: stored.streamId, version: stored.version, events: rows.map((row) => toRecordedEvent(row, upcast)), jobs: stored.jobs, duplicate: false };
   }
 
   private versionOf(streamId: string): number {

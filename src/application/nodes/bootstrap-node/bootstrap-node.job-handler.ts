@@ -69,6 +69,7 @@ export class BootstrapNodeJobHandler implements JobHandler {
       const vars = {
         pressluft_public_key: this.key.publicKey(),
         pressluft_user: MANAGEMENT_USER,
+        pressluft_home: settings.remoteRoot, // bundles, runs, facts.json: where the runner and the checks below look
         php_version: phpVersionFor(os.id, os.versionId),
         manage_firewall: settings.manageFirewall,
         lock_root_login: settings.lockRootLogin,

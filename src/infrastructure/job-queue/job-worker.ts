@@ -109,7 +109,9 @@ export class JobWorker {
   private async run(): Promise<void> {
     while (!this.stopping) {
       this.woken = false;
+      let lastClaimAt = this.clock.nowMs();
       while (!this.stopping && this.running.size < this.concurrency) {
+        lastClaimAt = this.clock.nowMs();
         const job = this.safe(() => this.opts.queue.claim(this.opts.workerId, this.kinds, this.leaseMs));
         if (!job) break;
         this.launch(job);
@@ -118,7 +120,7 @@ export class JobWorker {
       // Full: a finishing job wakes us. Idle: sleep until the next retry is due, at most idlePollMs.
       let delay: number | undefined;
       if (this.running.size < this.concurrency) {
-        const next = this.safe(() => this.opts.queue.nextRunAfter(this.kinds));
+        const next = this.safe(() => this.opts.queue.nextRunAfter(this.kinds, lastClaimAt));
         delay = Math.min(this.idlePollMs, next === undefined ? Infinity : Math.max(0, next - this.clock.nowMs()));
       }
       await this.sleep(delay);

@@ -18,7 +18,7 @@ export function recordingQueue(db: Database, queue: SqliteJobQueue, recorder: Jo
         if (job) recorder.started(job, workerId);
         return job;
       }),
-    nextRunAfter: (kinds) => queue.nextRunAfter(kinds),
+    nextRunAfter: (kinds, after) => queue.nextRunAfter(kinds, after),
     heartbeat: (id, workerId, leaseMs) => queue.heartbeat(id, workerId, leaseMs),
     isCancelRequested: (id) => queue.isCancelRequested(id),
     setRemoteRunId: (id, workerId, runId) => queue.setRemoteRunId(id, workerId, runId),

@@ -222,8 +222,13 @@ export class SqliteJobQueue {
   }
 
   /** Epoch ms of the next not-yet-due ready job of these kinds, if any (idle sleep bound). */
-  nextRunAfter(kinds: readonly string[]): number | undefined {
-    const row = this.s.nextDue.get({ kinds: JSON.stringify(kinds), now: this.clock.nowMs() }) as { next: number | null };
+  /**
+   * The earliest run_after later than `after` (default: now) of a waiting job of these kinds. A worker
+   * passes the time of its last empty claim: a retry that fell due since then comes back (at once), one
+   * that was due but blocked (its concurrency key busy) does not, so the worker neither misses nor spins.
+   */
+  nextRunAfter(kinds: readonly string[], after = this.clock.nowMs()): number | undefined {
+    const row = this.s.nextDue.get({ kinds: JSON.stringify(kinds), now: after }) as { next: number | null };
     return row.next ?? undefined;
   }
 

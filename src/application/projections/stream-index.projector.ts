@@ -18,9 +18,11 @@ export const streamIndexProjection: RowProjection<StreamRow> = {
   columns: ['stream_id', 'category', 'version', 'last_type', 'first_recorded_at', 'last_recorded_at'],
   handles: () => true,
   keys: (event: RecordedEvent) => [[event.streamId]],
+  // The row's own strings are kept when it exists (same values): a replay of a million events then
+  // keeps one copy per stream instead of promoting a fresh one per event.
   evolve: (row, event) => ({
-    stream_id: event.streamId,
-    category: event.streamId.slice(0, event.streamId.indexOf('-')),
+    stream_id: row?.stream_id ?? event.streamId,
+    category: row?.category ?? event.streamId.slice(0, event.streamId.indexOf('-')),
     version: event.streamVersion,
     last_type: event.type,
     first_recorded_at: row?.first_recorded_at ?? event.recordedAt,

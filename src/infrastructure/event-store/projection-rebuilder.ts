@@ -53,7 +53,7 @@ export function rebuildProjections(db: Database, projections: readonly RowProjec
  */
 function fold(db: Database, projections: readonly RowProjection[], scanPage: number): { events: number; folds: Map<string, Cell>[] } {
   const folds = projections.map(() => new Map<string, Cell>());
-  const interested = new Map<string, number[]>(); // event type -> indexes of the projections that read it
+  const interested = new Map<string, { type: string; which: number[] }>(); // event type -> the projections that read it
   const page = db.prepare(`SELECT ${REPLAY_COLUMNS} FROM events WHERE global_position > ? ORDER BY global_position LIMIT ${scanPage}`).raw();
   const eventIdStmt = db.prepare('SELECT event_id FROM events WHERE global_position = ?').pluck();
   const eventIdAt = (position: number) => eventIdStmt.get(position) as string;
@@ -61,13 +61,15 @@ function fold(db: Database, projections: readonly RowProjection[], scanPage: num
   for (let rows = page.all(0) as ReplayRow[]; rows.length > 0; rows = page.all(rows[rows.length - 1][0]) as ReplayRow[]) {
     events += rows.length;
     for (const row of rows) {
-      const type = row[3];
-      let which = interested.get(type);
-      if (!which) {
-        which = projections.flatMap((p, i) => (p.handles(type) ? [i] : []));
-        interested.set(type, which);
+      let seen = interested.get(row[3]);
+      if (!seen) {
+        const type = row[3];
+        seen = { type, which: projections.flatMap((p, i) => (p.handles(type) ? [i] : [])) };
+        interested.set(type, seen);
       }
+      const which = seen.which;
       if (which.length === 0) continue;
+      row[3] = seen.type; // one string per type: rows that keep the type then share it
       const event = new LazyRecordedEvent(row, upcast, eventIdAt);
       for (const i of which) {
         const p = projections[i];

@@ -9,6 +9,22 @@ import { fingerprintOfPublicKeyLine } from './host-key';
 
 const CONTEXT = 'pressluft:ssh:id_ed25519';
 
+/** Tries before giving up; a bad pair comes once in 256, so a second try practically always does. */
+const KEYGEN_TRIES = 8;
+
+/**
+ * An ed25519 pair ssh2 can read back. ssh2's generator strips leading zero bytes from the public key,
+ * so about one pair in 256 is malformed (mscdex/ssh2#1390, #1513): such a pair is never stored, or the
+ * control plane could not start again. Fresh pairs are drawn until both halves parse.
+ */
+export function generateParsableKeyPair(comment: string): { private: string; public: string } {
+  for (let i = 0; i < KEYGEN_TRIES; i++) {
+    const pair = utils.generateKeyPairSync('ed25519', { comment });
+    if (!(utils.parseKey(pair.private) instanceof Error) && !(utils.parseKey(pair.public) instanceof Error)) return pair;
+  }
+  throw new Error(`no readable ed25519 key pair in ${KEYGEN_TRIES} tries`);
+}
+
 /**
  * The control plane's ed25519 key pair: generated on first start (OpenSSH format), the private key
  * sealed with the SecretBox in `<dataDir>/ssh/id_ed25519.enc`, the public line in `id_ed25519.pub`.
@@ -27,7 +43,7 @@ export class FileControlPlaneKey extends ControlPlaneKey {
     const encFile = join(dir, 'id_ed25519.enc');
     const pubFile = join(dir, 'id_ed25519.pub');
     if (!existsSync(encFile)) {
-      const pair = utils.generateKeyPairSync('ed25519', { comment });
+      const pair = generateParsableKeyPair(comment);
       writeFileAtomic(pubFile, `${pair.public.trim()}\n`, 0o644);
       box.writeSealedFile(encFile, pair.private, CONTEXT);
     }

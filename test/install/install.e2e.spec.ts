@@ -12,6 +12,7 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { NodeView } from '../../src/application/nodes/node.view';
 import { pollUntil } from '../support/poll-until';
 import { downNode, ensureTemplate, NODES_SCRIPT, nodesBase, TestNode, upNode } from '../support/test-nodes';
 import { CmdResult, makeKeyPair, runCmd, tmpDir } from '../playbooks/node-ssh';
@@ -27,16 +28,8 @@ const AS_PRESSLUFT =
   'cd /opt/pressluft && umask 077 && set -a && . /etc/default/pressluft && set +a && ' +
   'setpriv --reuid=pressluft --regid=pressluft --init-groups /usr/local/bin/node bin/pressluft';
 
-interface NodeJson {
-  id: string;
-  name: string;
-  host: string;
-  port: number;
-  user: string;
-  status: string;
-  hostKeyFingerprint: string | null;
-  facts: Record<string, unknown>;
-}
+/** A line of `pressluft node list` (JSON of the node view). */
+type NodeJson = NodeView;
 
 const timings: Array<[string, number]> = [];
 async function phase<T>(name: string, fn: () => Promise<T>): Promise<T> {

@@ -6,6 +6,26 @@ import { ScriptedHandler } from '../../support/test-job-handlers';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** A job's live log over SSE, read as it arrives: readUntil() reads until the text so far matches. */
+async function openLiveLog(url: string, cookie: string) {
+  const controller = new AbortController();
+  const res = await fetch(url, { headers: { cookie }, signal: controller.signal });
+  const reader = res.body!.getReader();
+  const decoder = new TextDecoder();
+  const live = {
+    text: '',
+    async readUntil(pattern: RegExp): Promise<void> {
+      while (!pattern.test(live.text)) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        live.text += decoder.decode(value, { stream: true });
+      }
+    },
+    close: () => controller.abort(),
+  };
+  return live;
+}
+
 /** The `line` events of an SSE body: id, source and text. */
 function sseLines(text: string): { id: string; source: string; text: string; tone?: string }[] {
   return [...text.matchAll(/^id: (\S+)\nevent: line\ndata: (.+)$/gm)].map((m) => ({ id: m[1], ...(JSON.parse(m[2]) as { source: string; text: string; tone?: string }) }));
@@ -172,18 +192,8 @@ describe('admin pages', () => {
       const queued = await t.request('POST', `/api/v1/nodes/${nodeId}/health-check`);
       expect(queued.status).toBe(202);
       const id = queued.body.job.id as string;
-      const controller = new AbortController();
-      const live = await fetch(`${t.url}/api/v1/jobs/${id}/log`, { headers: { cookie: session.cookie }, signal: controller.signal });
-      const reader = live.body!.getReader();
-      let text = '';
-      const readUntil = async (pattern: RegExp) => {
-        while (!pattern.test(text)) {
-          const { value, done } = await reader.read();
-          if (done) break;
-          text += new TextDecoder().decode(value);
-        }
-      };
-      await readUntil(/JobStarted/);
+      const live = await openLiveLog(`${t.url}/api/v1/jobs/${id}/log`, session.cookie);
+      await live.readUntil(/JobStarted/);
 
       const rows = new RemoteRunRows(t.db, id, nodeId, 'run-hc-1');
       const step = async (fn: () => void) => (fn(), await sleep(5));
@@ -199,8 +209,8 @@ describe('admin pages', () => {
       );
       // The runner echoes every event into job_log: with run events stored, the page shows them once.
       await step(() => rows.log('TASK Check disk space').log('  ok: web-1'));
-      await readUntil(/ok: \[web-1\] Check disk space/);
-      expect(text).not.toContain('event: end');
+      await live.readUntil(/ok: \[web-1\] Check disk space/);
+      expect(live.text).not.toContain('event: end');
       await step(() =>
         rows.events(
           task('Write the sudoers file'),
@@ -217,10 +227,10 @@ describe('admin pages', () => {
       );
       await step(() => rows.log('RECAP web-1 ok=2 changed=1 failed=1 unreachable=0 skipped=1').finish('failed', 2, {}));
       await step(() => rows.log(`run ${rows.runId} failed with rc=2`));
-      await readUntil(/run run-hc-1 failed with rc=2/);
+      await live.readUntil(/run run-hc-1 failed with rc=2/);
       health.release();
-      await readUntil(/event: end/);
-      controller.abort();
+      await live.readUntil(/event: end/);
+      live.close();
 
       const full = await (await fetch(`${t.url}/api/v1/jobs/${id}/log`, { headers: { cookie: session.cookie } })).text();
       const lines = sseLines(full);
@@ -247,7 +257,7 @@ describe('admin pages', () => {
       expect(lines.find((l) => l.text.startsWith('failed: [web-1] Check nginx'))?.tone).toBe('failed');
       expect(full).not.toContain('hunter2');
       // The live stream sent the same lines with the same ids; the ids only grow.
-      expect(sseLines(text).map((l) => l.id)).toEqual(lines.map((l) => l.id));
+      expect(sseLines(live.text).map((l) => l.id)).toEqual(lines.map((l) => l.id));
       for (let i = 1; i < lines.length; i++) {
         const [prev, next] = [lines[i - 1].id.split('.').map(Number), lines[i].id.split('.').map(Number)];
         expect([lines[i].id, next.every((n, k) => n >= prev[k]) && next.some((n, k) => n > prev[k])]).toEqual([lines[i].id, true]);
@@ -278,23 +288,13 @@ describe('admin pages', () => {
     try {
       const created = await t.request('POST', '/api/v1/sites', { name: 'Live Log', nodeId, domain: 'live.example.com', adminEmail: 'a@example.com' });
       const id = created.body.job.id as string;
-      const controller = new AbortController();
-      const res = await fetch(`${t.url}/api/v1/jobs/${id}/log`, { headers: { cookie: session.cookie }, signal: controller.signal });
-      const reader = res.body!.getReader();
-      let text = '';
-      const readUntil = async (pattern: RegExp) => {
-        while (!pattern.test(text)) {
-          const { value, done } = await reader.read();
-          if (done) break;
-          text += new TextDecoder().decode(value);
-        }
-      };
-      await readUntil(/JobStarted/);
-      expect(text).not.toContain('event: end');
+      const live = await openLiveLog(`${t.url}/api/v1/jobs/${id}/log`, session.cookie);
+      await live.readUntil(/JobStarted/);
+      expect(live.text).not.toContain('event: end');
       provision.release();
-      await readUntil(/event: end/);
-      expect(text).toContain('JobSucceeded');
-      controller.abort();
+      await live.readUntil(/event: end/);
+      expect(live.text).toContain('JobSucceeded');
+      live.close();
     } finally {
       provision.release();
     }

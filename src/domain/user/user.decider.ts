@@ -12,7 +12,8 @@ import {
 export type UserCommand =
   | { type: 'CreateUser'; userId: string; email: string; role: UserRole }
   | { type: 'RecordLogin'; sessionId: string; ip: string }
-  | { type: 'RecordLoginFailure'; reason: 'bad-password' | 'rate-limited'; ip: string }
+  | { type: 'RecordLoginFailure'; reason: 'bad-password'; ip: string }
+  | { type: 'RecordLoginThrottled'; ip: string; limit: 'ip' | 'account'; retryAfterSeconds: number }
   | { type: 'RecordLogout'; sessionId: string };
 
 export interface UserState {
@@ -37,6 +38,8 @@ export const userDecider: Decider<UserState, UserCommand, UserEvent> = {
         return [{ type: 'UserLoggedIn', data: { userId, sessionId: cmd.sessionId, ip: cmd.ip } }];
       case 'RecordLoginFailure':
         return [{ type: 'UserLoginFailed', data: { userId, reason: cmd.reason, ip: cmd.ip } }];
+      case 'RecordLoginThrottled':
+        return [{ type: 'UserLoginThrottled', data: { userId, ip: cmd.ip, limit: cmd.limit, retryAfterSeconds: cmd.retryAfterSeconds } }];
       case 'RecordLogout':
         return [{ type: 'UserLoggedOut', data: { userId, sessionId: cmd.sessionId } }];
     }

@@ -35,6 +35,8 @@ export interface TokenCredential {
   readonly revoked: boolean;
   readonly secretDigest: string;
   readonly lastUsedAt: number | null;
+  /** ISO time from which the token is refused; null = never. */
+  readonly expiresAt: string | null;
 }
 
 /**

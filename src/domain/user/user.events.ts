@@ -50,6 +50,8 @@ export interface ApiTokenCreatedData {
   readonly tokenId: string;
   readonly name: string;
   readonly scope: ApiTokenScope;
+  /** ISO time from which the token is refused; absent = it does not expire (and in events before expiry existed). */
+  readonly expiresAt?: string;
 }
 export interface ApiTokenRevokedData {
   readonly tokenId: string;

@@ -1,3 +1,6 @@
+import { CommandBus } from '@nestjs/cqrs';
+import { CreateApiTokenCommand } from '../../../src/application/auth/create-api-token/create-api-token.command';
+import type { CreateApiTokenResult } from '../../../src/application/auth/create-api-token/create-api-token.handler';
 import { startTestApp, TestApp } from '../../support/test-app';
 
 /** Issue 13.2: Idempotency-Key is scoped to caller + route and bound to the request it came with. */
@@ -35,20 +38,21 @@ describe('Idempotency-Key', () => {
   it('the same key on another route (and on the same route for another resource path) is independent or refused, never a 500', async () => {
     const node = await t.request('POST', '/api/v1/nodes', { name: 'idem-d', host: '10.0.0.14' }, key('k-route'));
     expect(node.status).toBe(202);
-    const token = await t.request('POST', '/api/v1/tokens', { name: 'idem token', scope: 'read' }, key('k-route'));
-    expect(token.status).toBe(201);
-    expect(token.body.secret).toMatch(/^pl_/);
+    const other = await t.request('POST', `/api/v1/nodes/${node.body.node.id}/host-key`, { fingerprint: 'SHA256:' + 'B'.repeat(43) }, key('k-route'));
+    expect(other.status).toBe(200);
     const check = await t.request('POST', `/api/v1/nodes/${node.body.node.id}/health-check`, undefined, key('k-route'));
     expect(check.status).toBe(202);
-    const other = await t.request('POST', '/api/v1/nodes', { name: 'idem-e', host: '10.0.0.15' });
-    const otherCheck = await t.request('POST', `/api/v1/nodes/${other.body.node.id}/health-check`, undefined, key('k-route'));
+    const second = await t.request('POST', '/api/v1/nodes', { name: 'idem-e', host: '10.0.0.15' });
+    const otherCheck = await t.request('POST', `/api/v1/nodes/${second.body.node.id}/health-check`, undefined, key('k-route'));
     expect([otherCheck.status, otherCheck.body.code]).toEqual([422, 'IDEMPOTENCY_KEY_REUSED']);
   });
 
   it('another caller with the same key is another command', async () => {
-    const created = await t.request('POST', '/api/v1/tokens', { name: 'second caller', scope: 'write' });
+    const created = await t.app
+      .get(CommandBus)
+      .execute<CreateApiTokenCommand, CreateApiTokenResult>(new CreateApiTokenCommand('second caller', 'write', { actor: `user:${t.admin.id}`, commandId: 'second-caller', correlationId: 'test' }));
     const mine = await t.request('POST', '/api/v1/nodes', { name: 'idem-f', host: '10.0.0.16' }, key('k-caller'));
-    const theirs = await t.requestAs(created.body.secret, 'POST', '/api/v1/nodes', { name: 'idem-g', host: '10.0.0.17' }, key('k-caller'));
+    const theirs = await t.requestAs(created.secret, 'POST', '/api/v1/nodes', { name: 'idem-g', host: '10.0.0.17' }, key('k-caller'));
     expect([mine.status, theirs.status]).toEqual([202, 202]);
     expect(theirs.body.node.id).not.toBe(mine.body.node.id);
   });

@@ -9,7 +9,7 @@ const TOUCH_EVERY_MS = 15_000;
 
 /**
  * The one place credentials are checked. Sessions: idle and absolute expiry, revocation. Tokens: the
- * sha256 of the secret part must match the stored digest, and the token must not be revoked.
+ * sha256 of the secret part must match the stored digest, and the token must be neither revoked nor expired.
  */
 @QueryHandler(AuthenticateQuery)
 export class AuthenticateHandler implements IQueryHandler<AuthenticateQuery, Principal | null> {
@@ -32,6 +32,7 @@ export class AuthenticateHandler implements IQueryHandler<AuthenticateQuery, Pri
     const token = this.store.tokenCredential(parsed.tokenId);
     if (!token || token.revoked || !this.tokens.safeEqual(token.secretDigest, this.tokens.digest(parsed.secret))) return null;
     const now = this.clock.nowMs();
+    if (token.expiresAt !== null && now >= Date.parse(token.expiresAt)) return null;
     if (token.lastUsedAt === null || now - token.lastUsedAt >= TOUCH_EVERY_MS) this.store.touchToken(token.id, now);
     return {
       kind: 'token',

@@ -21,6 +21,7 @@ import { SqliteSqlReader } from './sqlite/sqlite-sql-reader';
 import { SqliteUnitOfWork } from './sqlite/sqlite-unit-of-work';
 import { SortableIdGenerator } from './system/sortable-id-generator';
 import { SystemClock } from './system/system-clock';
+import { securePrivateDataDir } from './system/private-data-dir';
 import { DATABASE, SETTINGS } from './tokens';
 import { WorkerService } from './worker/worker.service';
 
@@ -31,7 +32,13 @@ import { WorkerService } from './worker/worker.service';
 export function infrastructureProviders(settings: Settings, jobHandlers: JobHandler[] | undefined): Provider[] {
   return [
     { provide: SETTINGS, useValue: settings },
-    { provide: DATABASE, useFactory: () => openDatabase({ file: settings.databaseFile, synchronous: settings.synchronous }) },
+    {
+      provide: DATABASE,
+      useFactory: () => {
+        securePrivateDataDir(settings.dataDir);
+        return openDatabase({ file: settings.databaseFile, synchronous: settings.synchronous });
+      },
+    },
     { provide: Clock, useClass: SystemClock },
     { provide: IdGenerator, useClass: SortableIdGenerator },
     { provide: SqlReader, useFactory: (db: Database) => new SqliteSqlReader(db), inject: [DATABASE] },

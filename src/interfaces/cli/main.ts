@@ -1,4 +1,6 @@
 import 'reflect-metadata';
+// Everything this process creates (database, WAL, keys, backups, anchors) is private to the service user.
+process.umask(0o077);
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import type { RecordedEvent, VerifyResult } from '../../application/ports/event-store.port';
 import type { RebuildReport } from '../../application/ports/projection-rebuilder.port';

@@ -5,6 +5,7 @@ import { JOB_HANDLERS, JobHandler, JobQueueAdmin, JobQueueWriter } from '../appl
 import { NodeAccessSettings } from '../application/ports/node-access.port';
 import { REAL_JOB_HANDLER_CLASSES } from '../application/application.providers';
 import { HealthCheckScheduler } from './scheduler/health-check.scheduler';
+import { PruneScheduler } from './scheduler/prune.scheduler';
 import { ProjectionRebuilder } from '../application/ports/projection-rebuilder.port';
 import { SqlReader } from '../application/ports/sql-reader.port';
 import { UnitOfWork } from '../application/ports/unit-of-work.port';
@@ -79,6 +80,7 @@ export function infrastructureProviders(settings: Settings, jobHandlers: JobHand
       : { provide: JOB_HANDLERS, useFactory: (...handlers: JobHandler[]) => handlers, inject: [...REAL_JOB_HANDLER_CLASSES] },
     WorkerService,
     HealthCheckScheduler,
+    PruneScheduler,
     ...remoteExecutionProviders(settings),
   ];
 }

@@ -1,5 +1,6 @@
 import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { AppModule } from '../app.module';
 import { loadSettings, Settings } from '../../infrastructure/config/settings';
 import { JsonLogger } from '../../infrastructure/logging/json-logger';
@@ -22,6 +23,11 @@ export async function withContext<T>(fn: (ctx: INestApplicationContext) => Promi
   } finally {
     await ctx.close();
   }
+}
+
+/** The same, handing over only the buses (what the CLI's local commands use). */
+export function withBuses<T>(fn: (buses: { commands: CommandBus; queries: QueryBus }) => Promise<T>): Promise<T> {
+  return withContext((ctx) => fn({ commands: ctx.get(CommandBus), queries: ctx.get(QueryBus) }));
 }
 
 export async function serve(): Promise<void> {

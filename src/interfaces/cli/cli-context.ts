@@ -15,7 +15,7 @@ export function cliSettings(): Settings {
 export async function withContext<T>(fn: (ctx: INestApplicationContext) => Promise<T>): Promise<T> {
   const settings = { ...cliSettings(), workerEnabled: false };
   const ctx = await NestFactory.createApplicationContext(AppModule.forRoot({ settings }), {
-    logger: new JsonLogger('warn', (line) => process.stderr.write(line + '\n')),
+    logger: new JsonLogger('warn', 'stderr', settings.logFormat),
     abortOnError: false,
   });
   try {
@@ -34,7 +34,7 @@ export async function serve(): Promise<void> {
   const settings = cliSettings();
   const app = await createHttpApp({ settings });
   await app.listen({ host: settings.httpHost, port: settings.httpPort });
-  const logger = new JsonLogger(settings.logLevel);
+  const logger = new JsonLogger(settings.logLevel, 'stdout', settings.logFormat);
   logger.event('info', 'pressluft listening', { url: `http://${settings.httpHost}:${settings.httpPort}`, dataDir: settings.dataDir });
   // Stop claiming jobs, let running handlers hand their jobs back, close the database, exit 0.
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {

@@ -13,7 +13,8 @@ export const ANONYMOUS_ACTOR = 'anonymous';
 /** Builds the CommandMeta of a request: actor (the authenticated principal), Idempotency-Key, X-Correlation-Id and If-Match. */
 export function commandMetaOf(request: FastifyRequest): CommandMeta {
   const commandId = header(request, 'idempotency-key') ?? randomUUID();
-  const correlationId = header(request, 'x-correlation-id') ?? randomUUID();
+  // request.id is the valid X-Correlation-Id or a fresh UUID (see request-id.ts); an invalid header is refused below.
+  const correlationId = header(request, 'x-correlation-id') ?? request.id ?? randomUUID();
   for (const [name, value] of [['Idempotency-Key', commandId], ['X-Correlation-Id', correlationId]] as const) {
     if (!TOKEN.test(value)) throw new DomainError('VALIDATION_FAILED', `${name} must match ${TOKEN.source}`, { header: name });
   }

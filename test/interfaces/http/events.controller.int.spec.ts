@@ -67,8 +67,8 @@ describe('events API', () => {
     const metrics = await t.request('GET', '/metrics');
     expect(metrics.headers.get('content-type')).toContain('text/plain');
     expect(metrics.body).toMatch(/^pressluft_events_appended_total \d+$/m);
-    expect(metrics.body).toMatch(/^pressluft_jobs\{state="queued"\} 2$/m);
-    expect(metrics.body).toMatch(/^pressluft_http_request_duration_seconds_count\{method="GET",status="2xx"\} \d+$/m);
+    expect(metrics.body).toMatch(/^pressluft_jobs\{state="queued",kind="[a-z.-]+"\} \d+$/m);
+    expect(metrics.body).toMatch(/^pressluft_http_request_duration_seconds_count\{method="GET",route="[^"]+",status="2xx"\} \d+$/m);
     const doc = await t.request('GET', '/api/docs');
     expect(doc.body.openapi).toMatch(/^3\./);
     expect(Object.keys(doc.body.paths)).toEqual(

@@ -31,6 +31,7 @@ import { RequestSiteResetHandler } from './sites/request-site-reset/request-site
 import { RequestSiteRetryHandler } from './sites/request-site-retry/request-site-retry.handler';
 import { RebuildProjectionsHandler } from './projections/rebuild-projections/rebuild-projections.handler';
 import { GetMetricsHandler } from './system/get-metrics/get-metrics.handler';
+import { RenderMetricsHandler } from './system/render-metrics/render-metrics.handler';
 
 /** Every command handler, query handler and application service. */
 export const APPLICATION_PROVIDERS: Provider[] = [
@@ -65,6 +66,7 @@ export const APPLICATION_PROVIDERS: Provider[] = [
   VerifyEventsHandler,
   CheckIdempotencyKeyHandler,
   GetMetricsHandler,
+  RenderMetricsHandler,
   RebuildProjectionsHandler,
   ...AUTH_APPLICATION_PROVIDERS,
 ];

@@ -123,7 +123,9 @@ if [ "$UNINSTALL" = 1 ]; then
   exit 0
 fi
 
-WORK=$(mktemp -d /var/tmp/pressluft-install.XXXXXX)
+# Scratch space next to PREFIX (same file system: the unpacked release is moved into place, not copied).
+mkdir -p "$(dirname "$PREFIX")"
+WORK=$(mktemp -d "$PREFIX.install.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 
 say "OS packages"
@@ -290,7 +292,7 @@ if [ -n "$STAGE" ]; then
       base=$(basename "$entry")
       [ "$base" != node ] || die "a release must not contain node/"
       rm -rf --one-file-system "${PREFIX:?}/$base.new"
-      cp -a "$entry" "$PREFIX/$base.new"
+      case "$STAGE" in "$WORK"/*) mv "$entry" "$PREFIX/$base.new" ;; *) cp -a "$entry" "$PREFIX/$base.new" ;; esac # our own unpacked copy: move it
       rm -rf --one-file-system "${PREFIX:?}/$base"
       mv "$PREFIX/$base.new" "$PREFIX/$base"
     done

@@ -19,6 +19,13 @@ import type { RegisterNodeResult } from '../../application/nodes/register-node/r
 import { GetNodeQuery } from '../../application/nodes/get-node/get-node.query';
 import type { NodeView } from '../../application/nodes/node.view';
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { CreateAnchorCommand } from '../../application/events/create-anchor/create-anchor.command';
+import type { CreateAnchorResult } from '../../application/events/create-anchor/create-anchor.handler';
+import { VerifyAnchorQuery } from '../../application/events/verify-anchor/verify-anchor.query';
+import type { AnchorVerifyResult } from '../../application/events/verify-anchor/verify-anchor.handler';
+import { BackupDatabaseCommand } from '../../application/system/backup-database/backup-database.command';
+import type { DatabaseBackupReport } from '../../application/ports/database-backup.port';
 import { userInfo } from 'node:os';
 import { ListNodesQuery } from '../../application/nodes/list-nodes/list-nodes.query';
 import type { Page } from '../../application/common/page';
@@ -26,7 +33,10 @@ import { serve, withContext } from './cli-context';
 import { CliError, parseArgs } from './parse-args';
 
 const USAGE = `usage: pressluft <command>
-  serve                          start the control plane (HTTP API + job worker)
+  serve [--allow-broken-chain]   start the control plane (HTTP API + job worker); refuses a broken hash chain
+  db backup FILE                 consistent copy of the database while the service runs (SQLite online backup)
+  events anchor                  sign the chain head (position, hash, time) and print the anchor (JSON)
+  events verify --anchor FILE    also prove the log still extends that anchor (no cut tail, no rewritten log)
   events tail [--limit N] [--follow]
                                  print the newest events as JSON lines
   events verify                  check the hash chain; exit 1 and name the first broken event
@@ -47,13 +57,28 @@ async function main(argv: string[]): Promise<number> {
   const { positional, flags } = parseArgs(argv);
   const [group, action] = positional;
   if (group === 'serve') {
-    await serve();
+    await serve({ allowBrokenChain: flags.bool('allow-broken-chain') });
     return -1; // keep running
   }
   if (group === 'events' && action === 'verify') {
+    const anchorFile = flags.string('anchor');
+    if (anchorFile !== undefined) return verifyAnchor(anchorFile);
     const result = await withContext((ctx) => ctx.get(QueryBus).execute<VerifyEventsQuery, VerifyResult>(new VerifyEventsQuery()));
     process.stdout.write(JSON.stringify(result) + '\n');
     if (!result.ok) throw new CliError(`hash chain broken at position ${result.firstBroken?.globalPosition}: ${result.firstBroken?.reason}`);
+    return 0;
+  }
+  if (group === 'events' && action === 'anchor') {
+    const result = await withContext((ctx) => ctx.get(CommandBus).execute<CreateAnchorCommand, CreateAnchorResult>(new CreateAnchorCommand()));
+    process.stdout.write(JSON.stringify(result.anchor, null, 2) + '\n');
+    for (const file of result.files) process.stderr.write(`anchor written to ${file}\n`);
+    return 0;
+  }
+  if (group === 'db' && action === 'backup') {
+    const file = positional[2];
+    if (!file) throw new CliError('db backup needs a target FILE', 2);
+    const report = await withContext((ctx) => ctx.get(CommandBus).execute<BackupDatabaseCommand, DatabaseBackupReport>(new BackupDatabaseCommand(file)));
+    process.stdout.write(JSON.stringify(report) + '\n');
     return 0;
   }
   if (group === 'events' && (action === 'export' || action === 'tail')) {
@@ -152,6 +177,21 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   throw new CliError(group ? `unknown command: ${positional.join(' ')}\n${USAGE}` : USAGE);
+}
+
+/** `events verify --anchor FILE`: exit 1 with the reason when the log does not extend the anchor. */
+async function verifyAnchor(file: string): Promise<number> {
+  let anchor: unknown;
+  try {
+    anchor = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new CliError(`cannot read the anchor ${file}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const result = await withContext((ctx) => ctx.get(QueryBus).execute<VerifyAnchorQuery, AnchorVerifyResult>(new VerifyAnchorQuery(anchor)));
+  process.stdout.write(JSON.stringify(result) + '\n');
+  if (result.anchorBroken) throw new CliError(`the log does not extend the anchor: ${result.anchorBroken}`);
+  if (!result.ok) throw new CliError(`hash chain broken at position ${result.firstBroken?.globalPosition}: ${result.firstBroken?.reason}`);
+  return 0;
 }
 
 /** CLI commands are recorded as the OS user who ran them. */

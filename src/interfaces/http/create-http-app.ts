@@ -1,6 +1,7 @@
 import { QueryBus } from '@nestjs/cqrs';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyReply } from 'fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule, AppOptions } from '../app.module';
 import { JsonLogger } from '../../infrastructure/logging/json-logger';
@@ -27,7 +28,16 @@ export function registeredRoutes(app: NestFastifyApplication): readonly RouteEnt
 /** Builds the HTTP application (not yet listening): Fastify, validation, one error filter, OpenAPI, metrics. */
 export async function createHttpApp(options: AppOptions): Promise<NestFastifyApplication> {
   const { settings } = options;
-  const adapter = new FastifyAdapter({ bodyLimit: settings.bodyLimit, trustProxy: false });
+  const adapter = new FastifyAdapter({
+    bodyLimit: settings.bodyLimit,
+    trustProxy: false,
+    // Errors Fastify raises while routing (a path parameter over 100 characters, a malformed URL) get
+    // the same {code, message, details} as every other error instead of Fastify's own body.
+    frameworkErrors: (error: { code?: string }, _request: unknown, reply: FastifyReply) => {
+      const message = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'A path parameter is too long.' : 'The URL is malformed.';
+      void reply.code(400).type('application/json; charset=utf-8').send({ code: 'VALIDATION_FAILED', message, details: { path: 'invalid' } });
+    },
+  });
   const logger = new JsonLogger(settings.logLevel);
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(options), adapter, {
     logger,

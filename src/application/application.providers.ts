@@ -34,6 +34,7 @@ import { RequestSiteResetHandler } from './sites/request-site-reset/request-site
 import { RequestSiteRetryHandler } from './sites/request-site-retry/request-site-retry.handler';
 import { RebuildProjectionsHandler } from './projections/rebuild-projections/rebuild-projections.handler';
 import { GetMetricsHandler } from './system/get-metrics/get-metrics.handler';
+import { RenderMetricsHandler } from './system/render-metrics/render-metrics.handler';
 
 /** Every command handler, query handler and application service. */
 export const APPLICATION_PROVIDERS: Provider[] = [
@@ -71,6 +72,7 @@ export const APPLICATION_PROVIDERS: Provider[] = [
   VerifyAnchorHandler,
   BackupDatabaseHandler,
   GetMetricsHandler,
+  RenderMetricsHandler,
   RebuildProjectionsHandler,
   ...AUTH_APPLICATION_PROVIDERS,
 ];

@@ -2,6 +2,8 @@ import type { Provider } from '@nestjs/common';
 import { Clock, IdGenerator } from '../application/ports/clock.port';
 import { CommandLog, EventStore } from '../application/ports/event-store.port';
 import { JOB_HANDLERS, JobHandler, JobQueueAdmin, JobQueueWriter } from '../application/ports/job-queue.port';
+import { MetricsRegistry } from '../application/ports/metrics.port';
+import { PromClientMetrics } from './metrics/prom-client-metrics';
 import { NodeAccessSettings } from '../application/ports/node-access.port';
 import { REAL_JOB_HANDLER_CLASSES } from '../application/application.providers';
 import { HealthCheckScheduler } from './scheduler/health-check.scheduler';
@@ -47,6 +49,7 @@ export function infrastructureProviders(settings: Settings, jobHandlers: JobHand
       },
     },
     { provide: Clock, useClass: SystemClock },
+    { provide: MetricsRegistry, useClass: PromClientMetrics },
     { provide: IdGenerator, useClass: SortableIdGenerator },
     { provide: SqlReader, useFactory: (db: Database) => new SqliteSqlReader(db), inject: [DATABASE] },
     { provide: UnitOfWork, useFactory: (db: Database) => new SqliteUnitOfWork(db), inject: [DATABASE] },

@@ -13,7 +13,6 @@ import { JobsController } from './http/controllers/jobs.controller';
 import { NodesController } from './http/controllers/nodes.controller';
 import { SitesController } from './http/controllers/sites.controller';
 import { SshController } from './http/controllers/ssh.controller';
-import { HttpMetrics } from './http/http-metrics';
 import { PAGE_CONTROLLERS, pageProviders } from './pages/pages.module-parts';
 
 export interface AppOptions {
@@ -36,7 +35,6 @@ export class AppModule implements OnApplicationShutdown {
         ...infrastructureProviders(options.settings, options.jobHandlers),
         ...authInfrastructureProviders(options.settings),
         ...APPLICATION_PROVIDERS,
-        HttpMetrics,
         ...pageProviders({
           cookieSecure: options.settings.cookieSecure,
           sessionMaxAgeSeconds: options.settings.sessionMaxHours * 3600,

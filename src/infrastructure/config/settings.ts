@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+export type LogFormat = 'auto' | 'json' | 'pretty';
 
 /** Every setting, its environment variable and its default (documented in docs/configuration.md). */
 export interface Settings {
@@ -10,6 +11,8 @@ export interface Settings {
   readonly dataDir: string;
   readonly databaseFile: string;
   readonly logLevel: LogLevel;
+  /** `auto`: human-readable lines on a terminal, JSON lines otherwise (PRESSLUFT_LOG_FORMAT). */
+  readonly logFormat: LogFormat;
   readonly synchronous: 'FULL' | 'NORMAL';
   /** Largest accepted request body, in bytes. */
   readonly bodyLimit: number;
@@ -74,6 +77,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, cwd = process
     dataDir,
     databaseFile: join(dataDir, 'pressluft.db'),
     logLevel: oneOf(env.PRESSLUFT_LOG_LEVEL, ['debug', 'info', 'warn', 'error'] as const, 'info', 'PRESSLUFT_LOG_LEVEL'),
+    logFormat: oneOf(env.PRESSLUFT_LOG_FORMAT, ['auto', 'json', 'pretty'] as const, 'auto', 'PRESSLUFT_LOG_FORMAT'),
     synchronous: oneOf(env.PRESSLUFT_DB_SYNCHRONOUS, ['FULL', 'NORMAL'] as const, 'FULL', 'PRESSLUFT_DB_SYNCHRONOUS'),
     bodyLimit: int(env.PRESSLUFT_HTTP_BODY_LIMIT, 64 * 1024, 'PRESSLUFT_HTTP_BODY_LIMIT'),
     workerEnabled: oneOf(env.PRESSLUFT_WORKER, ['on', 'off'] as const, 'on', 'PRESSLUFT_WORKER') === 'on',

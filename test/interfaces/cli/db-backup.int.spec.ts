@@ -42,7 +42,7 @@ describe('pressluft db backup', () => {
     const restored = join(t.dataDir, 'restored');
     mkdirSync(restored);
     renameSync(file, join(restored, 'pressluft.db'));
-    const verify = await runCli(['events', 'verify'], { ...env, PRESSLUFT_DATA_DIR: restored });
+    const verify = await runCli(['--json', 'events', 'verify'], { ...env, PRESSLUFT_DATA_DIR: restored });
     expect(verify.code).toBe(0);
     expect(JSON.parse(verify.stdout)).toEqual({ ok: true, checked: report.events });
     // A backup never overwrites.

@@ -47,6 +47,8 @@ export const ERROR_CODES = {
   FORBIDDEN: { kind: 'forbidden', description: 'The credentials are valid but not allowed to do this (e.g. a read-only token).' },
   CSRF_FAILED: { kind: 'forbidden', description: 'A state-changing request made with a session cookie lacked a valid CSRF token.' },
   RATE_LIMITED: { kind: 'rate_limited', description: 'Too many attempts; wait and try again.' },
+  CHAIN_BROKEN: { kind: 'conflict', description: 'The event log’s hash chain is broken (an event was edited, removed or reordered).' },
+  ANCHOR_INVALID: { kind: 'rule', description: 'The chain anchor’s signature is not this installation’s (forged, altered or another key).' },
   IDEMPOTENCY_KEY_REUSED: { kind: 'rule', description: 'The Idempotency-Key was already used with a different request (another body or path).' },
   INTERNAL: { kind: 'internal', description: 'An unexpected error.' },
 } as const satisfies Record<string, { kind: ErrorKind; description: string }>;

@@ -63,8 +63,6 @@ export interface Settings {
   readonly pruneIntervalMs: number;
   /** ed25519 key that signs chain-head anchors, PEM, 0600, apart from the database (PRESSLUFT_ANCHOR_KEY_FILE). */
   readonly anchorKeyFile: string;
-  /** Where scheduled anchors are written (PRESSLUFT_ANCHOR_DIR). */
-  readonly anchorDir: string;
   /** A second directory that receives every anchor, e.g. next to off-site backups; empty = none (PRESSLUFT_ANCHOR_OFFSITE_DIR). */
   readonly anchorOffsiteDir: string | null;
   /** Interval of scheduled anchors, ms; 0 = off (PRESSLUFT_ANCHOR_INTERVAL_MS). */
@@ -107,7 +105,6 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, cwd = process
     jobLogRetentionDays: int(env.PRESSLUFT_JOB_LOG_RETENTION_DAYS, 30, 'PRESSLUFT_JOB_LOG_RETENTION_DAYS'),
     pruneIntervalMs: int(env.PRESSLUFT_PRUNE_INTERVAL_MS, 3_600_000, 'PRESSLUFT_PRUNE_INTERVAL_MS'),
     anchorKeyFile: env.PRESSLUFT_ANCHOR_KEY_FILE ? resolve(cwd, env.PRESSLUFT_ANCHOR_KEY_FILE) : join(dataDir, 'anchor', 'anchor-signing-key.pem'),
-    anchorDir: env.PRESSLUFT_ANCHOR_DIR ? resolve(cwd, env.PRESSLUFT_ANCHOR_DIR) : join(dataDir, 'anchors'),
     anchorOffsiteDir: env.PRESSLUFT_ANCHOR_OFFSITE_DIR ? resolve(cwd, env.PRESSLUFT_ANCHOR_OFFSITE_DIR) : null,
     anchorIntervalMs: int(env.PRESSLUFT_ANCHOR_INTERVAL_MS, 3_600_000, 'PRESSLUFT_ANCHOR_INTERVAL_MS'),
   };

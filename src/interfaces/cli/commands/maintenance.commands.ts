@@ -7,6 +7,8 @@ import type { RebuildReport } from '../../../application/ports/projection-rebuil
 import { RebuildProjectionsCommand } from '../../../application/projections/rebuild-projections/rebuild-projections.command';
 import type { ControlPlaneKeyView } from '../../../application/ssh/get-control-plane-key/get-control-plane-key.handler';
 import { GetControlPlaneKeyQuery } from '../../../application/ssh/get-control-plane-key/get-control-plane-key.query';
+import { BackupDatabaseCommand } from '../../../application/system/backup-database/backup-database.command';
+import type { DatabaseBackupReport } from '../../../application/ports/database-backup.port';
 import { CliError } from '../cli-error';
 import { LOCAL_HELP_GROUP, localAction, readStdin } from '../command-kit';
 
@@ -15,10 +17,25 @@ export function registerMaintenanceCommands(program: Command): void {
   program
     .command('serve')
     .helpGroup(LOCAL_HELP_GROUP)
-    .description('start the control plane (HTTP API, admin pages, job worker)')
-    .action(async () => {
-      await (await import('../cli-context')).serve();
+    .description('start the control plane (HTTP API, admin pages, job worker); refuses to start on a broken hash chain')
+    .option('--allow-broken-chain', 'start even though the event log\'s hash chain is broken (the break is logged)')
+    .action(async (opts: { allowBrokenChain?: boolean }) => {
+      await (await import('../cli-context')).serve({ allowBrokenChain: opts.allowBrokenChain === true });
     });
+
+  program
+    .command('db')
+    .helpGroup(LOCAL_HELP_GROUP)
+    .description('the database')
+    .command('backup')
+    .description('a consistent copy of the database while the service runs (SQLite online backup); never overwrites; see docs/control-plane-backup.md')
+    .argument('<file>', 'where the copy goes (must not exist)')
+    .action(
+      localAction(async ({ app, out, args }) => {
+        const report = await app((ctx) => ctx.commands.execute<BackupDatabaseCommand, DatabaseBackupReport>(new BackupDatabaseCommand(args[0])));
+        out.document(report);
+      }),
+    );
 
   program
     .command('admin')

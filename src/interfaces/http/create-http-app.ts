@@ -9,6 +9,8 @@ import { ApiErrorFilter } from './api-error.filter';
 import { MetricsRegistry } from '../../application/ports/metrics.port';
 import { requestIdOf } from './request-id';
 import { apiValidationPipe } from './validation.pipe';
+import { installApiDocs } from './api-docs';
+import { describeErrors } from './openapi-errors';
 import { installAuth } from './auth/install-auth';
 import { installIdempotencyCheck } from './idempotency';
 import { LoginPage } from '../pages/auth-pages';
@@ -81,18 +83,17 @@ export async function createHttpApp(options: AppOptions): Promise<NestFastifyApp
     done();
   });
 
-  const document = SwaggerModule.createDocument(
+  const document = describeErrors(SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
       .setTitle('Pressluft API')
       .setDescription('Control plane for WordPress sites on your own servers. Errors are {code, message, details}.')
       .setVersion('1')
       .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'API token (pl_<id>_<secret>) from POST /api/v1/tokens or `pressluft token create`' })
+      .addSecurityRequirements('bearer')
       .build(),
-  );
-  // The OpenAPI document itself (JSON); no bundled UI, so nothing is served from a CDN or static folder.
-  fastify.get('/api/docs', (_request, reply) => reply.send(document));
-  fastify.get('/api/docs/openapi.json', (_request, reply) => reply.send(document));
+  ));
+  installApiDocs(fastify, document);
   installStaticAssets(fastify);
   return app;
 }

@@ -150,8 +150,11 @@ describe('pressluft CLI as an API client (real serve process, real sshd, real An
   });
 
   it('node health-check --wait runs the real health-check.yml; job show and job list report it', async () => {
-    const r = await cli(['node', 'health-check', nodeId, '--wait']);
-    expect(r.code === 0 ? 'exit 0' : r.stderr).toBe('exit 0');
+    // Not runCli: its 60 s limit is shorter than a loaded machine may need to gather facts.
+    const check = running(['node', 'health-check', nodeId, '--wait'], client);
+    const code = await check.exit;
+    expect(code === 0 ? 'exit 0' : check.stderr()).toBe('exit 0');
+    const r = { stdout: check.stdout() };
     expect(r.stdout).toMatch(/^kind: +node\.health-check$/m);
     expect(r.stdout).toMatch(/^health-check\.yml +\S+ +succeeded +localhost +\d+ +0 +0 +\d+ +0 /m); // changed=0
     const jobs = JSON.parse((await cli(['job', 'list', '--node', nodeId, '--json'])).stdout).items;
@@ -160,7 +163,15 @@ describe('pressluft CLI as an API client (real serve process, real sshd, real An
       ['node.health-check', 'succeeded'],
     ]);
     const shown = JSON.parse((await cli(['job', 'show', bootstrapJobId, '--json'])).stdout);
-    expect(shown).toMatchObject({ id: bootstrapJobId, state: 'succeeded', nodeId });
+    expect(shown).toMatchObject({ id: bootstrapJobId, state: 'succeeded', nodeId, outcome: { durationMs: expect.any(Number) } });
+    expect(shown.outcome.runs).toEqual([
+      expect.objectContaining({ playbook: 'bootstrap.yml', state: 'succeeded', rc: 0, hosts: { localhost: { ok: 3, changed: 1, failed: 0, skipped: 0, unreachable: 0 } } }),
+    ]);
+    // The same runs in /metrics (prom-client): remote run durations by playbook and outcome, job attempts by kind.
+    const metrics = await (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${readToken}` } })).text();
+    expect(metrics).toMatch(/^pressluft_remote_run_duration_seconds_count\{playbook="bootstrap\.yml",outcome="succeeded"\} 1$/m);
+    expect(metrics).toMatch(/^pressluft_job_duration_seconds_count\{kind="node\.health-check",outcome="succeeded"\} 1$/m);
+    expect(metrics).toMatch(/^pressluft_node_up\{node="[0-9a-z]+",name="local",status="ready"\} 1$/m);
   });
 
   it('a cancelled job: job log prints its lines to the end and exits 1 with the state', async () => {

@@ -197,14 +197,9 @@ class CallbackModule(CallbackBase):
                 'rescued': s.get('rescued', 0),
                 'ignored': s.get('ignored', 0),
             }
-        # The play's set_stats data (per_host: false lands under '_run'): site playbooks report their
-        # structured result there as {"pl_result": {...}}, also when the run failed after recording it.
-        custom = {}
-        try:
-            custom = dict((getattr(stats, 'custom', None) or {}).get('_run') or {})
-        except Exception:  # pragma: no cover - defensive
-            custom = {}
-        self._emit('playbook_on_stats', stats=per_host, custom=custom)
+        # set_stats data (per_host: false lands under '_run'): the play's structured result, e.g. pl_result.
+        custom = getattr(stats, 'custom', None) or {}
+        self._emit('playbook_on_stats', stats=per_host, custom=custom.get('_run', {}))
         if self._fh is not None and self._fh is not sys.stdout:
             try:
                 self._fh.flush()

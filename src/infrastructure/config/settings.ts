@@ -42,7 +42,19 @@ export interface Settings {
   readonly manageFirewall: boolean;
   /** Let bootstrap.yml turn root's SSH login off once `pressluft` works (PRESSLUFT_LOCK_ROOT_LOGIN). */
   readonly lockRootLogin: boolean;
+  /** ACME directory the nodes' client gets certificates from (PRESSLUFT_ACME_DIRECTORY_URL; docs/tls.md). */
+  readonly acmeDirectoryUrl: string;
+  /** E-mail of the ACME account; '' = not set, certificates cannot be requested (PRESSLUFT_ACME_EMAIL). */
+  readonly acmeEmail: string;
+  /** CA bundle (PEM file on the control plane) the nodes' client trusts for the directory; '' = system store (PRESSLUFT_ACME_CA_FILE). */
+  readonly acmeCaFile: string;
 }
+
+/** Let's Encrypt's directories; PRESSLUFT_ACME_DIRECTORY_URL also takes these names. */
+export const ACME_DIRECTORIES = {
+  letsencrypt: 'https://acme-v02.api.letsencrypt.org/directory',
+  'letsencrypt-staging': 'https://acme-staging-v02.api.letsencrypt.org/directory',
+} as const;
 
 export function loadSettings(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Settings {
   const dataDir = resolve(cwd, env.PRESSLUFT_DATA_DIR ?? join(cwd, 'data'));
@@ -70,7 +82,38 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, cwd = process
     sshConnectTimeoutMs: int(env.PRESSLUFT_SSH_CONNECT_TIMEOUT_MS, 10_000, 'PRESSLUFT_SSH_CONNECT_TIMEOUT_MS'),
     manageFirewall: oneOf(env.PRESSLUFT_MANAGE_FIREWALL, ['on', 'off'] as const, 'on', 'PRESSLUFT_MANAGE_FIREWALL') === 'on',
     lockRootLogin: oneOf(env.PRESSLUFT_LOCK_ROOT_LOGIN, ['on', 'off'] as const, 'on', 'PRESSLUFT_LOCK_ROOT_LOGIN') === 'on',
+    acmeDirectoryUrl: acmeDirectory(env.PRESSLUFT_ACME_DIRECTORY_URL),
+    acmeEmail: email(env.PRESSLUFT_ACME_EMAIL, 'PRESSLUFT_ACME_EMAIL'),
+    acmeCaFile: readableFile(env.PRESSLUFT_ACME_CA_FILE, cwd, 'PRESSLUFT_ACME_CA_FILE'),
   };
+}
+
+function acmeDirectory(raw: string | undefined): string {
+  if (raw === undefined || raw === '') return ACME_DIRECTORIES.letsencrypt;
+  if (raw in ACME_DIRECTORIES) return ACME_DIRECTORIES[raw as keyof typeof ACME_DIRECTORIES];
+  let url: URL | null = null;
+  try {
+    url = new URL(raw);
+  } catch {
+    url = null;
+  }
+  if (url?.protocol !== 'https:' || /\s/.test(raw)) {
+    throw new Error(`PRESSLUFT_ACME_DIRECTORY_URL must be an https:// URL, "letsencrypt" or "letsencrypt-staging", got "${raw}"`);
+  }
+  return raw;
+}
+
+function email(raw: string | undefined, name: string): string {
+  if (raw === undefined || raw === '') return '';
+  if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(raw)) throw new Error(`${name} must be an e-mail address, got "${raw}"`);
+  return raw;
+}
+
+function readableFile(raw: string | undefined, cwd: string, name: string): string {
+  if (raw === undefined || raw === '') return '';
+  const file = resolve(cwd, raw);
+  if (!existsSync(file)) throw new Error(`${name}: no file at ${file}`);
+  return file;
 }
 
 /** The playbooks/ directory next to the code (works from src/ and from dist/src/), else ./playbooks. */

@@ -37,7 +37,11 @@ export class AppModule implements OnApplicationShutdown {
         ...authInfrastructureProviders(options.settings),
         ...APPLICATION_PROVIDERS,
         HttpMetrics,
-        ...pageProviders({ cookieSecure: options.settings.cookieSecure, sessionMaxAgeSeconds: options.settings.sessionMaxHours * 3600 }),
+        ...pageProviders({
+          cookieSecure: options.settings.cookieSecure,
+          sessionMaxAgeSeconds: options.settings.sessionMaxHours * 3600,
+          sseStreamsPerSession: options.settings.sseStreamsPerSession,
+        }),
       ],
     };
   }

@@ -1,4 +1,6 @@
 import 'reflect-metadata';
+// Everything this process creates (database, WAL, keys, backups, anchors) is private to the service user.
+process.umask(0o077);
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import type { RecordedEvent, VerifyResult } from '../../application/ports/event-store.port';
 import type { RebuildReport } from '../../application/ports/projection-rebuilder.port';
@@ -32,7 +34,7 @@ const USAGE = `usage: pressluft <command>
                                  print every (matching) event as JSON lines
   projections rebuild            replay the log into the read-model tables
   admin create --email E         create an admin; the password is read from stdin (at least 12 characters)
-  token create --name N --scope read|write
+  token create --name N --scope read|write [--expires-in-days D]
                                  create an API token and print it once (stdout); only its hash is stored
   ssh-key                        print the control plane's SSH public key (for a node's authorized_keys)
   node add --name N --host H [--port P] [--user U] [--host-key-fingerprint SHA256:…]
@@ -96,10 +98,12 @@ async function main(argv: string[]): Promise<number> {
     const scope = flags.string('scope');
     if (!name) throw new CliError('token create needs --name');
     if (scope !== 'read' && scope !== 'write') throw new CliError('token create needs --scope read or --scope write');
+    const days = flags.string('expires-in-days') === undefined ? undefined : flags.int('expires-in-days', 1);
     const result = await withContext((ctx) =>
-      ctx.get(CommandBus).execute<CreateApiTokenCommand, CreateApiTokenResult>(new CreateApiTokenCommand(name, scope, cliMeta())),
+      ctx.get(CommandBus).execute<CreateApiTokenCommand, CreateApiTokenResult>(new CreateApiTokenCommand(name, scope, cliMeta(), days)),
     );
-    process.stderr.write(`token ${result.token.id} (${result.token.name}, ${result.token.scope}) created; it is shown only this once\n`);
+    const expiry = result.token.expiresAt ? `, expires ${result.token.expiresAt}` : '';
+    process.stderr.write(`token ${result.token.id} (${result.token.name}, ${result.token.scope}${expiry}) created; it is shown only this once\n`);
     process.stdout.write(`${result.secret}\n`);
     return 0;
   }

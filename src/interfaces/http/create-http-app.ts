@@ -8,6 +8,7 @@ import { ApiErrorFilter } from './api-error.filter';
 import { HttpMetrics } from './http-metrics';
 import { apiValidationPipe } from './validation.pipe';
 import { installAuth } from './auth/install-auth';
+import { installIdempotencyCheck } from './idempotency';
 import { LoginPage } from '../pages/auth-pages';
 import { installStaticAssets } from '../pages/static-assets';
 
@@ -40,6 +41,7 @@ export async function createHttpApp(options: AppOptions): Promise<NestFastifyApp
   });
   // Authentication (session cookie or bearer token), CSRF and security headers for every route.
   installAuth(fastify, app.get(QueryBus), () => app.get(LoginPage), settings.cookieSecure);
+  installIdempotencyCheck(fastify, app.get(QueryBus));
   app.useGlobalPipes(apiValidationPipe());
   app.useGlobalFilters(new ApiErrorFilter());
 

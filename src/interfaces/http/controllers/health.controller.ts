@@ -1,9 +1,15 @@
 import { Controller, Get, Header } from '@nestjs/common';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { GetMetricsQuery } from '../../../application/system/get-metrics/get-metrics.query';
 import type { SystemMetrics } from '../../../application/system/get-metrics/get-metrics.handler';
 import { HttpMetrics } from '../http-metrics';
+import { projectRoot } from '../../pages/project-root';
+
+/** The installed version (package.json; a release archive's is its release version) and the Node.js running it. */
+const BUILD_INFO = `pressluft_build_info{version="${(JSON.parse(readFileSync(join(projectRoot(), 'package.json'), 'utf8')) as { version: string }).version}",node="${process.version}"} 1`;
 
 @ApiExcludeController()
 @Controller()
@@ -25,6 +31,9 @@ export class HealthController {
   async metrics(): Promise<string> {
     const m = await this.queries.execute<GetMetricsQuery, SystemMetrics>(new GetMetricsQuery());
     const lines = [
+      '# HELP pressluft_build_info The running version of Pressluft and of Node.js.',
+      '# TYPE pressluft_build_info gauge',
+      BUILD_INFO,
       '# HELP pressluft_events_appended_total Events in the event store.',
       '# TYPE pressluft_events_appended_total counter',
       `pressluft_events_appended_total ${m.eventsAppended}`,

@@ -21,29 +21,20 @@ import {
   transitionRefused,
 } from './site-lifecycle.state-machine';
 import { transitionOfSiteEvent } from './site-event-transitions';
+import { NO_RELEASES, ReleaseSet, releaseMarkedBad, releaseSwitchedTo } from './site-releases';
 import { CreateSite, RecordEnvironmentHealth, RequestDeploy, RequestDomainsChange, RequestRollback, SiteCommand } from './site.commands';
 import { DeploySource, EnvironmentHealthStatus, OperationError, PRODUCTION_ENVIRONMENT, SiteEvent } from './site.events';
 import { SITE_RULES } from './site.rules';
 
-export interface SiteEnvironmentState {
+export interface SiteEnvironmentState extends ReleaseSet {
   readonly name: string;
   readonly envSlug: string;
   readonly nodeId: string;
   /** Primary domain first, then the aliases (which answer 301 to it). */
   readonly domains: readonly string[];
   readonly phpVersion: PhpVersion;
-  readonly currentReleaseId: string | null;
-  /** The release live before the current one: the default rollback target. */
-  readonly previousReleaseId: string | null;
-  /** Releases the node keeps, oldest first (KEEP_RELEASES newest plus current and previous). */
-  readonly releases: readonly string[];
-  /** Releases whose deploy was rolled back (a rollback target only with force). */
-  readonly badReleaseIds: readonly string[];
   readonly health: EnvironmentHealthStatus | 'unknown';
 }
-
-/** Mirrors the playbooks' keep_releases default: the node prunes to this many (never current or previous). */
-export const KEEP_RELEASES = 5;
 
 export interface SiteRollback {
   readonly rollbackId: string;
@@ -366,29 +357,6 @@ function withEnvironment(site: SiteState, environment: string, change: (env: Sit
   return { ...site, environments: { ...site.environments, [environment]: change(env) } };
 }
 
-/** What the node keeps after a switch: the KEEP_RELEASES newest, plus current and previous. */
-function keptReleases(releases: readonly string[], current: string | null, previous: string | null): string[] {
-  const newest = releases.slice(-KEEP_RELEASES);
-  return releases.filter((r) => newest.includes(r) || r === current || r === previous);
-}
-
-/** `releaseId` goes live; the release live until now becomes the previous one. */
-function switchTo(env: SiteEnvironmentState, releaseId: string | null): SiteEnvironmentState {
-  if (!releaseId) return env;
-  const previous = env.currentReleaseId && env.currentReleaseId !== releaseId ? env.currentReleaseId : env.previousReleaseId;
-  const releases = env.releases.includes(releaseId) ? env.releases : [...env.releases, releaseId];
-  const kept = keptReleases(releases, releaseId, previous);
-  return { ...env, currentReleaseId: releaseId, previousReleaseId: previous, releases: kept, badReleaseIds: env.badReleaseIds.filter((r) => kept.includes(r)) };
-}
-
-function markBad(env: SiteEnvironmentState, releaseId: string | null | undefined): SiteEnvironmentState {
-  if (!releaseId || env.badReleaseIds.includes(releaseId)) return env;
-  const releases = keptReleases([...env.releases, releaseId], env.currentReleaseId, env.previousReleaseId);
-  return { ...env, releases, badReleaseIds: [...env.badReleaseIds, releaseId].filter((r) => releases.includes(r)) };
-}
-
-
-
 /** evolve goes through the lifecycle table too, so a history the table forbids cannot be folded. */
 function evolve(site: SiteState, event: SiteEvent): SiteState {
   switch (event.type) {
@@ -403,12 +371,12 @@ function evolve(site: SiteState, event: SiteEvent): SiteState {
         state: 'PROVISIONING',
         lastOperation: 'provision',
         environments: {
-          [environment.name]: { ...environment, currentReleaseId: null, previousReleaseId: null, releases: [], badReleaseIds: [], health: 'unknown' },
+          [environment.name]: { ...environment, ...NO_RELEASES, health: 'unknown' },
         },
       };
     }
     case 'SiteProvisioned':
-      return withEnvironment(succeeded(site, 'provision.succeeded'), event.data.environment, (env) => switchTo(env, event.data.releaseId));
+      return withEnvironment(succeeded(site, 'provision.succeeded'), event.data.environment, (env) => releaseSwitchedTo(env, event.data.releaseId));
     case 'SiteProvisioningFailed':
       return failed(site, 'provision.failed', event.data.error);
     case 'DeployRequested': {
@@ -423,18 +391,18 @@ function evolve(site: SiteState, event: SiteEvent): SiteState {
     }
     case 'DeploySucceeded':
       return withEnvironment({ ...succeeded(site, 'deploy.succeeded'), pendingDeploymentId: null }, event.data.environment, (env) =>
-        switchTo(env, event.data.releaseId),
+        releaseSwitchedTo(env, event.data.releaseId),
       );
     case 'DeployFailed': {
       const after = { ...failed(site, transitionOfSiteEvent(event)!.transition, event.data.error), pendingDeploymentId: null };
-      return event.data.rolledBack ? withEnvironment(after, event.data.environment, (env) => markBad(env, event.data.releaseId)) : after;
+      return event.data.rolledBack ? withEnvironment(after, event.data.environment, (env) => releaseMarkedBad(env, event.data.releaseId)) : after;
     }
     case 'RollbackRequested': {
       const { rollbackId, environment, targetReleaseId, fromReleaseId } = event.data;
       return { ...site, state: move(site, 'rollback.requested'), lastOperation: 'rollback', lastRollback: { rollbackId, environment, targetReleaseId, fromReleaseId } };
     }
     case 'RollbackSucceeded':
-      return withEnvironment(succeeded(site, 'rollback.succeeded'), event.data.environment, (env) => switchTo(env, event.data.releaseId));
+      return withEnvironment(succeeded(site, 'rollback.succeeded'), event.data.environment, (env) => releaseSwitchedTo(env, event.data.releaseId));
     case 'RollbackFailed':
       return failed(site, transitionOfSiteEvent(event)!.transition, event.data.error);
     case 'DomainsChangeRequested': {

@@ -76,6 +76,7 @@ interface JobRow {
   state: JobState;
   attempt: number;
   max_attempts: number;
+  run: number;
   run_after: number;
   lease_owner: string | null;
   lease_expires_at: number | null;
@@ -100,6 +101,7 @@ function toRecord(row: JobRow): JobRecord {
     state: row.state,
     attempt: row.attempt,
     maxAttempts: row.max_attempts,
+    run: row.run ?? 1,
     runAfter: row.run_after,
     leaseOwner: row.lease_owner,
     leaseExpiresAt: row.lease_expires_at,

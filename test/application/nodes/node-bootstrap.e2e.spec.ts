@@ -11,7 +11,6 @@
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { JobContext, JobRecord } from '../../../src/application/ports/job-queue.port';
 import { NodeAddress } from '../../../src/application/ports/remote-shell.port';
 import { AnsibleRemoteRunner } from '../../../src/infrastructure/remote-runner/ansible-remote-runner';
 import { SqliteRunStore } from '../../../src/infrastructure/remote-runner/sqlite-run-store';
@@ -19,6 +18,7 @@ import { SecretBox } from '../../../src/infrastructure/secrets/secret-box';
 import { openDatabase } from '../../../src/infrastructure/sqlite/database';
 import { FileControlPlaneKey } from '../../../src/infrastructure/ssh/file-control-plane-key';
 import { Ssh2RemoteShell } from '../../../src/infrastructure/ssh/ssh2-remote-shell';
+import { testJobContext } from '../../support/job-context';
 import { pollUntil } from '../../support/poll-until';
 import { startTestApp, TestApp } from '../../support/test-app';
 import { downNode, ensureTemplate, execOnNode, TestNode, upNode } from '../../support/test-nodes';
@@ -109,13 +109,7 @@ describe('bootstrap of a bare node through the API (real node, real playbook)', 
     const db = openDatabase({ file: join(keyDir, 'runner-test.db') });
     try {
       const runner = new AnsibleRemoteRunner(shell, new SqliteRunStore(db), { playbooksDir: bundleDir, pollIntervalMs: 250 });
-      const lines: string[] = [];
-      const ctx = {
-        job: { id: 'sudo-path', kind: 'test', remoteRunId: null } as unknown as JobRecord,
-        signal: new AbortController().signal,
-        log: (l: string) => lines.push(l),
-        setRemoteRunId: () => undefined,
-      } as JobContext;
+      const ctx = testJobContext({ id: 'sudo-path' });
       const ping = await runner.run(as('pressluft'), 'ping', {}, ctx);
       expect(ping).toMatchObject({ rc: 0, changed: 0 });
       const owners = await execOnNode(node, ['sh', '-c', `stat -c '%U %a' /var/lib/pressluft/runs/${ping.runId}/vars.json; ls /var/lib/pressluft/bundles | wc -l`]);

@@ -163,7 +163,7 @@ fi
 
 # A re-run (upgrade/repair) with the same --admin-email leaves an existing admin and its password alone.
 admin_exists() {
-  as_pressluft events export --type UserCreated | grep -iF "\"email\":\"$1\"" >/dev/null # no -q: pipefail
+  as_pressluft local events export --type UserCreated | grep -iF "\"email\":\"$1\"" >/dev/null # no -q: pipefail
 }
 
 if [ -n "$ADMIN_EMAIL" ] && admin_exists "$ADMIN_EMAIL"; then
@@ -182,7 +182,7 @@ fi
 if [ "$LOCAL_NODE" = 1 ]; then
   # Registered once: after its bootstrap the control plane logs in as pressluft and root's SSH login is
   # off, so a re-run neither touches root's authorized_keys nor registers it again.
-  if as_pressluft node list | grep '"name":"local"' | grep -v '"status":"decommissioned"' >/dev/null; then
+  if as_pressluft local node list | grep '"name":"local"' | grep -v '"status":"decommissioned"' >/dev/null; then
     say "node 'local' is registered already"
   else
     say "local node over SSH to 127.0.0.1"
@@ -190,7 +190,7 @@ if [ "$LOCAL_NODE" = 1 ]; then
     touch /root/.ssh/authorized_keys && chmod 0600 /root/.ssh/authorized_keys
     grep -qxF "$PUBKEY" /root/.ssh/authorized_keys || printf '%s\n' "$PUBKEY" >> /root/.ssh/authorized_keys
     if [ -d /run/systemd/system ]; then systemctl start ssh 2>/dev/null || systemctl start sshd; else service ssh start >/dev/null; fi
-    as_pressluft node add --name local --host 127.0.0.1 ||
+    as_pressluft local node add --name local --host 127.0.0.1 ||
       die "registering this host as node 'local' failed (see above); fix it and run install.sh again, or pass --no-local-node"
   fi
 fi

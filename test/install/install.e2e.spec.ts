@@ -63,12 +63,12 @@ describe('install.sh on a fresh server (real node, real systemd, real sshd)', ()
   };
   const cliOk = async (args: string): Promise<string> => shOk(`${AS_PRESSLUFT} ${args}`);
   const nodes = async (): Promise<NodeJson[]> =>
-    (await cliOk('node list'))
+    (await cliOk('local node list'))
       .split('\n')
       .filter((l) => l.trim() !== '')
       .map((l) => JSON.parse(l) as NodeJson);
   const events = async (filter = ''): Promise<Array<{ type: string; streamId: string; data: Record<string, unknown> }>> =>
-    (await cliOk(`events export ${filter}`))
+    (await cliOk(`local events export ${filter}`))
       .split('\n')
       .filter((l) => l.trim() !== '')
       .map((l) => JSON.parse(l));
@@ -204,7 +204,7 @@ describe('install.sh on a fresh server (real node, real systemd, real sshd)', ()
   it('the password is nowhere: not in /etc/default/pressluft, the journal, the event log or the database file', async () => {
     const env = await shOk('cat /etc/default/pressluft');
     const journal = await shOk('journalctl -u pressluft --no-pager -o cat');
-    const log = await cliOk('events export');
+    const log = await cliOk('local events export');
     const db = await shOk('pw=$(cat); cat /var/lib/pressluft/pressluft.db* | grep -caF -e "$pw" || true', password);
     expect(journal).toContain('pressluft listening'); // the right journal
     expect(log).toContain('"type":"UserCreated"');

@@ -61,6 +61,8 @@ export interface SiteState {
   readonly id: string | null;
   readonly name: string | null;
   readonly slug: string | null;
+  /** The WordPress admin's address (the install's admin_email). */
+  readonly adminEmail: string | null;
   readonly state: SiteLifecycleState | null;
   /** The operation most recently started; what `retry` re-runs after a failure. */
   readonly lastOperation: SiteOperation | null;
@@ -81,6 +83,7 @@ export const initialSiteState: SiteState = {
   id: null,
   name: null,
   slug: null,
+  adminEmail: null,
   state: null,
   lastOperation: null,
   lastError: null,
@@ -361,13 +364,14 @@ function withEnvironment(site: SiteState, environment: string, change: (env: Sit
 function evolve(site: SiteState, event: SiteEvent): SiteState {
   switch (event.type) {
     case 'SiteCreated': {
-      const { siteId, name, slug, environment } = event.data;
+      const { siteId, name, slug, adminEmail, environment } = event.data;
       return {
         ...initialSiteState,
         exists: true,
         id: siteId,
         name,
         slug,
+        adminEmail,
         state: 'PROVISIONING',
         lastOperation: 'provision',
         environments: {

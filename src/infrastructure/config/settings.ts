@@ -42,6 +42,12 @@ export interface Settings {
   readonly manageFirewall: boolean;
   /** Let bootstrap.yml turn root's SSH login off once `pressluft` works (PRESSLUFT_LOCK_ROOT_LOGIN). */
   readonly lockRootLogin: boolean;
+  /** A WordPress release archive (wordpress.org layout) for new sites and core updates; unset = download the latest (PRESSLUFT_WORDPRESS_ARCHIVE). */
+  readonly wordpressArchive: string | null;
+  /** Media upload limit of every site's Nginx and PHP pool, MB (PRESSLUFT_SITE_UPLOAD_MAX_MB). */
+  readonly siteUploadMaxMb: number;
+  /** Largest deploy archive POST /api/v1/uploads accepts, bytes (PRESSLUFT_UPLOAD_MAX_BYTES). */
+  readonly uploadMaxBytes: number;
 }
 
 export function loadSettings(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Settings {
@@ -70,6 +76,9 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, cwd = process
     sshConnectTimeoutMs: int(env.PRESSLUFT_SSH_CONNECT_TIMEOUT_MS, 10_000, 'PRESSLUFT_SSH_CONNECT_TIMEOUT_MS'),
     manageFirewall: oneOf(env.PRESSLUFT_MANAGE_FIREWALL, ['on', 'off'] as const, 'on', 'PRESSLUFT_MANAGE_FIREWALL') === 'on',
     lockRootLogin: oneOf(env.PRESSLUFT_LOCK_ROOT_LOGIN, ['on', 'off'] as const, 'on', 'PRESSLUFT_LOCK_ROOT_LOGIN') === 'on',
+    wordpressArchive: env.PRESSLUFT_WORDPRESS_ARCHIVE ? resolve(cwd, env.PRESSLUFT_WORDPRESS_ARCHIVE) : null,
+    siteUploadMaxMb: int(env.PRESSLUFT_SITE_UPLOAD_MAX_MB, 64, 'PRESSLUFT_SITE_UPLOAD_MAX_MB'),
+    uploadMaxBytes: int(env.PRESSLUFT_UPLOAD_MAX_BYTES, 512 * 1024 * 1024, 'PRESSLUFT_UPLOAD_MAX_BYTES'),
   };
 }
 

@@ -7,6 +7,7 @@ import { JsonLogger } from '../../infrastructure/logging/json-logger';
 import { ApiErrorFilter } from './api-error.filter';
 import { HttpMetrics } from './http-metrics';
 import { apiValidationPipe } from './validation.pipe';
+import { RAW_UPLOAD_CONTENT_TYPES } from './controllers/uploads.controller';
 import { installAuth } from './auth/install-auth';
 import { LoginPage } from '../pages/auth-pages';
 import { installStaticAssets } from '../pages/static-assets';
@@ -38,6 +39,8 @@ export async function createHttpApp(options: AppOptions): Promise<NestFastifyApp
   fastify.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) routes.push({ method, url: route.url });
   });
+  // Deploy archives reach POST /api/v1/uploads as the raw stream (the handler enforces its own size limit).
+  fastify.addContentTypeParser(RAW_UPLOAD_CONTENT_TYPES, (_request, payload, done) => done(null, payload));
   // Authentication (session cookie or bearer token), CSRF and security headers for every route.
   installAuth(fastify, app.get(QueryBus), () => app.get(LoginPage), settings.cookieSecure);
   app.useGlobalPipes(apiValidationPipe());

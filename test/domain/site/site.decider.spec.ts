@@ -501,6 +501,7 @@ describe('site decider', () => {
         id: siteId,
         name: 'My Shop',
         slug: 'my-shop',
+        adminEmail: 'admin@example.com',
         state: 'ACTIVE',
         lastOperation: 'deploy',
         lastError: null,

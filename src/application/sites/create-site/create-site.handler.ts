@@ -12,6 +12,7 @@ import { SiteSecretStore } from '../../ports/site-secrets.port';
 import { UnitOfWork } from '../../ports/unit-of-work.port';
 import { generateEnvironmentSecrets } from '../site-jobs/generate-site-secrets';
 import { domainInUse } from '../site-jobs/domain-in-use';
+import { siteUserOf } from '../site-jobs/site-names';
 import { CreateSiteCommand } from './create-site.command';
 
 /** The PHP the node's bootstrap installed (its facts), when the request names none and it is one sites may use. */
@@ -69,7 +70,8 @@ export class CreateSiteHandler implements ICommandHandler<CreateSiteCommand, Cre
 
   /** Slugs name Linux users, databases and directories on nodes, and a domain is served by one site only. */
   private refuseTakenNames(slug: string, domain: string): void {
-    const slugTaken = this.sql.get('SELECT 1 FROM rm_environments WHERE env_slug = ?', [slug]);
+    // The node-side names are the slug cut to 32 characters (s-<slug>): a slug that only differs past that is taken too.
+    const slugTaken = this.sql.get("SELECT 1 FROM rm_environments WHERE env_slug = ? OR substr('s-' || env_slug, 1, 32) = ?", [slug, siteUserOf(slug)]);
     if (slugTaken) throw new DomainError('DUPLICATE', `slug "${slug}" is already in use`, { field: 'slug', slug });
     const domainTaken = domainInUse(this.sql, domain);
     if (domainTaken) throw new DomainError('DUPLICATE', `domain "${domain}" is already served by another site`, { field: 'domain' });

@@ -61,7 +61,7 @@ export class SiteJobSupport {
 
   /** The names every site playbook asserts, plus pressluft_home and the PHP version of the environment. */
   baseVars(target: SiteJobTarget): Record<string, unknown> {
-    return { ...target.names, environment: target.env.name, site_id: target.siteId, php_version: target.env.phpVersion, pressluft_home: target.root };
+    return { ...target.names, env_name: target.env.name, site_id: target.siteId, php_version: target.env.phpVersion, pressluft_home: target.root };
   }
 
   /** One step of the job (`step` defaults to the playbook): a finished step is not launched again by a later attempt. */

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { PRODUCTION_ENVIRONMENT } from '../../../domain/site/site.events';
 
 /** The names one environment has on its node (docs/playbooks.md "Names"); every playbook asserts them. */
@@ -11,24 +10,16 @@ export interface EnvironmentNames {
 }
 
 /**
- * `prefix + value`, at most 32 characters. A value too long is cut and given a short hash of the whole
- * value, so two long slugs that share their first 20-odd characters never map to one user or database.
+ * Names are cut to 32 characters, as the playbooks check: two long slugs that share their first 30
+ * characters would share a user, so CreateSite refuses the second (siteUserOf is what it compares).
  */
-function bounded(prefix: string, value: string): string {
-  const full = prefix + value;
-  if (full.length <= 32) return full;
-  const hash = createHash('sha256').update(value).digest('hex').slice(0, 6);
-  return `${full.slice(0, 32 - hash.length - 1).replace(/[-_]+$/, '')}${prefix.endsWith('_') ? '_' : '-'}${hash}`;
+export function siteUserOf(envSlug: string): string {
+  return `s-${envSlug}`.slice(0, 32);
 }
 
 export function environmentNames(envSlug: string): EnvironmentNames {
-  return {
-    env_slug: envSlug,
-    site_user: bounded('s-', envSlug),
-    site_base: `/var/www/sites/${envSlug}`,
-    db_name: bounded('s_', envSlug.replace(/-/g, '_')),
-    db_user: bounded('s_', envSlug.replace(/-/g, '_')),
-  };
+  const db = `s_${envSlug.replace(/-/g, '_')}`.slice(0, 32);
+  return { env_slug: envSlug, site_user: siteUserOf(envSlug), site_base: `/var/www/sites/${envSlug}`, db_name: db, db_user: db };
 }
 
 /** Non-production environments are kept out of search engines. */

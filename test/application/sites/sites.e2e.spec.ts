@@ -40,7 +40,7 @@ describe('sites on real nodes through the API', () => {
     responses.push(JSON.stringify(res.body));
     return res;
   };
-  const finished = (id: string, timeoutMs = 10 * 60_000) =>
+  const finished = (id: string, timeoutMs = 30 * 60_000) =>
     pollUntil(
       async () => {
         const j = (await api('GET', `/api/v1/jobs/${id}`)).body;

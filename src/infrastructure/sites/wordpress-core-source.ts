@@ -116,7 +116,7 @@ export async function inspectArchive(path: string, size: number): Promise<WordPr
     hashing.destroy();
     throw invalid(`not a readable .tar.gz (${err instanceof Error ? err.message : String(err)})`);
   }
-  if (entries === 0) throw invalid('the archive is empty');
+  if (entries === 0) throw invalid('not a readable .tar.gz (no entries)');
   if (outside) throw invalid(`"${outside}" is outside the top-level wordpress/ folder (expected the wordpress.org layout)`);
   if (!version) throw invalid('wordpress/wp-includes/version.php with $wp_version is missing');
   return { path, sha256: hash.digest('hex'), size, version };

@@ -25,10 +25,20 @@ import { NodeJobSupport } from './nodes/node-jobs/node-job-support';
 import { RepinNodeHostKeyHandler } from './nodes/repin-node-host-key/repin-node-host-key.handler';
 import { RequestNodeHealthCheckHandler } from './nodes/request-node-health-check/request-node-health-check.handler';
 import { GetControlPlaneKeyHandler } from './ssh/get-control-plane-key/get-control-plane-key.handler';
+import { ChangeSiteDomainsJobHandler } from './sites/change-site-domains/change-site-domains.job-handler';
+import { CheckSiteHealthJobHandler, ResetSiteJobHandler } from './sites/check-site-health/check-site-health.job-handler';
 import { CreateSiteHandler } from './sites/create-site/create-site.handler';
+import { DeleteSiteJobHandler } from './sites/delete-site/delete-site.job-handler';
+import { DeploySiteJobHandler } from './sites/deploy-site/deploy-site.job-handler';
+import { ProvisionSiteJobHandler } from './sites/provision-site/provision-site.job-handler';
+import { RollbackSiteJobHandler } from './sites/rollback-site/rollback-site.job-handler';
+import { SiteJobSupport } from './sites/site-jobs/site-job-support';
 import { GetSiteHandler } from './sites/get-site/get-site.handler';
 import { ListSitesHandler } from './sites/list-sites/list-sites.handler';
 import { RequestDeployHandler } from './sites/request-deploy/request-deploy.handler';
+import { RequestDomainsChangeHandler } from './sites/request-domains-change/request-domains-change.handler';
+import { RequestRollbackHandler } from './sites/request-rollback/request-rollback.handler';
+import { SaveUploadHandler } from './sites/save-upload/save-upload.handler';
 import { RequestSiteDeletionHandler } from './sites/request-site-deletion/request-site-deletion.handler';
 import { RequestSiteResetHandler } from './sites/request-site-reset/request-site-reset.handler';
 import { RequestSiteRetryHandler } from './sites/request-site-retry/request-site-retry.handler';
@@ -42,6 +52,9 @@ export const APPLICATION_PROVIDERS: Provider[] = [
   JobLifecycleRecorder,
   CreateSiteHandler,
   RequestDeployHandler,
+  RequestRollbackHandler,
+  RequestDomainsChangeHandler,
+  SaveUploadHandler,
   RequestSiteResetHandler,
   RequestSiteRetryHandler,
   RequestSiteDeletionHandler,
@@ -58,6 +71,14 @@ export const APPLICATION_PROVIDERS: Provider[] = [
   NodeJobSupport,
   BootstrapNodeJobHandler,
   HealthCheckNodeJobHandler,
+  SiteJobSupport,
+  ProvisionSiteJobHandler,
+  DeploySiteJobHandler,
+  RollbackSiteJobHandler,
+  ChangeSiteDomainsJobHandler,
+  DeleteSiteJobHandler,
+  ResetSiteJobHandler,
+  CheckSiteHealthJobHandler,
   GetNodeHandler,
   ListNodesHandler,
   CancelJobHandler,
@@ -78,4 +99,14 @@ export const APPLICATION_PROVIDERS: Provider[] = [
 ];
 
 /** The production job handlers (AppModule.forRoot({jobHandlers}) replaces them in tests). */
-export const REAL_JOB_HANDLER_CLASSES = [BootstrapNodeJobHandler, HealthCheckNodeJobHandler] as const;
+export const REAL_JOB_HANDLER_CLASSES = [
+  BootstrapNodeJobHandler,
+  HealthCheckNodeJobHandler,
+  ProvisionSiteJobHandler,
+  DeploySiteJobHandler,
+  RollbackSiteJobHandler,
+  ChangeSiteDomainsJobHandler,
+  DeleteSiteJobHandler,
+  ResetSiteJobHandler,
+  CheckSiteHealthJobHandler,
+] as const;

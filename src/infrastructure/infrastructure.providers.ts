@@ -21,6 +21,7 @@ import { ALL_PROJECTIONS } from '../application/projections/all-projections';
 import { ALL_REACTORS } from '../application/reactors/all-reactors';
 import type { Settings } from './config/settings';
 import { remoteExecutionProviders } from './remote-execution.providers';
+import { siteProviders } from './site.providers';
 import { InlineProjections } from './event-store/inline-projections';
 import { rebuildProjections } from './event-store/projection-rebuilder';
 import { SqliteEventStore } from './event-store/sqlite-event-store';
@@ -95,5 +96,6 @@ export function infrastructureProviders(settings: Settings, jobHandlers: JobHand
     { provide: AnchorArchive, useFactory: () => new FileAnchorArchive(settings.anchorOffsiteDir) },
     { provide: DatabaseBackup, useFactory: (db: Database) => new SqliteDatabaseBackup(db), inject: [DATABASE] },
     ...remoteExecutionProviders(settings),
+    ...siteProviders(settings),
   ];
 }

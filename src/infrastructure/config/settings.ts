@@ -73,6 +73,12 @@ export interface Settings {
   readonly acmeEmail: string;
   /** CA bundle (PEM file on the control plane) the nodes' client trusts for the directory; '' = system store (PRESSLUFT_ACME_CA_FILE). */
   readonly acmeCaFile: string;
+  /** A WordPress release archive (wordpress.org layout) for new sites and core updates; unset = download the latest (PRESSLUFT_WORDPRESS_ARCHIVE). */
+  readonly wordpressArchive: string | null;
+  /** Media upload limit of every site's Nginx and PHP pool, MB (PRESSLUFT_SITE_UPLOAD_MAX_MB). */
+  readonly siteUploadMaxMb: number;
+  /** Largest deploy archive POST /api/v1/uploads accepts, bytes (PRESSLUFT_UPLOAD_MAX_BYTES). */
+  readonly uploadMaxBytes: number;
 }
 
 /** Let's Encrypt's directories; PRESSLUFT_ACME_DIRECTORY_URL also takes these names. */
@@ -122,6 +128,9 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, cwd = process
     acmeDirectoryUrl: acmeDirectory(env.PRESSLUFT_ACME_DIRECTORY_URL),
     acmeEmail: email(env.PRESSLUFT_ACME_EMAIL, 'PRESSLUFT_ACME_EMAIL'),
     acmeCaFile: readableFile(env.PRESSLUFT_ACME_CA_FILE, cwd, 'PRESSLUFT_ACME_CA_FILE'),
+    wordpressArchive: env.PRESSLUFT_WORDPRESS_ARCHIVE ? resolve(cwd, env.PRESSLUFT_WORDPRESS_ARCHIVE) : null,
+    siteUploadMaxMb: int(env.PRESSLUFT_SITE_UPLOAD_MAX_MB, 64, 'PRESSLUFT_SITE_UPLOAD_MAX_MB'),
+    uploadMaxBytes: int(env.PRESSLUFT_UPLOAD_MAX_BYTES, 512 * 1024 * 1024, 'PRESSLUFT_UPLOAD_MAX_BYTES'),
   };
 }
 

@@ -44,6 +44,19 @@ export class ApiClient {
     return this.request<T>('POST', path, body, { 'idempotency-key': randomUUID() });
   }
 
+  put<T>(path: string, body?: unknown): Promise<T> {
+    return this.request<T>('PUT', path, body, { 'idempotency-key': randomUUID() });
+  }
+
+  /** A raw body (e.g. a .tar.gz for POST /api/v1/uploads), sent as it is with its content type. */
+  async upload<T>(path: string, bytes: Uint8Array, contentType: string): Promise<T> {
+    const response = await this.fetch(path, { method: 'POST', headers: { accept: 'application/json', 'content-type': contentType }, body: bytes });
+    const text = await response.text();
+    const parsed = text === '' ? undefined : safeJson(text);
+    if (!response.ok) throw errorOf(response.status, parsed, text);
+    return parsed as T;
+  }
+
   delete<T>(path: string): Promise<T> {
     return this.request<T>('DELETE', path, undefined, { 'idempotency-key': randomUUID() });
   }

@@ -11,6 +11,7 @@ import { requestIdOf } from './request-id';
 import { apiValidationPipe } from './validation.pipe';
 import { installApiDocs } from './api-docs';
 import { describeErrors } from './openapi-errors';
+import { RAW_UPLOAD_CONTENT_TYPES } from './controllers/uploads.controller';
 import { installAuth } from './auth/install-auth';
 import { installIdempotencyCheck } from './idempotency';
 import { LoginPage } from '../pages/auth-pages';
@@ -55,6 +56,8 @@ export async function createHttpApp(options: AppOptions): Promise<NestFastifyApp
   fastify.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) routes.push({ method, url: route.url });
   });
+  // Deploy archives reach POST /api/v1/uploads as the raw stream (the handler enforces its own size limit).
+  fastify.addContentTypeParser(RAW_UPLOAD_CONTENT_TYPES, (_request, payload, done) => done(null, payload));
   // Authentication (session cookie or bearer token), CSRF and security headers for every route.
   installAuth(fastify, app.get(QueryBus), () => app.get(LoginPage), settings.cookieSecure);
   installIdempotencyCheck(fastify, app.get(QueryBus));

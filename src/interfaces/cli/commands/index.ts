@@ -5,6 +5,7 @@ import { registerLocalDataCommands } from './local-data.commands';
 import { registerLoginCommands } from './login.commands';
 import { registerMaintenanceCommands } from './maintenance.commands';
 import { registerNodeCommands } from './node.commands';
+import { registerSiteCommands } from './site.commands';
 
 /**
  * Every command group of the CLI, in the order `pressluft --help` lists them. A new group is one
@@ -13,6 +14,7 @@ import { registerNodeCommands } from './node.commands';
 export const COMMAND_GROUPS: readonly RegisterCommands[] = [
   registerLoginCommands,
   registerNodeCommands,
+  registerSiteCommands,
   registerJobCommands,
   registerEventsCommands,
   registerMaintenanceCommands,

@@ -26,5 +26,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
 
+# The safety net before anything of a test runs (pebble, mock DNS, test nodes): traffic to the test range
+# never leaves this machine, even while no node (and so no per-node route) exists.
+ip route show type unreachable | grep -q '^unreachable 10\.254\.0\.0/16' || ip route add unreachable 10.254.0.0/16
 test/nodes/pl-nodes.sh down-all
 test/nodes/pl-nodes.sh template

@@ -395,7 +395,7 @@ fi
 
 # A re-run (upgrade/repair) with the same --admin-email leaves an existing admin and its password alone.
 admin_exists() {
-  as_pressluft events export --type UserCreated | grep -iF "\"email\":\"$1\"" >/dev/null # no -q: pipefail
+  as_pressluft local events export --type UserCreated | grep -iF "\"email\":\"$1\"" >/dev/null # no -q: pipefail
 }
 
 if [ -n "$ADMIN_EMAIL" ] && admin_exists "$ADMIN_EMAIL"; then
@@ -422,7 +422,7 @@ ROOT_KEYS=/root/.ssh/authorized_keys
 # Root's key for the control plane is only for the first bootstrap of the local node: usable from this
 # host only, without port/agent/X11 forwarding or a terminal (bootstrap needs none of them).
 ROOT_KEY_OPTIONS='from="127.0.0.1",no-port-forwarding,no-agent-forwarding,no-X11-forwarding,no-pty'
-local_node_line() { as_pressluft node list | grep '"name":"local"' | grep -v '"status":"decommissioned"' || true; }
+local_node_line() { as_pressluft local node list | grep '"name":"local"' | grep -v '"status":"decommissioned"' || true; }
 local_switched() { # the control plane works as pressluft@127.0.0.1 on the local node
   local line; line=$(local_node_line)
   printf '%s' "$line" | grep -F '"user":"pressluft"' | grep -F '"status":"ready"' >/dev/null
@@ -446,7 +446,7 @@ if [ "$LOCAL_NODE" = 1 ]; then
     printf '%s %s\n' "$ROOT_KEY_OPTIONS" "$PUBKEY" >> "$ROOT_KEYS.pressluft-new"
     cat "$ROOT_KEYS.pressluft-new" > "$ROOT_KEYS" && rm -f "$ROOT_KEYS.pressluft-new"
     if has_systemd; then systemctl start ssh 2>/dev/null || systemctl start sshd; else service ssh start >/dev/null; fi
-    as_pressluft node add --name local --host 127.0.0.1 ||
+    as_pressluft local node add --name local --host 127.0.0.1 ||
       die "registering this host as node 'local' failed (see above); fix it and run install.sh again, or pass --no-local-node"
   fi
   if local_switched; then

@@ -92,9 +92,9 @@ describe('install.sh on a bare server: Node.js and a release archive, upgrade, u
       .split('\n')
       .filter((l) => l.trim() !== '')
       .map((l) => JSON.parse(l) as T);
-  const nodes = async (): Promise<NodeJson[]> => jsonLines<NodeJson>(await cliOk('node list'));
+  const nodes = async (): Promise<NodeJson[]> => jsonLines<NodeJson>(await cliOk('local node list'));
   const events = async (filter = ''): Promise<Array<{ type: string; streamId: string; data: Record<string, unknown> }>> =>
-    jsonLines(await cliOk(`events export ${filter}`));
+    jsonLines(await cliOk(`local events export ${filter}`));
   /** REST inside the node with the API token; returns status and parsed body. */
   const api = async (method: string, urlPath: string, body?: unknown): Promise<{ status: number; body: any }> => {
     const data = body === undefined ? '' : `-H 'Content-Type: application/json' --data-binary @-`;
@@ -171,7 +171,7 @@ describe('install.sh on a bare server: Node.js and a release archive, upgrade, u
           "process.stdout.write(JSON.stringify(out));'",
       ),
     );
-  const rawEvents = async (): Promise<string[]> => (await cliOk('events export')).split('\n').filter((l) => l.trim() !== '');
+  const rawEvents = async (): Promise<string[]> => (await cliOk('local events export')).split('\n').filter((l) => l.trim() !== '');
 
   beforeAll(async () => {
     keyDir = tmpDir('pl-install-key-');
@@ -319,7 +319,7 @@ describe('install.sh on a bare server: Node.js and a release archive, upgrade, u
   it('the password is nowhere: not in /etc/default/pressluft, the journal, the event log or the database file', async () => {
     const env = await shOk('cat /etc/default/pressluft');
     const journal = await shOk('journalctl -u pressluft --no-pager -o cat');
-    const log = await cliOk('events export');
+    const log = await cliOk('local events export');
     const db = await shOk('pw=$(cat); cat /var/lib/pressluft/pressluft.db* | grep -caF -e "$pw" || true', password);
     expect(journal).toContain('pressluft listening'); // the right journal
     expect(log).toContain('"type":"UserCreated"');
@@ -408,7 +408,7 @@ describe('install.sh on a bare server: Node.js and a release archive, upgrade, u
     expect(await rawEvents()).toEqual(eventsBefore); // every event, byte for byte (hashes included)
     const tablesAfter = await dumpTables();
     expect(tablesAfter).toEqual(tablesBefore); // every read-model row, and schema_migrations: applied once, untouched
-    expect(JSON.parse(await cliOk('events verify'))).toMatchObject({ ok: true, checked: eventsBefore.length });
+    expect(JSON.parse(await cliOk('events verify --json'))).toMatchObject({ ok: true, checked: eventsBefore.length });
     // the rows are what the log says: a rebuild from the log gives the same tables
     await cliOk('projections rebuild');
     expect(await dumpTables()).toEqual(tablesBefore);
@@ -448,7 +448,7 @@ describe('install.sh on a bare server: Node.js and a release archive, upgrade, u
     expect(again.stdout).toContain(`admin ${EMAIL} exists already`);
     expect(again.stdout).toContain("node 'local' is registered already");
     expect((await rawEvents()).slice(0, logBefore.length)).toEqual(logBefore);
-    expect(JSON.parse(await cliOk('events verify'))).toMatchObject({ ok: true });
+    expect(JSON.parse(await cliOk('events verify --json'))).toMatchObject({ ok: true });
     expect((await service()).active).toBe('active');
   });
 

@@ -31,6 +31,9 @@
 # directory, /etc/default/pressluft and the user; --uninstall --purge removes those too.
 # Settings can be given as environment variables (PRESSLUFT_HTTP_HOST etc., see docs/configuration.md).
 set -euo pipefail
+# One compound command: bash reads all of it before running any of it, so `curl … | bash` never runs a
+# half-downloaded script, and nothing below can read the rest of the script from stdin by accident.
+{
 
 SOURCE=$(cd "$(dirname "$0")" && pwd)
 SOURCE_GIVEN=0
@@ -120,7 +123,9 @@ if [ "$UNINSTALL" = 1 ]; then
   exit 0
 fi
 
-WORK=$(mktemp -d /var/tmp/pressluft-install.XXXXXX)
+# Scratch space next to PREFIX (same file system: the unpacked release is moved into place, not copied).
+mkdir -p "$(dirname "$PREFIX")"
+WORK=$(mktemp -d "$PREFIX.install.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 
 say "OS packages"
@@ -287,7 +292,7 @@ if [ -n "$STAGE" ]; then
       base=$(basename "$entry")
       [ "$base" != node ] || die "a release must not contain node/"
       rm -rf --one-file-system "${PREFIX:?}/$base.new"
-      cp -a "$entry" "$PREFIX/$base.new"
+      case "$STAGE" in "$WORK"/*) mv "$entry" "$PREFIX/$base.new" ;; *) cp -a "$entry" "$PREFIX/$base.new" ;; esac # our own unpacked copy: move it
       rm -rf --one-file-system "${PREFIX:?}/$base"
       mv "$PREFIX/$base.new" "$PREFIX/$base"
     done
@@ -383,14 +388,14 @@ WantedBy=multi-user.target
 EOF
   systemctl daemon-reload
   systemctl enable pressluft.service >/dev/null
-  [ "$START" = 1 ] && systemctl restart pressluft.service
+  if [ "$START" = 1 ]; then systemctl restart pressluft.service; fi
 else
   say "no systemd here: start it with: setpriv --reuid=pressluft --regid=pressluft --init-groups env \$(grep -v '^#' $ENV_FILE | xargs) $NODE $PREFIX/bin/pressluft serve"
 fi
 
 # A re-run (upgrade/repair) with the same --admin-email leaves an existing admin and its password alone.
 admin_exists() {
-  as_pressluft events export --type UserCreated | grep -iF "\"email\":\"$1\"" >/dev/null # no -q: pipefail
+  as_pressluft local events export --type UserCreated | grep -iF "\"email\":\"$1\"" >/dev/null # no -q: pipefail
 }
 
 if [ -n "$ADMIN_EMAIL" ] && admin_exists "$ADMIN_EMAIL"; then
@@ -399,6 +404,12 @@ elif [ -n "$ADMIN_EMAIL" ]; then
   say "first admin $ADMIN_EMAIL (password from stdin)"
   if [ -t 0 ]; then
     read -r -s -p "Password for $ADMIN_EMAIL (12+ characters): " PASSWORD; echo
+    printf '%s' "$PASSWORD" | as_pressluft admin create --email "$ADMIN_EMAIL"
+    unset PASSWORD
+  elif [ ! -f "${BASH_SOURCE[0]:-}" ]; then
+    # `curl … | bash -s --`: stdin is the script, so the password comes from the terminal
+    { : </dev/tty; } 2>/dev/null || die "no terminal to read the admin password from: run install.sh from a file with the password on stdin, or leave out --admin-email and run \`pressluft admin create\` later"
+    read -r -s -p "Password for $ADMIN_EMAIL (12+ characters): " PASSWORD </dev/tty; echo
     printf '%s' "$PASSWORD" | as_pressluft admin create --email "$ADMIN_EMAIL"
     unset PASSWORD
   else
@@ -411,7 +422,7 @@ ROOT_KEYS=/root/.ssh/authorized_keys
 # Root's key for the control plane is only for the first bootstrap of the local node: usable from this
 # host only, without port/agent/X11 forwarding or a terminal (bootstrap needs none of them).
 ROOT_KEY_OPTIONS='from="127.0.0.1",no-port-forwarding,no-agent-forwarding,no-X11-forwarding,no-pty'
-local_node_line() { as_pressluft node list | grep '"name":"local"' | grep -v '"status":"decommissioned"' || true; }
+local_node_line() { as_pressluft local node list | grep '"name":"local"' | grep -v '"status":"decommissioned"' || true; }
 local_switched() { # the control plane works as pressluft@127.0.0.1 on the local node
   local line; line=$(local_node_line)
   printf '%s' "$line" | grep -F '"user":"pressluft"' | grep -F '"status":"ready"' >/dev/null
@@ -435,7 +446,7 @@ if [ "$LOCAL_NODE" = 1 ]; then
     printf '%s %s\n' "$ROOT_KEY_OPTIONS" "$PUBKEY" >> "$ROOT_KEYS.pressluft-new"
     cat "$ROOT_KEYS.pressluft-new" > "$ROOT_KEYS" && rm -f "$ROOT_KEYS.pressluft-new"
     if has_systemd; then systemctl start ssh 2>/dev/null || systemctl start sshd; else service ssh start >/dev/null; fi
-    as_pressluft node add --name local --host 127.0.0.1 ||
+    as_pressluft local node add --name local --host 127.0.0.1 ||
       die "registering this host as node 'local' failed (see above); fix it and run install.sh again, or pass --no-local-node"
   fi
   if local_switched; then
@@ -456,3 +467,5 @@ if [ "$LOCAL_NODE" = 1 ]; then
 fi
 
 say "done: curl http://127.0.0.1:8080/healthz"
+exit 0
+}

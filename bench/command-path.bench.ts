@@ -21,6 +21,9 @@ import { SystemClock } from '../src/infrastructure/system/system-clock';
 import { openBenchDb, tempDbFile } from './support/env';
 import type { BenchResult, BenchSection } from './support/report';
 import { fmt, log, nowMs, paired } from './support/timing';
+import { SecretBox } from '../src/infrastructure/secrets/secret-box';
+import { SqliteUnitOfWork } from '../src/infrastructure/sqlite/sqlite-unit-of-work';
+import { SqliteSiteSecretStore } from '../src/infrastructure/secrets/sqlite-site-secret-store';
 
 const NODE_ID = 'benchnode0000000000000000a';
 
@@ -39,7 +42,8 @@ function productSide(db: Database, tag: string): (i: number) => Promise<unknown>
   const queue = new SqliteJobQueue(db, clock);
   const store = new SqliteEventStore(db, clock, ids, new InlineProjections(db, ALL_PROJECTIONS), ALL_REACTORS, queue);
   const doorbell = { publish: () => undefined } as unknown as EventBus; // no worker listening (workerEnabled=false)
-  const handler = new CreateSiteHandler(new DecideAndAppend(store, store, clock, ids, doorbell), store, ids, new SqliteSqlReader(db));
+  const secrets = new SqliteSiteSecretStore(db, SecretBox.fromKey(randomBytes(32)), clock);
+  const handler = new CreateSiteHandler(new DecideAndAppend(store, store, clock, ids, doorbell), store, ids, new SqliteSqlReader(db), new SqliteUnitOfWork(db), secrets);
   return (i) =>
     handler.execute(
       new CreateSiteCommand(

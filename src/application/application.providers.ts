@@ -5,6 +5,9 @@ import { ListEventsHandler } from './events/list-events/list-events.handler';
 import { StreamHistoryHandler } from './events/stream-history/stream-history.handler';
 import { VerifyEventsHandler } from './events/verify-events/verify-events.handler';
 import { CheckIdempotencyKeyHandler } from './common/check-idempotency-key/check-idempotency-key.handler';
+import { CreateAnchorHandler } from './events/create-anchor/create-anchor.handler';
+import { VerifyAnchorHandler } from './events/verify-anchor/verify-anchor.handler';
+import { BackupDatabaseHandler } from './system/backup-database/backup-database.handler';
 import { CancelJobHandler } from './jobs/cancel-job/cancel-job.handler';
 import { GetJobHandler } from './jobs/get-job/get-job.handler';
 import { JobLifecycleRecorder } from './jobs/job-lifecycle/job-lifecycle.recorder';
@@ -22,15 +25,26 @@ import { NodeJobSupport } from './nodes/node-jobs/node-job-support';
 import { RepinNodeHostKeyHandler } from './nodes/repin-node-host-key/repin-node-host-key.handler';
 import { RequestNodeHealthCheckHandler } from './nodes/request-node-health-check/request-node-health-check.handler';
 import { GetControlPlaneKeyHandler } from './ssh/get-control-plane-key/get-control-plane-key.handler';
+import { ChangeSiteDomainsJobHandler } from './sites/change-site-domains/change-site-domains.job-handler';
+import { CheckSiteHealthJobHandler, ResetSiteJobHandler } from './sites/check-site-health/check-site-health.job-handler';
 import { CreateSiteHandler } from './sites/create-site/create-site.handler';
+import { DeleteSiteJobHandler } from './sites/delete-site/delete-site.job-handler';
+import { DeploySiteJobHandler } from './sites/deploy-site/deploy-site.job-handler';
+import { ProvisionSiteJobHandler } from './sites/provision-site/provision-site.job-handler';
+import { RollbackSiteJobHandler } from './sites/rollback-site/rollback-site.job-handler';
+import { SiteJobSupport } from './sites/site-jobs/site-job-support';
 import { GetSiteHandler } from './sites/get-site/get-site.handler';
 import { ListSitesHandler } from './sites/list-sites/list-sites.handler';
 import { RequestDeployHandler } from './sites/request-deploy/request-deploy.handler';
+import { RequestDomainsChangeHandler } from './sites/request-domains-change/request-domains-change.handler';
+import { RequestRollbackHandler } from './sites/request-rollback/request-rollback.handler';
+import { SaveUploadHandler } from './sites/save-upload/save-upload.handler';
 import { RequestSiteDeletionHandler } from './sites/request-site-deletion/request-site-deletion.handler';
 import { RequestSiteResetHandler } from './sites/request-site-reset/request-site-reset.handler';
 import { RequestSiteRetryHandler } from './sites/request-site-retry/request-site-retry.handler';
 import { RebuildProjectionsHandler } from './projections/rebuild-projections/rebuild-projections.handler';
 import { GetMetricsHandler } from './system/get-metrics/get-metrics.handler';
+import { RenderMetricsHandler } from './system/render-metrics/render-metrics.handler';
 
 /** Every command handler, query handler and application service. */
 export const APPLICATION_PROVIDERS: Provider[] = [
@@ -38,6 +52,9 @@ export const APPLICATION_PROVIDERS: Provider[] = [
   JobLifecycleRecorder,
   CreateSiteHandler,
   RequestDeployHandler,
+  RequestRollbackHandler,
+  RequestDomainsChangeHandler,
+  SaveUploadHandler,
   RequestSiteResetHandler,
   RequestSiteRetryHandler,
   RequestSiteDeletionHandler,
@@ -54,6 +71,14 @@ export const APPLICATION_PROVIDERS: Provider[] = [
   NodeJobSupport,
   BootstrapNodeJobHandler,
   HealthCheckNodeJobHandler,
+  SiteJobSupport,
+  ProvisionSiteJobHandler,
+  DeploySiteJobHandler,
+  RollbackSiteJobHandler,
+  ChangeSiteDomainsJobHandler,
+  DeleteSiteJobHandler,
+  ResetSiteJobHandler,
+  CheckSiteHealthJobHandler,
   GetNodeHandler,
   ListNodesHandler,
   CancelJobHandler,
@@ -64,10 +89,24 @@ export const APPLICATION_PROVIDERS: Provider[] = [
   StreamHistoryHandler,
   VerifyEventsHandler,
   CheckIdempotencyKeyHandler,
+  CreateAnchorHandler,
+  VerifyAnchorHandler,
+  BackupDatabaseHandler,
   GetMetricsHandler,
+  RenderMetricsHandler,
   RebuildProjectionsHandler,
   ...AUTH_APPLICATION_PROVIDERS,
 ];
 
 /** The production job handlers (AppModule.forRoot({jobHandlers}) replaces them in tests). */
-export const REAL_JOB_HANDLER_CLASSES = [BootstrapNodeJobHandler, HealthCheckNodeJobHandler] as const;
+export const REAL_JOB_HANDLER_CLASSES = [
+  BootstrapNodeJobHandler,
+  HealthCheckNodeJobHandler,
+  ProvisionSiteJobHandler,
+  DeploySiteJobHandler,
+  RollbackSiteJobHandler,
+  ChangeSiteDomainsJobHandler,
+  DeleteSiteJobHandler,
+  ResetSiteJobHandler,
+  CheckSiteHealthJobHandler,
+] as const;

@@ -2,10 +2,18 @@ import type { Provider } from '@nestjs/common';
 import { Clock, IdGenerator } from '../application/ports/clock.port';
 import { CommandLog, EventStore } from '../application/ports/event-store.port';
 import { JOB_HANDLERS, JobHandler, JobQueueAdmin, JobQueueWriter } from '../application/ports/job-queue.port';
+import { MetricsRegistry } from '../application/ports/metrics.port';
+import { PromClientMetrics } from './metrics/prom-client-metrics';
 import { NodeAccessSettings } from '../application/ports/node-access.port';
 import { REAL_JOB_HANDLER_CLASSES } from '../application/application.providers';
 import { HealthCheckScheduler } from './scheduler/health-check.scheduler';
 import { PruneScheduler } from './scheduler/prune.scheduler';
+import { AnchorScheduler } from './scheduler/anchor.scheduler';
+import { AnchorArchive, AnchorSigner } from '../application/ports/chain-anchor.port';
+import { Ed25519AnchorSigner } from './anchors/ed25519-anchor-signer';
+import { FileAnchorArchive } from './anchors/file-anchor-archive';
+import { DatabaseBackup } from '../application/ports/database-backup.port';
+import { SqliteDatabaseBackup } from './sqlite/sqlite-database-backup';
 import { ProjectionRebuilder } from '../application/ports/projection-rebuilder.port';
 import { SqlReader } from '../application/ports/sql-reader.port';
 import { UnitOfWork } from '../application/ports/unit-of-work.port';
@@ -13,6 +21,7 @@ import { ALL_PROJECTIONS } from '../application/projections/all-projections';
 import { ALL_REACTORS } from '../application/reactors/all-reactors';
 import type { Settings } from './config/settings';
 import { remoteExecutionProviders } from './remote-execution.providers';
+import { siteProviders } from './site.providers';
 import { InlineProjections } from './event-store/inline-projections';
 import { rebuildProjections } from './event-store/projection-rebuilder';
 import { SqliteEventStore } from './event-store/sqlite-event-store';
@@ -41,6 +50,7 @@ export function infrastructureProviders(settings: Settings, jobHandlers: JobHand
       },
     },
     { provide: Clock, useClass: SystemClock },
+    { provide: MetricsRegistry, useClass: PromClientMetrics },
     { provide: IdGenerator, useClass: SortableIdGenerator },
     { provide: SqlReader, useFactory: (db: Database) => new SqliteSqlReader(db), inject: [DATABASE] },
     { provide: UnitOfWork, useFactory: (db: Database) => new SqliteUnitOfWork(db), inject: [DATABASE] },
@@ -81,6 +91,11 @@ export function infrastructureProviders(settings: Settings, jobHandlers: JobHand
     WorkerService,
     HealthCheckScheduler,
     PruneScheduler,
+    AnchorScheduler,
+    { provide: AnchorSigner, useFactory: () => new Ed25519AnchorSigner(settings.anchorKeyFile) },
+    { provide: AnchorArchive, useFactory: () => new FileAnchorArchive(settings.anchorOffsiteDir) },
+    { provide: DatabaseBackup, useFactory: (db: Database) => new SqliteDatabaseBackup(db), inject: [DATABASE] },
     ...remoteExecutionProviders(settings),
+    ...siteProviders(settings),
   ];
 }

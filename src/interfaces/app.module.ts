@@ -13,7 +13,7 @@ import { JobsController } from './http/controllers/jobs.controller';
 import { NodesController } from './http/controllers/nodes.controller';
 import { SitesController } from './http/controllers/sites.controller';
 import { SshController } from './http/controllers/ssh.controller';
-import { HttpMetrics } from './http/http-metrics';
+import { UploadsController } from './http/controllers/uploads.controller';
 import { PAGE_CONTROLLERS, pageProviders } from './pages/pages.module-parts';
 
 export interface AppOptions {
@@ -31,12 +31,11 @@ export class AppModule implements OnApplicationShutdown {
     return {
       module: AppModule,
       imports: [CqrsModule.forRoot()],
-      controllers: [SitesController, NodesController, JobsController, EventsController, HealthController, SshController, ...PAGE_CONTROLLERS],
+      controllers: [SitesController, UploadsController, NodesController, JobsController, EventsController, HealthController, SshController, ...PAGE_CONTROLLERS],
       providers: [
         ...infrastructureProviders(options.settings, options.jobHandlers),
         ...authInfrastructureProviders(options.settings),
         ...APPLICATION_PROVIDERS,
-        HttpMetrics,
         ...pageProviders({
           cookieSecure: options.settings.cookieSecure,
           sessionMaxAgeSeconds: options.settings.sessionMaxHours * 3600,

@@ -4,6 +4,9 @@ export const JOB_KINDS = {
   siteDeploy: 'site.deploy',
   siteReset: 'site.reset',
   siteDelete: 'site.delete',
+  siteRollback: 'site.rollback',
+  siteDomains: 'site.domains',
+  siteHealthCheck: 'site.health-check',
   nodeBootstrap: 'node.bootstrap',
   nodeHealthCheck: 'node.health-check',
 } as const;

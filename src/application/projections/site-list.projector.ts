@@ -1,32 +1,18 @@
-import { nextState, SiteLifecycleState, SiteTransition } from '../../domain/site/site-lifecycle.state-machine';
-import type { DeployFailedData, SiteCreatedData, SiteEvent, SiteRetryRequestedData } from '../../domain/site/site.events';
+import { transitionOfSiteEvent } from '../../domain/site/site-event-transitions';
+import { nextState, SiteLifecycleState } from '../../domain/site/site-lifecycle.state-machine';
+import { SITE_EVENT_TYPES, type SiteCreatedData, type SiteEvent } from '../../domain/site/site.events';
 import type { RecordedEvent } from '../ports/event-store.port';
 import type { SiteRow } from '../sites/site.view';
 import type { RowProjection } from './row-projection';
 
-/** The lifecycle transition each site event stands for (SiteCreated starts the machine). */
-const TRANSITION_OF: Record<Exclude<SiteEvent['type'], 'SiteCreated'>, SiteTransition | ((data: object) => SiteTransition)> = {
-  SiteProvisioned: 'provision.succeeded',
-  SiteProvisioningFailed: 'provision.failed',
-  DeployRequested: 'deploy.requested',
-  DeploySucceeded: 'deploy.succeeded',
-  DeployFailed: (data) => ((data as DeployFailedData).rolledBack ? 'deploy.rolled-back' : 'deploy.failed'),
-  SiteResetRequested: 'reset.requested',
-  SiteResetSucceeded: 'reset.succeeded',
-  SiteResetFailed: 'reset.failed',
-  SiteRetryRequested: 'retry.requested',
-  SiteDeletionRequested: 'delete.requested',
-  SiteDeleted: 'delete.succeeded',
-  SiteDeletionFailed: 'delete.failed',
-};
-
-/** The state after a site event, by the same lifecycle table the decider uses. */
+/** The state after a site event, by the same lifecycle table the decider uses (unchanged by non-lifecycle events). */
 export function siteStateAfter(from: string, event: RecordedEvent): SiteLifecycleState {
-  const entry = TRANSITION_OF[event.type as keyof typeof TRANSITION_OF];
-  const transition = typeof entry === 'function' ? entry(event.data) : entry;
-  const retryOf = event.type === 'SiteRetryRequested' ? (event.data as SiteRetryRequestedData).operation : undefined;
-  return nextState(from as SiteLifecycleState, transition, retryOf);
+  const step = transitionOfSiteEvent(event as unknown as SiteEvent);
+  if (!step) return from as SiteLifecycleState;
+  return nextState(from as SiteLifecycleState, step.transition, step.retryOf);
 }
+
+const SITE_LIFECYCLE_EVENT_TYPES: ReadonlySet<string> = new Set(SITE_EVENT_TYPES.filter((t) => t !== 'EnvironmentHealthChanged'));
 
 /** rm_sites: the site list (search, state filter) and the header of the site detail. */
 export const siteListProjection: RowProjection<SiteRow> = {
@@ -34,7 +20,7 @@ export const siteListProjection: RowProjection<SiteRow> = {
   table: 'rm_sites',
   primaryKey: ['id'],
   columns: ['id', 'name', 'slug', 'state', 'node_id', 'primary_domain', 'version', 'last_error', 'created_at', 'updated_at'],
-  handles: (type) => type === 'SiteCreated' || type in TRANSITION_OF,
+  handles: (type) => SITE_LIFECYCLE_EVENT_TYPES.has(type),
   keys: (event) => [[(event.data as { siteId: string }).siteId]],
   evolve: (row, event) => {
     if (event.type === 'SiteCreated') {

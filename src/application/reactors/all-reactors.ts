@@ -1,6 +1,8 @@
 import { enqueueBootstrapWhenNodeBootstrapRequested } from './enqueue-bootstrap-when-node-bootstrap-requested.reactor';
 import { enqueueDeletionWhenSiteDeletionRequested } from './enqueue-deletion-when-site-deletion-requested.reactor';
 import { enqueueDeployWhenDeployRequested } from './enqueue-deploy-when-deploy-requested.reactor';
+import { enqueueDomainsChangeWhenDomainsChangeRequested } from './enqueue-domains-change-when-domains-change-requested.reactor';
+import { enqueueRollbackWhenRollbackRequested } from './enqueue-rollback-when-rollback-requested.reactor';
 import { enqueueHealthCheckWhenSiteResetRequested } from './enqueue-health-check-when-site-reset-requested.reactor';
 import { enqueueOperationWhenSiteRetryRequested } from './enqueue-operation-when-site-retry-requested.reactor';
 import { enqueueProvisioningWhenSiteCreated } from './enqueue-provisioning-when-site-created.reactor';
@@ -9,6 +11,8 @@ import type { Reactor } from './reactor';
 export const ALL_REACTORS: readonly Reactor[] = [
   enqueueProvisioningWhenSiteCreated,
   enqueueDeployWhenDeployRequested,
+  enqueueRollbackWhenRollbackRequested,
+  enqueueDomainsChangeWhenDomainsChangeRequested,
   enqueueHealthCheckWhenSiteResetRequested,
   enqueueDeletionWhenSiteDeletionRequested,
   enqueueOperationWhenSiteRetryRequested,

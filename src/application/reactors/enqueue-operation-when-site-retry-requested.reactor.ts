@@ -5,6 +5,8 @@ import { jobReactor } from './job-reactor';
 const KIND_OF_OPERATION = {
   provision: JOB_KINDS.siteProvision,
   deploy: JOB_KINDS.siteDeploy,
+  rollback: JOB_KINDS.siteRollback,
+  domains: JOB_KINDS.siteDomains,
   reset: JOB_KINDS.siteReset,
   delete: JOB_KINDS.siteDelete,
 } as Record<string, string>;
@@ -15,7 +17,13 @@ export const enqueueOperationWhenSiteRetryRequested = jobReactor<SiteRetryReques
   'SiteRetryRequested',
   (d, event) => ({
     kind: KIND_OF_OPERATION[d.operation] ?? `site.${d.operation}`,
-    payload: { siteId: d.siteId, retry: true, ...(d.deploymentId ? { deploymentId: d.deploymentId } : {}) },
+    payload: {
+      siteId: d.siteId,
+      retry: true,
+      ...(d.deploymentId ? { deploymentId: d.deploymentId } : {}),
+      ...(d.rollbackId ? { rollbackId: d.rollbackId } : {}),
+      ...(d.changeId ? { changeId: d.changeId } : {}),
+    },
     siteId: d.siteId,
     concurrencyKey: siteConcurrencyKey(d.siteId),
     dedupKey: `site.retry:${event.eventId}`,

@@ -6,6 +6,19 @@ export interface EnvironmentView {
   domains: string[];
   phpVersion: string;
   currentReleaseId: string | null;
+  previousReleaseId: string | null;
+  /** Kept on the node, newest first. */
+  releases: ReleaseView[];
+  /** healthy | unhealthy | unknown (from the periodic health checks). */
+  health: string;
+}
+
+export interface ReleaseView {
+  id: string;
+  current: boolean;
+  previous: boolean;
+  /** Its deploy was rolled back; a rollback to it needs force. */
+  bad: boolean;
 }
 
 export interface SiteSummaryView {
@@ -47,6 +60,10 @@ export type EnvironmentRow = {
   php_version: string;
   current_release_id: string | null;
   updated_at: string;
+  previous_release_id: string | null;
+  releases: string;
+  bad_release_ids: string;
+  health: string;
 };
 
 export function toSiteSummary(row: SiteRow): SiteSummaryView {
@@ -65,6 +82,7 @@ export function toSiteSummary(row: SiteRow): SiteSummaryView {
 }
 
 export function toEnvironmentView(row: EnvironmentRow): EnvironmentView {
+  const bad = JSON.parse(row.bad_release_ids) as string[];
   return {
     name: row.name,
     envSlug: row.env_slug,
@@ -72,5 +90,10 @@ export function toEnvironmentView(row: EnvironmentRow): EnvironmentView {
     domains: JSON.parse(row.domains) as string[],
     phpVersion: row.php_version,
     currentReleaseId: row.current_release_id,
+    previousReleaseId: row.previous_release_id,
+    releases: (JSON.parse(row.releases) as string[])
+      .map((id) => ({ id, current: id === row.current_release_id, previous: id === row.previous_release_id, bad: bad.includes(id) }))
+      .reverse(),
+    health: row.health,
   };
 }

@@ -10,6 +10,8 @@ export const SITE_STATES = [
   'PROVISIONING',
   'ACTIVE',
   'DEPLOYING',
+  'ROLLING_BACK',
+  'UPDATING_DOMAINS',
   'CLONING',
   'RESTORING',
   'RESETTING',
@@ -20,7 +22,7 @@ export const SITE_STATES = [
 export type SiteLifecycleState = (typeof SITE_STATES)[number];
 
 /** The long-running operations a site can be in; `retry.requested` re-enters the failed one. */
-export const SITE_OPERATIONS = ['provision', 'deploy', 'clone', 'restore', 'reset', 'delete'] as const;
+export const SITE_OPERATIONS = ['provision', 'deploy', 'rollback', 'domains', 'clone', 'restore', 'reset', 'delete'] as const;
 export type SiteOperation = (typeof SITE_OPERATIONS)[number];
 
 export const SITE_TRANSITIONS = [
@@ -30,6 +32,14 @@ export const SITE_TRANSITIONS = [
   'deploy.succeeded',
   'deploy.failed',
   'deploy.rolled-back',
+  'deploy.refused',
+  'rollback.requested',
+  'rollback.succeeded',
+  'rollback.refused',
+  'rollback.failed',
+  'domains.requested',
+  'domains.succeeded',
+  'domains.failed',
   'clone.requested',
   'clone.succeeded',
   'clone.failed',
@@ -58,6 +68,8 @@ export interface SiteTransitionRow {
 export const SITE_BUSY_STATES: readonly SiteLifecycleState[] = [
   'PROVISIONING',
   'DEPLOYING',
+  'ROLLING_BACK',
+  'UPDATING_DOMAINS',
   'CLONING',
   'RESTORING',
   'RESETTING',
@@ -73,6 +85,19 @@ export const SITE_LIFECYCLE_TABLE: readonly SiteTransitionRow[] = [
   { from: 'DEPLOYING', transition: 'deploy.failed', to: 'FAILED' },
   // The deploy's own automatic rollback restored the previous release: the site is healthy again.
   { from: 'DEPLOYING', transition: 'deploy.rolled-back', to: 'ACTIVE' },
+  // The new release failed its check before the switch: nothing live changed.
+  { from: 'DEPLOYING', transition: 'deploy.refused', to: 'ACTIVE' },
+
+  // An operator's rollback to the previous (or a named) release. Refused before the switch: nothing changed.
+  { from: 'ACTIVE', transition: 'rollback.requested', to: 'ROLLING_BACK' },
+  { from: 'ROLLING_BACK', transition: 'rollback.succeeded', to: 'ACTIVE' },
+  { from: 'ROLLING_BACK', transition: 'rollback.refused', to: 'ACTIVE' },
+  { from: 'ROLLING_BACK', transition: 'rollback.failed', to: 'FAILED' },
+
+  // Primary domain and aliases of an environment (vhost + URL rewrite in one job).
+  { from: 'ACTIVE', transition: 'domains.requested', to: 'UPDATING_DOMAINS' },
+  { from: 'UPDATING_DOMAINS', transition: 'domains.succeeded', to: 'ACTIVE' },
+  { from: 'UPDATING_DOMAINS', transition: 'domains.failed', to: 'FAILED' },
 
   { from: 'ACTIVE', transition: 'clone.requested', to: 'CLONING' },
   { from: 'CLONING', transition: 'clone.succeeded', to: 'ACTIVE' },
@@ -90,6 +115,8 @@ export const SITE_LIFECYCLE_TABLE: readonly SiteTransitionRow[] = [
 
   { from: 'FAILED', transition: 'retry.requested', to: 'PROVISIONING', retryOf: 'provision' },
   { from: 'FAILED', transition: 'retry.requested', to: 'DEPLOYING', retryOf: 'deploy' },
+  { from: 'FAILED', transition: 'retry.requested', to: 'ROLLING_BACK', retryOf: 'rollback' },
+  { from: 'FAILED', transition: 'retry.requested', to: 'UPDATING_DOMAINS', retryOf: 'domains' },
   { from: 'FAILED', transition: 'retry.requested', to: 'CLONING', retryOf: 'clone' },
   { from: 'FAILED', transition: 'retry.requested', to: 'RESTORING', retryOf: 'restore' },
   { from: 'FAILED', transition: 'retry.requested', to: 'RESETTING', retryOf: 'reset' },

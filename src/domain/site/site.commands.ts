@@ -1,4 +1,4 @@
-import { DeploySource, OperationError } from './site.events';
+import { DeployPhase, DeploySource, OperationError } from './site.events';
 
 /** Commands of the Site aggregate. Each carries `siteId` so a handler knows which stream to load. */
 
@@ -50,6 +50,59 @@ export interface FailDeploy {
   readonly deploymentId: string;
   readonly error: OperationError;
   readonly rolledBack: boolean;
+  /** pre-switch: the release was refused before anything live changed. */
+  readonly phase?: DeployPhase;
+  readonly releaseId?: string | null;
+}
+export interface RequestRollback {
+  readonly type: 'RequestRollback';
+  readonly siteId: string;
+  readonly rollbackId: string;
+  readonly environment: string;
+  /** Absent: the previous release. */
+  readonly releaseId?: string;
+  /** Allow a release marked bad. */
+  readonly force?: boolean;
+}
+export interface CompleteRollback {
+  readonly type: 'CompleteRollback';
+  readonly siteId: string;
+  readonly rollbackId: string;
+}
+export interface FailRollback {
+  readonly type: 'FailRollback';
+  readonly siteId: string;
+  readonly rollbackId: string;
+  readonly error: OperationError;
+  readonly phase: DeployPhase;
+}
+export interface RequestDomainsChange {
+  readonly type: 'RequestDomainsChange';
+  readonly siteId: string;
+  readonly changeId: string;
+  readonly environment: string;
+  readonly primary: string;
+  readonly aliases: readonly string[];
+}
+export interface CompleteDomainsChange {
+  readonly type: 'CompleteDomainsChange';
+  readonly siteId: string;
+  readonly changeId: string;
+}
+export interface FailDomainsChange {
+  readonly type: 'FailDomainsChange';
+  readonly siteId: string;
+  readonly changeId: string;
+  readonly error: OperationError;
+}
+export interface RecordEnvironmentHealth {
+  readonly type: 'RecordEnvironmentHealth';
+  readonly siteId: string;
+  readonly environment: string;
+  readonly healthy: boolean;
+  readonly httpStatus: number | null;
+  readonly dbOk: boolean | null;
+  readonly reason: string;
 }
 export interface RequestSiteReset {
   readonly type: 'RequestSiteReset';
@@ -90,6 +143,13 @@ export type SiteCommand =
   | RequestDeploy
   | CompleteDeploy
   | FailDeploy
+  | RequestRollback
+  | CompleteRollback
+  | FailRollback
+  | RequestDomainsChange
+  | CompleteDomainsChange
+  | FailDomainsChange
+  | RecordEnvironmentHealth
   | RequestSiteReset
   | CompleteSiteReset
   | FailSiteReset

@@ -1,4 +1,4 @@
-import { DomainError, NotFound, RuleViolation } from '../common/domain-error';
+import { DomainError, InvalidValue, NotFound, RuleViolation } from '../common/domain-error';
 import { Decider } from '../common/domain-event';
 import {
   DEFAULT_PHP_VERSION,
@@ -20,17 +20,34 @@ import {
   SiteTransition,
   transitionRefused,
 } from './site-lifecycle.state-machine';
-import { CreateSite, RequestDeploy, SiteCommand } from './site.commands';
-import { DeploySource, OperationError, PRODUCTION_ENVIRONMENT, SiteEvent } from './site.events';
+import { transitionOfSiteEvent } from './site-event-transitions';
+import { NO_RELEASES, ReleaseSet, releaseMarkedBad, releaseSwitchedTo } from './site-releases';
+import { CreateSite, RecordEnvironmentHealth, RequestDeploy, RequestDomainsChange, RequestRollback, SiteCommand } from './site.commands';
+import { DeploySource, EnvironmentHealthStatus, OperationError, PRODUCTION_ENVIRONMENT, SiteEvent } from './site.events';
 import { SITE_RULES } from './site.rules';
 
-export interface SiteEnvironmentState {
+export interface SiteEnvironmentState extends ReleaseSet {
   readonly name: string;
   readonly envSlug: string;
   readonly nodeId: string;
+  /** Primary domain first, then the aliases (which answer 301 to it). */
   readonly domains: readonly string[];
   readonly phpVersion: PhpVersion;
-  readonly currentReleaseId: string | null;
+  readonly health: EnvironmentHealthStatus | 'unknown';
+}
+
+export interface SiteRollback {
+  readonly rollbackId: string;
+  readonly environment: string;
+  readonly targetReleaseId: string;
+  readonly fromReleaseId: string;
+}
+
+export interface SiteDomainsChange {
+  readonly changeId: string;
+  readonly environment: string;
+  readonly primary: string;
+  readonly aliases: readonly string[];
 }
 
 export interface SiteDeployment {
@@ -44,6 +61,8 @@ export interface SiteState {
   readonly id: string | null;
   readonly name: string | null;
   readonly slug: string | null;
+  /** The WordPress admin's address (the install's admin_email). */
+  readonly adminEmail: string | null;
   readonly state: SiteLifecycleState | null;
   /** The operation most recently started; what `retry` re-runs after a failure. */
   readonly lastOperation: SiteOperation | null;
@@ -53,6 +72,10 @@ export interface SiteState {
   readonly pendingDeploymentId: string | null;
   /** The most recent deployment requested; a deploy retry re-runs it. */
   readonly lastDeployment: SiteDeployment | null;
+  /** The most recent manual rollback requested (running while ROLLING_BACK; a retry re-runs it). */
+  readonly lastRollback: SiteRollback | null;
+  /** The most recent domain change requested (running while UPDATING_DOMAINS; a retry re-runs it). */
+  readonly lastDomainsChange: SiteDomainsChange | null;
 }
 
 export const initialSiteState: SiteState = {
@@ -60,12 +83,15 @@ export const initialSiteState: SiteState = {
   id: null,
   name: null,
   slug: null,
+  adminEmail: null,
   state: null,
   lastOperation: null,
   lastError: null,
   environments: {},
   pendingDeploymentId: null,
   lastDeployment: null,
+  lastRollback: null,
+  lastDomainsChange: null,
 };
 
 /** Throws the table's error (with `rule` as its name) unless `transition` is allowed now. */
@@ -120,6 +146,73 @@ function requestDeploy(cmd: RequestDeploy, site: SiteState, siteId: string): Sit
   ];
 }
 
+function environmentOf(site: SiteState, siteId: string, name: string): SiteEnvironmentState {
+  const environment = parseEnvironmentName(name);
+  const env = site.environments[environment];
+  if (!env) throw new NotFound('environment', `${siteId}/${environment}`);
+  return env;
+}
+
+function requestRollback(cmd: RequestRollback, site: SiteState, siteId: string): SiteEvent[] {
+  if (site.state === 'ROLLING_BACK' && site.lastRollback?.rollbackId === cmd.rollbackId) return [];
+  requireTransition(site, 'rollback.requested', SITE_RULES.cannotRollBackUnlessActive);
+  const env = environmentOf(site, siteId, cmd.environment);
+  const from = env.currentReleaseId;
+  const target = cmd.releaseId ?? env.previousReleaseId;
+  if (!from || !target) {
+    throw new RuleViolation(SITE_RULES.rollbackNeedsTarget, 'NO_ROLLBACK_TARGET', `Environment ${env.name} has no previous release to roll back to`, {
+      environment: env.name,
+      currentReleaseId: from,
+    });
+  }
+  if (!env.releases.includes(target)) throw new NotFound('release', `${siteId}/${env.name}/${target}`);
+  if (target === from) {
+    throw new RuleViolation(SITE_RULES.rollbackNeedsTarget, 'NO_ROLLBACK_TARGET', `Release ${target} is already live`, { releaseId: target });
+  }
+  const force = cmd.force === true;
+  if (env.badReleaseIds.includes(target) && !force) {
+    throw new RuleViolation(SITE_RULES.badReleaseNeedsForce, 'RELEASE_MARKED_BAD', `Release ${target} is marked bad; roll back to it only with force`, {
+      releaseId: target,
+    });
+  }
+  return [
+    {
+      type: 'RollbackRequested',
+      data: { siteId, environment: env.name, rollbackId: cmd.rollbackId, targetReleaseId: target, fromReleaseId: from, force },
+    },
+  ];
+}
+
+function requestDomainsChange(cmd: RequestDomainsChange, site: SiteState, siteId: string): SiteEvent[] {
+  if (site.state === 'UPDATING_DOMAINS' && site.lastDomainsChange?.changeId === cmd.changeId) return [];
+  requireTransition(site, 'domains.requested', SITE_RULES.cannotChangeDomainsUnlessActive);
+  const env = environmentOf(site, siteId, cmd.environment);
+  const primary = parseDomain(cmd.primary, 'primary');
+  const aliases = cmd.aliases.map((a, i) => parseDomain(a, `aliases[${i}]`));
+  if (new Set([primary, ...aliases]).size !== aliases.length + 1) {
+    throw new InvalidValue('aliases', 'aliases must differ from the primary domain and from each other', { rule: SITE_RULES.domainsMustBeDistinct });
+  }
+  return [
+    {
+      type: 'DomainsChangeRequested',
+      data: { siteId, environment: env.name, changeId: cmd.changeId, primary, aliases, previousPrimary: env.domains[0] ?? primary },
+    },
+  ];
+}
+
+function recordEnvironmentHealth(cmd: RecordEnvironmentHealth, site: SiteState, siteId: string): SiteEvent[] {
+  if (site.state === 'DELETED') return [];
+  const env = environmentOf(site, siteId, cmd.environment);
+  const status: EnvironmentHealthStatus = cmd.healthy ? 'healthy' : 'unhealthy';
+  if (env.health === status) return [];
+  return [
+    {
+      type: 'EnvironmentHealthChanged',
+      data: { siteId, environment: env.name, status, httpStatus: cmd.httpStatus, dbOk: cmd.dbOk, reason: cmd.reason },
+    },
+  ];
+}
+
 /*
  * Completion and failure reports come from an at-least-once job runner: a report for an operation
  * that is not (or no longer) running is a duplicate or stale, so it yields no events instead of an error.
@@ -150,7 +243,13 @@ function decide(cmd: SiteCommand, site: SiteState): SiteEvent[] {
       return [
         {
           type: 'DeploySucceeded',
-          data: { siteId, environment: running.environment, deploymentId: cmd.deploymentId, releaseId: cmd.releaseId },
+          data: {
+            siteId,
+            environment: running.environment,
+            deploymentId: cmd.deploymentId,
+            releaseId: cmd.releaseId,
+            previousReleaseId: site.environments[running.environment]?.currentReleaseId ?? null,
+          },
         },
       ];
     }
@@ -166,10 +265,43 @@ function decide(cmd: SiteCommand, site: SiteState): SiteEvent[] {
             deploymentId: cmd.deploymentId,
             error: cmd.error,
             rolledBack: cmd.rolledBack,
+            phase: cmd.phase ?? 'post-switch',
+            releaseId: cmd.releaseId ?? null,
           },
         },
       ];
     }
+
+    case 'RequestRollback':
+      return requestRollback(cmd, site, siteId);
+    case 'CompleteRollback': {
+      const running = site.lastRollback;
+      if (site.state !== 'ROLLING_BACK' || running?.rollbackId !== cmd.rollbackId) return [];
+      const { environment, rollbackId, targetReleaseId, fromReleaseId } = running;
+      return [{ type: 'RollbackSucceeded', data: { siteId, environment, rollbackId, releaseId: targetReleaseId, previousReleaseId: fromReleaseId } }];
+    }
+    case 'FailRollback': {
+      const running = site.lastRollback;
+      if (site.state !== 'ROLLING_BACK' || running?.rollbackId !== cmd.rollbackId) return [];
+      return [{ type: 'RollbackFailed', data: { siteId, environment: running.environment, rollbackId: cmd.rollbackId, error: cmd.error, phase: cmd.phase } }];
+    }
+
+    case 'RequestDomainsChange':
+      return requestDomainsChange(cmd, site, siteId);
+    case 'CompleteDomainsChange': {
+      const running = site.lastDomainsChange;
+      if (site.state !== 'UPDATING_DOMAINS' || running?.changeId !== cmd.changeId) return [];
+      const { environment, changeId, primary, aliases } = running;
+      return [{ type: 'DomainsChanged', data: { siteId, environment, changeId, primary, aliases } }];
+    }
+    case 'FailDomainsChange': {
+      const running = site.lastDomainsChange;
+      if (site.state !== 'UPDATING_DOMAINS' || running?.changeId !== cmd.changeId) return [];
+      return [{ type: 'DomainsChangeFailed', data: { siteId, environment: running.environment, changeId: cmd.changeId, error: cmd.error } }];
+    }
+
+    case 'RecordEnvironmentHealth':
+      return recordEnvironmentHealth(cmd, site, siteId);
 
     case 'RequestSiteReset':
       requireTransition(site, 'reset.requested', SITE_RULES.canBeResetOnlyWhenFailed);
@@ -188,8 +320,13 @@ function decide(cmd: SiteCommand, site: SiteState): SiteEvent[] {
       const operation = site.lastOperation as SiteOperation;
       nextState('FAILED', 'retry.requested', operation); // the table must know how to re-enter it
       const deploymentId = operation === 'deploy' ? site.lastDeployment?.deploymentId : undefined;
+      const rollbackId = operation === 'rollback' ? site.lastRollback?.rollbackId : undefined;
+      const changeId = operation === 'domains' ? site.lastDomainsChange?.changeId : undefined;
       return [
-        { type: 'SiteRetryRequested', data: deploymentId ? { siteId, operation, deploymentId } : { siteId, operation } },
+        {
+          type: 'SiteRetryRequested',
+          data: { siteId, operation, ...(deploymentId ? { deploymentId } : {}), ...(rollbackId ? { rollbackId } : {}), ...(changeId ? { changeId } : {}) },
+        },
       ];
     }
 
@@ -217,30 +354,33 @@ function failed(site: SiteState, transition: SiteTransition, error: OperationErr
   return { ...site, state: move(site, transition), lastError: error };
 }
 
-function withRelease(site: SiteState, environment: string, releaseId: string | null): SiteState {
+function withEnvironment(site: SiteState, environment: string, change: (env: SiteEnvironmentState) => SiteEnvironmentState): SiteState {
   const env = site.environments[environment];
   if (!env) return site;
-  return { ...site, environments: { ...site.environments, [environment]: { ...env, currentReleaseId: releaseId } } };
+  return { ...site, environments: { ...site.environments, [environment]: change(env) } };
 }
 
 /** evolve goes through the lifecycle table too, so a history the table forbids cannot be folded. */
 function evolve(site: SiteState, event: SiteEvent): SiteState {
   switch (event.type) {
     case 'SiteCreated': {
-      const { siteId, name, slug, environment } = event.data;
+      const { siteId, name, slug, adminEmail, environment } = event.data;
       return {
         ...initialSiteState,
         exists: true,
         id: siteId,
         name,
         slug,
+        adminEmail,
         state: 'PROVISIONING',
         lastOperation: 'provision',
-        environments: { [environment.name]: { ...environment, currentReleaseId: null } },
+        environments: {
+          [environment.name]: { ...environment, ...NO_RELEASES, health: 'unknown' },
+        },
       };
     }
     case 'SiteProvisioned':
-      return withRelease(succeeded(site, 'provision.succeeded'), event.data.environment, event.data.releaseId);
+      return withEnvironment(succeeded(site, 'provision.succeeded'), event.data.environment, (env) => releaseSwitchedTo(env, event.data.releaseId));
     case 'SiteProvisioningFailed':
       return failed(site, 'provision.failed', event.data.error);
     case 'DeployRequested': {
@@ -254,15 +394,34 @@ function evolve(site: SiteState, event: SiteEvent): SiteState {
       };
     }
     case 'DeploySucceeded':
-      return withRelease(
-        { ...succeeded(site, 'deploy.succeeded'), pendingDeploymentId: null },
-        event.data.environment,
-        event.data.releaseId,
+      return withEnvironment({ ...succeeded(site, 'deploy.succeeded'), pendingDeploymentId: null }, event.data.environment, (env) =>
+        releaseSwitchedTo(env, event.data.releaseId),
       );
     case 'DeployFailed': {
-      const transition = event.data.rolledBack ? 'deploy.rolled-back' : 'deploy.failed';
-      return { ...failed(site, transition, event.data.error), pendingDeploymentId: null };
+      const after = { ...failed(site, transitionOfSiteEvent(event)!.transition, event.data.error), pendingDeploymentId: null };
+      return event.data.rolledBack ? withEnvironment(after, event.data.environment, (env) => releaseMarkedBad(env, event.data.releaseId)) : after;
     }
+    case 'RollbackRequested': {
+      const { rollbackId, environment, targetReleaseId, fromReleaseId } = event.data;
+      return { ...site, state: move(site, 'rollback.requested'), lastOperation: 'rollback', lastRollback: { rollbackId, environment, targetReleaseId, fromReleaseId } };
+    }
+    case 'RollbackSucceeded':
+      return withEnvironment(succeeded(site, 'rollback.succeeded'), event.data.environment, (env) => releaseSwitchedTo(env, event.data.releaseId));
+    case 'RollbackFailed':
+      return failed(site, transitionOfSiteEvent(event)!.transition, event.data.error);
+    case 'DomainsChangeRequested': {
+      const { changeId, environment, primary, aliases } = event.data;
+      return { ...site, state: move(site, 'domains.requested'), lastOperation: 'domains', lastDomainsChange: { changeId, environment, primary, aliases } };
+    }
+    case 'DomainsChanged':
+      return withEnvironment(succeeded(site, 'domains.succeeded'), event.data.environment, (env) => ({
+        ...env,
+        domains: [event.data.primary, ...event.data.aliases],
+      }));
+    case 'DomainsChangeFailed':
+      return failed(site, 'domains.failed', event.data.error);
+    case 'EnvironmentHealthChanged':
+      return withEnvironment(site, event.data.environment, (env) => ({ ...env, health: event.data.status }));
     case 'SiteResetRequested':
       return { ...site, state: move(site, 'reset.requested'), lastOperation: 'reset' };
     case 'SiteResetSucceeded':

@@ -58,7 +58,12 @@ export interface DeploySucceededData {
   readonly environment: string;
   readonly deploymentId: string;
   readonly releaseId: string;
+  /** The release that was live before the switch (the rollback target); absent in older events. */
+  readonly previousReleaseId?: string | null;
 }
+
+/** Where a deploy stopped: its check before the switch refused the release, or after the switch. */
+export type DeployPhase = 'pre-switch' | 'post-switch';
 export interface DeployFailedData {
   readonly siteId: string;
   readonly environment: string;
@@ -66,6 +71,66 @@ export interface DeployFailedData {
   readonly error: OperationError;
   /** true: the deploy's automatic rollback restored the previous release (site back to ACTIVE). */
   readonly rolledBack: boolean;
+  /** pre-switch: nothing live changed (site back to ACTIVE). Absent in older events (= post-switch). */
+  readonly phase?: DeployPhase;
+  /** The new release; after a rollback it is marked bad on the node. */
+  readonly releaseId?: string | null;
+}
+export interface RollbackRequestedData {
+  readonly siteId: string;
+  readonly environment: string;
+  readonly rollbackId: string;
+  readonly targetReleaseId: string;
+  /** The release live when the rollback was asked for. */
+  readonly fromReleaseId: string;
+  /** true: the operator chose a release marked bad. */
+  readonly force: boolean;
+}
+export interface RollbackSucceededData {
+  readonly siteId: string;
+  readonly environment: string;
+  readonly rollbackId: string;
+  readonly releaseId: string;
+  readonly previousReleaseId: string;
+}
+export interface RollbackFailedData {
+  readonly siteId: string;
+  readonly environment: string;
+  readonly rollbackId: string;
+  readonly error: OperationError;
+  /** pre-switch: the node refused before switching, nothing changed (site back to ACTIVE). */
+  readonly phase: DeployPhase;
+}
+export interface DomainsChangeRequestedData {
+  readonly siteId: string;
+  readonly environment: string;
+  readonly changeId: string;
+  readonly primary: string;
+  readonly aliases: readonly string[];
+  readonly previousPrimary: string;
+}
+export interface DomainsChangedData {
+  readonly siteId: string;
+  readonly environment: string;
+  readonly changeId: string;
+  readonly primary: string;
+  readonly aliases: readonly string[];
+}
+export interface DomainsChangeFailedData {
+  readonly siteId: string;
+  readonly environment: string;
+  readonly changeId: string;
+  readonly error: OperationError;
+}
+export type EnvironmentHealthStatus = 'healthy' | 'unhealthy';
+/** Recorded only when an environment's health status changes (periodic checks pass silently). */
+export interface EnvironmentHealthChangedData {
+  readonly siteId: string;
+  readonly environment: string;
+  readonly status: EnvironmentHealthStatus;
+  readonly httpStatus: number | null;
+  readonly dbOk: boolean | null;
+  readonly reason: string;
 }
 export interface SiteResetRequestedData {
   readonly siteId: string;
@@ -83,6 +148,10 @@ export interface SiteRetryRequestedData {
   readonly operation: SiteOperation;
   /** Set when operation = 'deploy': the failed deployment being re-run (same id, same source). */
   readonly deploymentId?: string;
+  /** Set when operation = 'rollback': the failed rollback being re-run. */
+  readonly rollbackId?: string;
+  /** Set when operation = 'domains': the failed domain change being re-run. */
+  readonly changeId?: string;
 }
 export interface SiteDeletionRequestedData {
   readonly siteId: string;
@@ -103,6 +172,13 @@ export type SiteProvisioningFailed = DomainEvent<'SiteProvisioningFailed', SiteP
 export type DeployRequested = DomainEvent<'DeployRequested', DeployRequestedData>;
 export type DeploySucceeded = DomainEvent<'DeploySucceeded', DeploySucceededData>;
 export type DeployFailed = DomainEvent<'DeployFailed', DeployFailedData>;
+export type RollbackRequested = DomainEvent<'RollbackRequested', RollbackRequestedData>;
+export type RollbackSucceeded = DomainEvent<'RollbackSucceeded', RollbackSucceededData>;
+export type RollbackFailed = DomainEvent<'RollbackFailed', RollbackFailedData>;
+export type DomainsChangeRequested = DomainEvent<'DomainsChangeRequested', DomainsChangeRequestedData>;
+export type DomainsChanged = DomainEvent<'DomainsChanged', DomainsChangedData>;
+export type DomainsChangeFailed = DomainEvent<'DomainsChangeFailed', DomainsChangeFailedData>;
+export type EnvironmentHealthChanged = DomainEvent<'EnvironmentHealthChanged', EnvironmentHealthChangedData>;
 export type SiteResetRequested = DomainEvent<'SiteResetRequested', SiteResetRequestedData>;
 export type SiteResetSucceeded = DomainEvent<'SiteResetSucceeded', SiteResetSucceededData>;
 export type SiteResetFailed = DomainEvent<'SiteResetFailed', SiteResetFailedData>;
@@ -118,6 +194,13 @@ export type SiteEvent =
   | DeployRequested
   | DeploySucceeded
   | DeployFailed
+  | RollbackRequested
+  | RollbackSucceeded
+  | RollbackFailed
+  | DomainsChangeRequested
+  | DomainsChanged
+  | DomainsChangeFailed
+  | EnvironmentHealthChanged
   | SiteResetRequested
   | SiteResetSucceeded
   | SiteResetFailed
@@ -136,6 +219,13 @@ export const SITE_EVENT_TYPES = [
   'DeployRequested',
   'DeploySucceeded',
   'DeployFailed',
+  'RollbackRequested',
+  'RollbackSucceeded',
+  'RollbackFailed',
+  'DomainsChangeRequested',
+  'DomainsChanged',
+  'DomainsChangeFailed',
+  'EnvironmentHealthChanged',
   'SiteResetRequested',
   'SiteResetSucceeded',
   'SiteResetFailed',

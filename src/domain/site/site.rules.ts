@@ -13,6 +13,16 @@ export const SITE_RULES = {
   cannotDeployUnlessActive: 'site-cannot-deploy-unless-active',
   /** A deploy targets an environment the site has (NotFound otherwise). */
   deployRequiresExistingEnvironment: 'deploy-requires-existing-environment',
+  /** Manual rollbacks start only from ACTIVE. */
+  cannotRollBackUnlessActive: 'site-cannot-roll-back-unless-active',
+  /** A rollback needs a target: the previous release, or a named release the environment still keeps. */
+  rollbackNeedsTarget: 'rollback-needs-a-kept-release',
+  /** A release marked bad (its deploy was rolled back) is a rollback target only with force. */
+  badReleaseNeedsForce: 'rollback-to-bad-release-needs-force',
+  /** Domain changes start only from ACTIVE. */
+  cannotChangeDomainsUnlessActive: 'site-cannot-change-domains-unless-active',
+  /** Aliases differ from the primary and from each other. */
+  domainsMustBeDistinct: 'environment-domains-must-be-distinct',
   /** Reset is a recovery action: only a FAILED site can be reset. */
   canBeResetOnlyWhenFailed: 'site-can-be-reset-only-when-failed',
   /** Retry re-runs the operation that failed: only from FAILED. */

@@ -17,7 +17,8 @@ export const ANONYMOUS_ACTOR = 'anonymous';
  */
 export function commandMetaOf(request: FastifyRequest): CommandMeta {
   const key = header(request, 'idempotency-key');
-  const correlationId = header(request, 'x-correlation-id') ?? randomUUID();
+  // request.id is the valid X-Correlation-Id or a fresh UUID (see request-id.ts); an invalid header is refused below.
+  const correlationId = header(request, 'x-correlation-id') ?? request.id ?? randomUUID();
   for (const [name, value] of [['Idempotency-Key', key], ['X-Correlation-Id', correlationId]] as const) {
     if (value !== undefined && !TOKEN.test(value)) throw new DomainError('VALIDATION_FAILED', `${name} must match ${TOKEN.source}`, { header: name });
   }

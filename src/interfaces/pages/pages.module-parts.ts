@@ -1,5 +1,6 @@
 import type { Provider, Type } from '@nestjs/common';
 import { TokensController } from '../http/auth/tokens.controller';
+import { WhoAmIController } from '../http/auth/whoami.controller';
 import { LoginPage } from './auth-pages';
 import { AuthPagesController } from './auth-pages.controller';
 import { DashboardPagesController } from './dashboard-pages.controller';
@@ -24,6 +25,7 @@ export const PAGE_CONTROLLERS: Type[] = [
   EventsPagesController,
   TokensPagesController,
   TokensController,
+  WhoAmIController,
 ];
 
 export function pageProviders(options: PagesOptions): Provider[] {

@@ -15,6 +15,8 @@ import type { CreateSiteResult } from '../../application/sites/create-site/creat
 import { GetSiteQuery } from '../../application/sites/get-site/get-site.query';
 import { ListSitesQuery } from '../../application/sites/list-sites/list-sites.query';
 import { RequestDeployCommand } from '../../application/sites/request-deploy/request-deploy.command';
+import { RequestDomainsChangeCommand } from '../../application/sites/request-domains-change/request-domains-change.command';
+import { RequestRollbackCommand } from '../../application/sites/request-rollback/request-rollback.command';
 import { RequestSiteDeletionCommand } from '../../application/sites/request-site-deletion/request-site-deletion.command';
 import { RequestSiteResetCommand } from '../../application/sites/request-site-reset/request-site-reset.command';
 import { RequestSiteRetryCommand } from '../../application/sites/request-site-retry/request-site-retry.command';
@@ -22,14 +24,14 @@ import type { SiteSummaryView, SiteView } from '../../application/sites/site.vie
 import { DomainError } from '../../domain/common/domain-error';
 import { commandMetaOf } from '../http/command-meta.decorator';
 import { ListSitesQueryDto, SITE_STATES_FILTER } from '../http/dto/list-query.dto';
-import { CreateDeploymentDto, CreateSiteDto, ResetSiteDto } from '../http/dto/site.dto';
+import { CreateDeploymentDto, CreateSiteDto, DomainsDto, ResetSiteDto, RollbackDto } from '../http/dto/site.dto';
 import { pagerLink, pageQuery, pathId } from './page-params';
 import { PageRenderer } from './page-renderer';
 import { CurrentPrincipal, formFailure, formValues, optional, PagesErrorFilter, seeOther, sendHtml, validateForm } from './page-support';
 
 const PHP_VERSIONS = ['8.3', '8.2', '8.1'];
 const SOURCE_TYPES = ['wordpress', 'archive', 'git'];
-const RELEASE_EVENTS = new Set(['SiteProvisioned', 'DeployRequested', 'DeploySucceeded', 'DeployFailed']);
+const RELEASE_EVENTS = new Set(['SiteProvisioned', 'DeployRequested', 'DeploySucceeded', 'DeployFailed', 'RollbackRequested', 'RollbackSucceeded', 'RollbackFailed']);
 
 @ApiExcludeController()
 @UseFilters(PagesErrorFilter)
@@ -85,7 +87,10 @@ export class SitesPagesController {
         ...(optional(values.phpVersion) === undefined ? {} : { phpVersion: optional(values.phpVersion) }),
       });
       const result = await this.commands.execute<CreateSiteCommand, CreateSiteResult>(new CreateSiteCommand({ ...input }, commandMetaOf(request)));
-      return seeOther(reply, `/sites/${result.siteId}?created=1`);
+      // The generated admin password is shown in this one answer (not in a URL, never again): no redirect.
+      const notice = result.adminPassword ? 'Site created; provisioning is queued. Note the WordPress admin password now: it is shown only this once.' : 'Site created.';
+      reply.header('cache-control', 'no-store');
+      return sendHtml(reply, 201, await this.renderDetail(principal, result.siteId, { notice, admin: result.adminPassword ? { user: 'admin', password: result.adminPassword } : null }));
     } catch (error) {
       const failure = formFailure(error);
       return sendHtml(reply, failure.status, await this.renderNew(principal, values, failure.errors, failure.formError));
@@ -107,8 +112,8 @@ export class SitesPagesController {
     const releases = history.events
       .filter((e) => RELEASE_EVENTS.has(e.type))
       .map((e) => {
-        const d = e.data as { environment?: string; releaseId?: string | null; deploymentId?: string };
-        return { at: e.recordedAt, type: e.type, environment: d.environment ?? '', releaseId: d.releaseId ?? d.deploymentId ?? '' };
+        const d = e.data as { environment?: string; releaseId?: string | null; deploymentId?: string; targetReleaseId?: string };
+        return { at: e.recordedAt, type: e.type, environment: d.environment ?? '', releaseId: d.releaseId ?? d.targetReleaseId ?? d.deploymentId ?? '' };
       })
       .reverse();
     return this.renderer.render('site', {
@@ -144,12 +149,37 @@ export class SitesPagesController {
     const id = pathId(rawId);
     const values = formValues(body);
     return this.act(principal, id, values, reply, 'Deploy', async () => {
-      const env = values.env ?? 'production';
-      if (!/^[a-z][a-z0-9-]{0,19}$/.test(env)) throw new DomainError('VALIDATION_FAILED', 'env is not valid', { field: 'env' });
+      const env = environmentField(values.env);
       const source: Record<string, string> = { type: values.type ?? '' };
-      for (const key of ['url', 'ref', 'version'] as const) if (optional(values[key]) !== undefined) source[key] = optional(values[key]) as string;
+      for (const key of ['uploadId', 'url', 'ref', 'version'] as const) if (optional(values[key]) !== undefined) source[key] = optional(values[key]) as string;
       const input = validateForm(CreateDeploymentDto, { source });
       await this.commands.execute(new RequestDeployCommand(id, env, { ...input.source }, commandMetaOf(request)));
+    });
+  }
+
+  @Post(':id/rollback')
+  async rollback(@CurrentPrincipal() principal: Principal, @Param('id') rawId: string, @Req() request: FastifyRequest, @Body() body: unknown, @Res() reply: FastifyReply) {
+    const id = pathId(rawId);
+    const values = formValues(body);
+    return this.act(principal, id, values, reply, 'Rollback', async () => {
+      const env = environmentField(values.env);
+      const input = validateForm(RollbackDto, {
+        ...(optional(values.releaseId) === undefined ? {} : { releaseId: optional(values.releaseId) }),
+        force: values.force === 'on' || values.force === 'true',
+      });
+      await this.commands.execute(new RequestRollbackCommand(id, env, input.releaseId, input.force === true, commandMetaOf(request)));
+    });
+  }
+
+  @Post(':id/domains')
+  async domains(@CurrentPrincipal() principal: Principal, @Param('id') rawId: string, @Req() request: FastifyRequest, @Body() body: unknown, @Res() reply: FastifyReply) {
+    const id = pathId(rawId);
+    const values = formValues(body);
+    return this.act(principal, id, values, reply, 'Domain change', async () => {
+      const env = environmentField(values.env);
+      const aliases = (values.aliases ?? '').split(/[\s,]+/).filter((a) => a !== '');
+      const input = validateForm(DomainsDto, { primary: values.primary ?? '', aliases });
+      await this.commands.execute(new RequestDomainsChangeCommand(id, env, input.primary, input.aliases, commandMetaOf(request)));
     });
   }
 
@@ -204,4 +234,11 @@ export class SitesPagesController {
       return sendHtml(reply, failure.status, await this.renderDetail(principal, id, { values: { type: 'wordpress', ...values }, errors: failure.errors, formError }));
     }
   }
+}
+
+/** The environment a site form names (production when absent). */
+function environmentField(raw: string | undefined): string {
+  const env = raw ?? 'production';
+  if (!/^[a-z][a-z0-9-]{0,19}$/.test(env)) throw new DomainError('VALIDATION_FAILED', 'env is not valid', { field: 'env' });
+  return env;
 }

@@ -33,7 +33,7 @@ const created: SiteEvent = {
     environment: { name: 'production', envSlug: 'my-shop', nodeId: 'n1', domains: ['shop.example.com'], phpVersion: '8.3' },
   },
 };
-const provisioned: SiteEvent = { type: 'SiteProvisioned', data: { siteId, environment: 'production', releaseId: null } };
+const provisioned: SiteEvent = { type: 'SiteProvisioned', data: { siteId, environment: 'production', releaseId: 'r0' } };
 const provisioningFailed: SiteEvent = { type: 'SiteProvisioningFailed', data: { siteId, error } };
 const deployRequested = (deploymentId = 'd1'): SiteEvent => ({
   type: 'DeployRequested',
@@ -41,11 +41,11 @@ const deployRequested = (deploymentId = 'd1'): SiteEvent => ({
 });
 const deploySucceeded: SiteEvent = {
   type: 'DeploySucceeded',
-  data: { siteId, environment: 'production', deploymentId: 'd1', releaseId: 'r1' },
+  data: { siteId, environment: 'production', deploymentId: 'd1', releaseId: 'r1', previousReleaseId: 'r0' },
 };
-const deployFailed = (rolledBack: boolean): SiteEvent => ({
+const deployFailed = (rolledBack: boolean, phase: 'pre-switch' | 'post-switch' = 'post-switch', releaseId: string | null = null): SiteEvent => ({
   type: 'DeployFailed',
-  data: { siteId, environment: 'production', deploymentId: 'd1', error, rolledBack },
+  data: { siteId, environment: 'production', deploymentId: 'd1', error, rolledBack, phase, releaseId },
 });
 const resetRequested: SiteEvent = { type: 'SiteResetRequested', data: { siteId } };
 const deletionRequested: SiteEvent = { type: 'SiteDeletionRequested', data: { siteId, environments: ['production'] } };
@@ -120,6 +120,13 @@ describe('site decider', () => {
       cmd('RequestDeploy', { deploymentId: 'd1', environment: 'production', source }),
       cmd('CompleteDeploy', { deploymentId: 'd1', releaseId: 'r1' }),
       cmd('FailDeploy', { deploymentId: 'd1', error, rolledBack: false }),
+      cmd('RequestRollback', { rollbackId: 'b1', environment: 'production' }),
+      cmd('CompleteRollback', { rollbackId: 'b1' }),
+      cmd('FailRollback', { rollbackId: 'b1', error, phase: 'post-switch' }),
+      cmd('RequestDomainsChange', { changeId: 'c1', environment: 'production', primary: 'a.example.com', aliases: [] }),
+      cmd('CompleteDomainsChange', { changeId: 'c1' }),
+      cmd('FailDomainsChange', { changeId: 'c1', error }),
+      cmd('RecordEnvironmentHealth', { environment: 'production', healthy: true, httpStatus: 200, dbOk: true, reason: 'ok' }),
       cmd('RequestSiteReset', {}),
       cmd('CompleteSiteReset', {}),
       cmd('FailSiteReset', { error }),
@@ -140,7 +147,9 @@ describe('site decider', () => {
       expect(state.environments.production.currentReleaseId).toBe('r0');
     });
     it('completes without a release', () => {
-      given(siteDecider, [created]).when(cmd('CompleteSiteProvisioning', {})).then([provisioned]);
+      given(siteDecider, [created])
+        .when(cmd('CompleteSiteProvisioning', {}))
+        .then([{ type: 'SiteProvisioned', data: { siteId, environment: 'production', releaseId: null } }]);
     });
     it('fails: PROVISIONING -> FAILED, error recorded', () => {
       given(siteDecider, [created]).when(cmd('FailSiteProvisioning', { error })).then([provisioningFailed]);
@@ -304,6 +313,184 @@ describe('site decider', () => {
     });
   });
 
+  describe('deploy phases and releases', () => {
+    const fail = (rolledBack: boolean, phase?: 'pre-switch' | 'post-switch', releaseId?: string) =>
+      cmd('FailDeploy', { deploymentId: 'd1', error, rolledBack, ...(phase ? { phase } : {}), ...(releaseId ? { releaseId } : {}) });
+
+    it('refused before the switch: DEPLOYING -> ACTIVE, DeployFailed{rolledBack:false, phase:pre-switch}, live release unchanged', () => {
+      given(siteDecider, DEPLOYING).when(fail(false, 'pre-switch', 'r1')).then([deployFailed(false, 'pre-switch', 'r1')]);
+      const s = given(siteDecider, DEPLOYING).when(fail(false, 'pre-switch', 'r1')).thenState({ state: 'ACTIVE', lastError: error });
+      expect(s.environments.production).toMatchObject({ currentReleaseId: 'r0', releases: ['r0'], badReleaseIds: [] });
+    });
+    it('rolled back after the switch: ACTIVE, the new release kept but marked bad', () => {
+      given(siteDecider, DEPLOYING).when(fail(true, 'post-switch', 'r1')).then([deployFailed(true, 'post-switch', 'r1')]);
+      const s = given(siteDecider, DEPLOYING).when(fail(true, 'post-switch', 'r1')).thenState({ state: 'ACTIVE' });
+      expect(s.environments.production).toMatchObject({ currentReleaseId: 'r0', releases: ['r0', 'r1'], badReleaseIds: ['r1'] });
+    });
+    it('a failed rollback after the switch is the only way to FAILED (phase defaults to post-switch)', () => {
+      given(siteDecider, DEPLOYING).when(fail(false)).then([deployFailed(false, 'post-switch', null)]);
+      given(siteDecider, DEPLOYING).when(fail(false)).thenState({ state: 'FAILED' });
+    });
+    it('an older DeployFailed without phase folds as before', () => {
+      const old = { type: 'DeployFailed', data: { siteId, environment: 'production', deploymentId: 'd1', error, rolledBack: false } } as SiteEvent;
+      expect(foldEvents(siteDecider, [...DEPLOYING, old]).state).toBe('FAILED');
+    });
+    it('a success records the release that was live as previous', () => {
+      const s = given(siteDecider, DEPLOYING).when(cmd('CompleteDeploy', { deploymentId: 'd1', releaseId: 'r1' })).thenState({ state: 'ACTIVE' });
+      expect(s.environments.production).toMatchObject({ currentReleaseId: 'r1', previousReleaseId: 'r0' });
+    });
+    it('keeps the newest KEEP_RELEASES plus current and previous', () => {
+      const history: SiteEvent[] = [...ACTIVE];
+      for (let i = 1; i <= 7; i++) {
+        history.push(deployRequested(`d${i}`), {
+          type: 'DeploySucceeded',
+          data: { siteId, environment: 'production', deploymentId: `d${i}`, releaseId: `r${i}`, previousReleaseId: `r${i - 1}` },
+        } as SiteEvent);
+      }
+      expect(foldEvents(siteDecider, history).environments.production).toMatchObject({
+        releases: ['r3', 'r4', 'r5', 'r6', 'r7'],
+        currentReleaseId: 'r7',
+        previousReleaseId: 'r6',
+      });
+    });
+  });
+
+  describe('manual rollback', () => {
+    const TWO_RELEASES = [...DEPLOYING, deploySucceeded];
+    const rollback = (rest: { releaseId?: string; force?: boolean } = {}) => cmd('RequestRollback', { rollbackId: 'b1', environment: 'production', ...rest });
+    const requested = (target = 'r0', force = false, from = 'r1'): SiteEvent => ({
+      type: 'RollbackRequested',
+      data: { siteId, environment: 'production', rollbackId: 'b1', targetReleaseId: target, fromReleaseId: from, force },
+    });
+    const ROLLING_BACK = [...TWO_RELEASES, requested()];
+
+    it('to the previous release: ACTIVE -> ROLLING_BACK', () => {
+      given(siteDecider, TWO_RELEASES).when(rollback()).then([requested()]);
+      given(siteDecider, TWO_RELEASES).when(rollback()).thenState({ state: 'ROLLING_BACK', lastOperation: 'rollback' });
+    });
+    it('to a named kept release', () => {
+      given(siteDecider, TWO_RELEASES).when(rollback({ releaseId: 'r0' })).then([requested('r0')]);
+    });
+    it('refuses a release the environment does not keep', () => {
+      given(siteDecider, TWO_RELEASES).when(rollback({ releaseId: 'zz' })).thenThrows(NotFound, 'NOT_FOUND');
+    });
+    it('refuses without a previous release, and to the live release (rollback-needs-a-kept-release)', () => {
+      given(siteDecider, ACTIVE).when(rollback()).thenThrows(RuleViolation, 'NO_ROLLBACK_TARGET', SITE_RULES.rollbackNeedsTarget);
+      given(siteDecider, TWO_RELEASES).when(rollback({ releaseId: 'r1' })).thenThrows(RuleViolation, 'NO_ROLLBACK_TARGET', SITE_RULES.rollbackNeedsTarget);
+    });
+    it('refuses a release marked bad unless force', () => {
+      const BAD = [...TWO_RELEASES, deployRequested('d2'), { ...deployFailed(true, 'post-switch', 'r2'), data: { ...deployFailed(true, 'post-switch', 'r2').data, deploymentId: 'd2' } } as SiteEvent];
+      given(siteDecider, BAD).when(rollback({ releaseId: 'r2' })).thenThrows(RuleViolation, 'RELEASE_MARKED_BAD', SITE_RULES.badReleaseNeedsForce);
+      given(siteDecider, BAD).when(rollback({ releaseId: 'r2', force: true })).then([requested('r2', true)]);
+    });
+    it('is SITE_BUSY mid-operation and refused from FAILED (site-cannot-roll-back-unless-active)', () => {
+      given(siteDecider, DEPLOYING).when(rollback()).thenThrows(RuleViolation, 'SITE_BUSY', SITE_RULES.cannotRollBackUnlessActive);
+      given(siteDecider, FAILED).when(rollback()).thenThrows(RuleViolation, 'INVALID_STATE_TRANSITION', SITE_RULES.cannotRollBackUnlessActive);
+    });
+    it('repeating the running rollback is a no-op', () => {
+      given(siteDecider, ROLLING_BACK).when(rollback()).then([]);
+    });
+    it('succeeds: ROLLING_BACK -> ACTIVE, target live, the release it left becomes previous', () => {
+      given(siteDecider, ROLLING_BACK)
+        .when(cmd('CompleteRollback', { rollbackId: 'b1' }))
+        .then([{ type: 'RollbackSucceeded', data: { siteId, environment: 'production', rollbackId: 'b1', releaseId: 'r0', previousReleaseId: 'r1' } }]);
+      const s = given(siteDecider, ROLLING_BACK).when(cmd('CompleteRollback', { rollbackId: 'b1' })).thenState({ state: 'ACTIVE' });
+      expect(s.environments.production).toMatchObject({ currentReleaseId: 'r0', previousReleaseId: 'r1' });
+    });
+    it('refused on the node before the switch: ROLLING_BACK -> ACTIVE', () => {
+      const failed = cmd('FailRollback', { rollbackId: 'b1', error, phase: 'pre-switch' });
+      given(siteDecider, ROLLING_BACK)
+        .when(failed)
+        .then([{ type: 'RollbackFailed', data: { siteId, environment: 'production', rollbackId: 'b1', error, phase: 'pre-switch' } }]);
+      const s = given(siteDecider, ROLLING_BACK).when(failed).thenState({ state: 'ACTIVE', lastError: error });
+      expect(s.environments.production.currentReleaseId).toBe('r1');
+    });
+    it('failed after the switch: ROLLING_BACK -> FAILED, and a retry re-runs it', () => {
+      const failed = cmd('FailRollback', { rollbackId: 'b1', error, phase: 'post-switch' });
+      given(siteDecider, ROLLING_BACK).when(failed).thenState({ state: 'FAILED' });
+      const FAILED_ROLLBACK = [...ROLLING_BACK, { type: 'RollbackFailed', data: { siteId, environment: 'production', rollbackId: 'b1', error, phase: 'post-switch' } } as SiteEvent];
+      given(siteDecider, FAILED_ROLLBACK)
+        .when(cmd('RequestSiteRetry', {}))
+        .then([{ type: 'SiteRetryRequested', data: { siteId, operation: 'rollback', rollbackId: 'b1' } }]);
+      given(siteDecider, FAILED_ROLLBACK).when(cmd('RequestSiteRetry', {})).thenState({ state: 'ROLLING_BACK' });
+    });
+    it('ignores stale reports', () => {
+      given(siteDecider, TWO_RELEASES).when(cmd('CompleteRollback', { rollbackId: 'b1' })).then([]);
+      given(siteDecider, ROLLING_BACK).when(cmd('CompleteRollback', { rollbackId: 'other' })).then([]);
+      given(siteDecider, ROLLING_BACK).when(cmd('FailRollback', { rollbackId: 'other', error, phase: 'post-switch' })).then([]);
+    });
+  });
+
+  describe('domains', () => {
+    const change = (primary = 'new.example.com', aliases: string[] = ['www.new.example.com']) =>
+      cmd('RequestDomainsChange', { changeId: 'c1', environment: 'production', primary, aliases });
+    const requested: SiteEvent = {
+      type: 'DomainsChangeRequested',
+      data: { siteId, environment: 'production', changeId: 'c1', primary: 'new.example.com', aliases: ['www.new.example.com'], previousPrimary: 'shop.example.com' },
+    };
+    const UPDATING = [...ACTIVE, requested];
+
+    it('starts from ACTIVE with the previous primary recorded: ACTIVE -> UPDATING_DOMAINS', () => {
+      given(siteDecider, ACTIVE).when(change('New.Example.com')).then([requested]);
+      given(siteDecider, ACTIVE).when(change()).thenState({ state: 'UPDATING_DOMAINS', lastOperation: 'domains' });
+    });
+    it('refuses invalid or repeated domains', () => {
+      given(siteDecider, ACTIVE).when(change('bad domain')).thenThrows(InvalidValue, 'VALIDATION_FAILED');
+      given(siteDecider, ACTIVE).when(change('a.example.com', ['a.example.com'])).thenThrows(InvalidValue, 'VALIDATION_FAILED');
+      given(siteDecider, ACTIVE).when(change('a.example.com', ['b.example.com', 'b.example.com'])).thenThrows(InvalidValue, 'VALIDATION_FAILED');
+    });
+    it('needs an existing environment and ACTIVE', () => {
+      given(siteDecider, ACTIVE).when({ ...change(), environment: 'staging' }).thenThrows(NotFound, 'NOT_FOUND');
+      given(siteDecider, DEPLOYING).when(change()).thenThrows(RuleViolation, 'SITE_BUSY', SITE_RULES.cannotChangeDomainsUnlessActive);
+      given(siteDecider, FAILED).when(change()).thenThrows(RuleViolation, 'INVALID_STATE_TRANSITION');
+    });
+    it('repeating the running change is a no-op', () => {
+      given(siteDecider, UPDATING).when(change()).then([]);
+    });
+    it('succeeds: UPDATING_DOMAINS -> ACTIVE with the new domains', () => {
+      given(siteDecider, UPDATING)
+        .when(cmd('CompleteDomainsChange', { changeId: 'c1' }))
+        .then([{ type: 'DomainsChanged', data: { siteId, environment: 'production', changeId: 'c1', primary: 'new.example.com', aliases: ['www.new.example.com'] } }]);
+      const s = given(siteDecider, UPDATING).when(cmd('CompleteDomainsChange', { changeId: 'c1' })).thenState({ state: 'ACTIVE' });
+      expect(s.environments.production.domains).toEqual(['new.example.com', 'www.new.example.com']);
+    });
+    it('fails: UPDATING_DOMAINS -> FAILED, domains unchanged, retry re-runs the change', () => {
+      const failed = cmd('FailDomainsChange', { changeId: 'c1', error });
+      given(siteDecider, UPDATING).when(failed).then([{ type: 'DomainsChangeFailed', data: { siteId, environment: 'production', changeId: 'c1', error } }]);
+      const s = given(siteDecider, UPDATING).when(failed).thenState({ state: 'FAILED' });
+      expect(s.environments.production.domains).toEqual(['shop.example.com']);
+      const FAILED_CHANGE = [...UPDATING, { type: 'DomainsChangeFailed', data: { siteId, environment: 'production', changeId: 'c1', error } } as SiteEvent];
+      given(siteDecider, FAILED_CHANGE).when(cmd('RequestSiteRetry', {})).then([{ type: 'SiteRetryRequested', data: { siteId, operation: 'domains', changeId: 'c1' } }]);
+    });
+    it('ignores stale reports', () => {
+      given(siteDecider, ACTIVE).when(cmd('CompleteDomainsChange', { changeId: 'c1' })).then([]);
+      given(siteDecider, UPDATING).when(cmd('FailDomainsChange', { changeId: 'x', error })).then([]);
+    });
+  });
+
+  describe('environment health', () => {
+    const check = (healthy: boolean) =>
+      cmd('RecordEnvironmentHealth', { environment: 'production', healthy, httpStatus: healthy ? 200 : 502, dbOk: healthy, reason: healthy ? 'ok' : 'HTTP 502' });
+    const changed = (healthy: boolean): SiteEvent => ({
+      type: 'EnvironmentHealthChanged',
+      data: { siteId, environment: 'production', status: healthy ? 'healthy' : 'unhealthy', httpStatus: healthy ? 200 : 502, dbOk: healthy, reason: healthy ? 'ok' : 'HTTP 502' },
+    });
+    it('records the first result and then only changes', () => {
+      given(siteDecider, ACTIVE).when(check(true)).then([changed(true)]);
+      given(siteDecider, [...ACTIVE, changed(true)]).when(check(true)).then([]);
+      given(siteDecider, [...ACTIVE, changed(true)]).when(check(false)).then([changed(false)]);
+      given(siteDecider, [...ACTIVE, changed(true), changed(false)]).when(check(false)).then([]);
+    });
+    it('changes no lifecycle state', () => {
+      given(siteDecider, ACTIVE).when(check(false)).thenState({ state: 'ACTIVE' });
+      given(siteDecider, FAILED).when(check(true)).thenState({ state: 'FAILED' });
+    });
+    it('records nothing for a deleted site; needs an existing environment', () => {
+      given(siteDecider, DELETED).when(check(false)).then([]);
+      given(siteDecider, ACTIVE).when({ ...check(true), environment: 'staging' }).thenThrows(NotFound, 'NOT_FOUND');
+    });
+  });
+
   describe('evolve', () => {
     it('refuses to fold a history the lifecycle table forbids', () => {
       expect(() => foldEvents(siteDecider, [created, deployRequested()])).toThrow(RuleViolation);
@@ -314,6 +501,7 @@ describe('site decider', () => {
         id: siteId,
         name: 'My Shop',
         slug: 'my-shop',
+        adminEmail: 'admin@example.com',
         state: 'ACTIVE',
         lastOperation: 'deploy',
         lastError: null,
@@ -325,10 +513,16 @@ describe('site decider', () => {
             domains: ['shop.example.com'],
             phpVersion: '8.3',
             currentReleaseId: 'r1',
+            previousReleaseId: 'r0',
+            releases: ['r0', 'r1'],
+            badReleaseIds: [],
+            health: 'unknown',
           },
         },
         pendingDeploymentId: null,
         lastDeployment: { deploymentId: 'd1', environment: 'production', source },
+        lastRollback: null,
+        lastDomainsChange: null,
       });
     });
   });

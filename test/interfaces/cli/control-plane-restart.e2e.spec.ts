@@ -73,7 +73,7 @@ describe('control plane killed mid-run and restarted (real process, real node)',
   });
 
   it('re-attaches by run id after a SIGKILL and completes without a second launch', async () => {
-    const added = await runCli(['node', 'add', '--name', 'restart-1', '--host', node.ip], env);
+    const added = await runCli(['local', 'node', 'add', '--name', 'restart-1', '--host', node.ip], env);
     expect(added.code).toBe(0);
     const { node: view, job } = JSON.parse(added.stdout);
     expect(view).toMatchObject({ name: 'restart-1', status: 'bootstrapping', hostKeyFingerprint: node.hostKeyFingerprint });

@@ -1,3 +1,7 @@
+import { createHash } from 'node:crypto';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { pollUntil } from '../../support/poll-until';
 import { startTestApp, TestApp } from '../../support/test-app';
 import { ScriptedHandler } from '../../support/test-job-handlers';
@@ -10,7 +14,7 @@ describe('sites API', () => {
   let nodeId: string;
 
   beforeAll(async () => {
-    t = await startTestApp({ jobHandlers: [provision, deploy] });
+    t = await startTestApp({ jobHandlers: [provision, deploy], env: { PRESSLUFT_UPLOAD_MAX_BYTES: '1024' } });
     const res = await t.request('POST', '/api/v1/nodes', { name: 'web-1', host: '10.254.1.2' });
     nodeId = res.body.node.id;
   });
@@ -42,8 +46,12 @@ describe('sites API', () => {
     expect(res.body).toEqual({
       site: { id: expect.any(String), slug: 'acme-blog', state: 'PROVISIONING', version: 1 },
       job: { id: expect.any(String), kind: 'site.provision' },
+      admin: { user: 'admin', email: 'admin@example.com', password: expect.stringMatching(/^[A-Za-z0-9]{24}$/) },
     });
     const { id } = res.body.site;
+    const password = res.body.admin.password as string;
+    // Shown once: not in the site, its events, or the job.
+    expect(JSON.stringify((await t.request('GET', `/api/v1/sites/${id}`)).body)).not.toContain(password);
     const site = await pollUntil(
       async () => {
         const r = await t.request('GET', `/api/v1/sites/${id}`);
@@ -62,6 +70,19 @@ describe('sites API', () => {
     const history = await t.request('GET', `/api/v1/sites/${id}/events`);
     expect(history.body.events.map((e: { type: string }) => e.type)).toEqual(['SiteCreated', 'SiteProvisioned']);
     expect(history.body.events[1].metadata).toMatchObject({ actor: 'system:worker', correlationId: history.body.events[0].metadata.correlationId });
+    expect(JSON.stringify(history.body)).not.toContain(password);
+    expect(JSON.stringify((await t.request('GET', `/api/v1/jobs/${res.body.job.id}/events`)).body)).not.toContain(password);
+  });
+
+  it('a repeated create (same Idempotency-Key) returns the same site without the password again', async () => {
+    const headers = { 'idempotency-key': 'create-once-1' };
+    const first = await t.request('POST', '/api/v1/sites', newSite({ name: 'Once Only', slug: 'once-only' }), headers);
+    expect(first.status).toBe(202);
+    expect(first.body.admin.password).toEqual(expect.any(String));
+    const again = await t.request('POST', '/api/v1/sites', newSite({ name: 'Once Only', slug: 'once-only' }), headers);
+    expect(again.status).toBe(202);
+    expect(again.body.site.id).toBe(first.body.site.id);
+    expect(again.body.admin.password).toBeNull();
   });
 
   it('50 concurrent deploy requests on one site: exactly one accepted, the rest 409, exactly one job', async () => {
@@ -244,5 +265,68 @@ describe('sites API', () => {
     const active = await t.request('GET', '/api/v1/sites?state=ACTIVE&limit=200');
     expect(active.body.items.length).toBeGreaterThan(0);
     expect(active.body.items.every((s: { state: string }) => s.state === 'ACTIVE')).toBe(true);
+  });
+
+  describe('uploads, rollback, domains: bad input appends nothing', () => {
+    const gzip = (text: string) => gzipSync(Buffer.from(text));
+    const upload = (body: Buffer | string, type = 'application/gzip') =>
+      fetch(`${t.url}/api/v1/uploads`, { method: 'POST', headers: { authorization: `Bearer ${t.token.secret}`, 'content-type': type }, body });
+
+    it('POST /uploads streams a gzip body: 201 {uploadId, sha256, size}', async () => {
+      const body = gzip('hello');
+      const res = await upload(body);
+      expect(res.status).toBe(201);
+      expect(await res.json()).toEqual({ uploadId: expect.stringMatching(/^[0-9a-z]+$/), sha256: createHash('sha256').update(body).digest('hex'), size: body.length });
+    });
+    it('refuses a body that is not gzip (400) and one over the limit (413), keeping no file', async () => {
+      const bad = await upload('plain text');
+      expect(bad.status).toBe(400);
+      expect(await bad.json()).toMatchObject({ code: 'VALIDATION_FAILED' });
+      const wrongType = await upload(gzip('x'), 'application/octet-stream');
+      expect(wrongType.status).toBe(400);
+      const big = await upload(Buffer.concat([gzip('x'), Buffer.alloc(2048)]));
+      expect(big.status).toBe(413);
+      expect(await big.json()).toMatchObject({ code: 'PAYLOAD_TOO_LARGE' });
+      expect(readdirSync(join(t.dataDir, 'uploads')).filter((f) => f.endsWith('.partial'))).toEqual([]);
+    });
+    it('a deploy of an unknown upload is 404 and appends nothing', async () => {
+      const id = await activeSite();
+      const before = t.eventCount();
+      const res = await t.request('POST', `/api/v1/sites/${id}/environments/production/deployments`, { source: { type: 'archive', uploadId: 'nosuchupload' } });
+      expect(res.status).toBe(404);
+      expect(res.body).toMatchObject({ code: 'NOT_FOUND', message: expect.any(String) });
+      const noUrl = await t.request('POST', `/api/v1/sites/${id}/environments/production/deployments`, { source: { type: 'git', url: 'file:///etc; rm -rf /' } });
+      expect(noUrl.status).toBe(400);
+      expect(t.eventCount()).toBe(before);
+    });
+    it('a rollback without a previous release is 422 NO_ROLLBACK_TARGET and appends nothing', async () => {
+      const id = await activeSite();
+      const before = t.eventCount();
+      const res = await t.request('POST', `/api/v1/sites/${id}/environments/production/rollback`, {});
+      expect(res.status).toBe(422);
+      expect(res.body).toMatchObject({ code: 'NO_ROLLBACK_TARGET', details: { rule: 'rollback-needs-a-kept-release' } });
+      const unknown = await t.request('POST', `/api/v1/sites/${id}/environments/production/rollback`, { releaseId: 'nope' });
+      expect(unknown.status).toBe(404);
+      const badBody = await t.request('POST', `/api/v1/sites/${id}/environments/production/rollback`, { force: 'yes' });
+      expect(badBody.status).toBe(400);
+      expect(t.eventCount()).toBe(before);
+    });
+    it('domains: invalid, repeated or taken domains are refused and append nothing', async () => {
+      const a = await activeSite();
+      const b = await activeSite();
+      const taken = (await t.request('GET', `/api/v1/sites/${b}`)).body.primaryDomain;
+      const before = t.eventCount();
+      const put = (body: unknown) => t.request('PUT', `/api/v1/sites/${a}/environments/production/domains`, body);
+      expect((await put({ primary: 'bad domain', aliases: [] })).status).toBe(400);
+      expect((await put({ primary: 'x.example.com', aliases: ['x.example.com'] })).status).toBe(400);
+      expect((await put({ primary: 'x.example.com' })).status).toBe(400);
+      const dup = await put({ primary: 'x.example.com', aliases: [taken] });
+      expect(dup.status).toBe(409);
+      expect(dup.body).toMatchObject({ code: 'DUPLICATE', details: { field: 'aliases[0]' } });
+      expect(t.eventCount()).toBe(before);
+      const ok = await put({ primary: 'x.example.com', aliases: ['www.x.example.com'] });
+      expect(ok.status).toBe(202);
+      expect(ok.body.job).toMatchObject({ kind: 'site.domains' });
+    });
   });
 });

@@ -129,7 +129,8 @@ describe('admin pages in a browser', () => {
     await page.fill('#f-domain', 'blog.example.com');
     await page.fill('#f-adminEmail', 'owner@example.com');
     await page.click('main button[type=submit]');
-    await page.waitForURL(/\/sites\/[0-9a-z]+\?created=1/);
+    await page.waitForSelector('.secret-value');
+    expect(await page.textContent('.secret-value')).toMatch(/^[A-Za-z0-9]{24}$/);
     const jobHref = await page.getAttribute('table a[href^="/jobs/"]', 'href');
     await page.goto(t.url + jobHref!);
     await page.waitForSelector('#job-log li');

@@ -59,9 +59,16 @@ describe('admin pages', () => {
     nodeId = /\/nodes\/([0-9a-z]+)/.exec(node.headers.get('location')!)![1];
     await pollUntil(async () => (await t.request('GET', `/api/v1/nodes/${nodeId}`)).body.status === 'ready', { timeoutMs: 10_000 });
     const site = await post('/sites', { name: 'Page Site', slug: '', nodeId, domain: 'page.example.com', adminEmail: 'a@example.com', phpVersion: '8.3' });
-    expect(site.status).toBe(303);
-    siteId = /\/sites\/([0-9a-z]+)/.exec(site.headers.get('location')!)![1];
+    // The page right after the form shows the generated admin password, once (no redirect, not cached).
+    expect(site.status).toBe(201);
+    expect(site.headers.get('cache-control')).toBe('no-store');
+    const created = await site.text();
+    siteId = /href="\/sites\/([0-9a-z]+)\/timeline"/.exec(created)![1];
+    const password = /class="secret-value">([A-Za-z0-9]{24})</.exec(created)![1];
     await pollUntil(async () => (await t.request('GET', `/api/v1/sites/${siteId}`)).body.state === 'ACTIVE', { timeoutMs: 10_000 });
+    const again = await (await fetch(`${t.url}/sites/${siteId}`, { headers: { cookie: session.cookie } })).text();
+    expect(again).not.toContain(password);
+    expect(again).not.toContain('secret-value');
     jobId = (await t.request('GET', `/api/v1/jobs?siteId=${siteId}`)).body.items[0].id;
   });
   afterAll(() => t.close());

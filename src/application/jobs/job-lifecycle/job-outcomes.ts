@@ -33,8 +33,58 @@ export const JOB_OUTCOMES: Record<string, OutcomeMap> = {
     }),
     failed: (job, error, s) => ({
       aggregate: 'site',
-      command: { type: 'FailDeploy', siteId: siteId(job), deploymentId: String(job.payload.deploymentId), error, rolledBack: s?.rolledBack === true },
+      command: {
+        type: 'FailDeploy',
+        siteId: siteId(job),
+        deploymentId: String(job.payload.deploymentId),
+        error,
+        rolledBack: s?.rolledBack === true,
+        phase: s?.phase === 'pre-switch' ? 'pre-switch' : 'post-switch',
+        releaseId: str(s?.releaseId),
+      },
     }),
+  },
+  [JOB_KINDS.siteRollback]: {
+    succeeded: (job) => ({ aggregate: 'site', command: { type: 'CompleteRollback', siteId: siteId(job), rollbackId: String(job.payload.rollbackId) } }),
+    // Only a rollback that changed the live release and could not put it back leaves FAILED.
+    failed: (job, error, s) => ({
+      aggregate: 'site',
+      command: { type: 'FailRollback', siteId: siteId(job), rollbackId: String(job.payload.rollbackId), error, phase: s?.phase === 'pre-switch' ? 'pre-switch' : 'post-switch' },
+    }),
+  },
+  [JOB_KINDS.siteDomains]: {
+    succeeded: (job) => ({ aggregate: 'site', command: { type: 'CompleteDomainsChange', siteId: siteId(job), changeId: String(job.payload.changeId) } }),
+    failed: (job, error) => ({ aggregate: 'site', command: { type: 'FailDomainsChange', siteId: siteId(job), changeId: String(job.payload.changeId), error } }),
+  },
+  // Periodic checks change nothing unless the environment's status changes (the decider emits nothing otherwise).
+  [JOB_KINDS.siteHealthCheck]: {
+    succeeded: (job, s) => ({
+      aggregate: 'site',
+      command: {
+        type: 'RecordEnvironmentHealth',
+        siteId: siteId(job),
+        environment: String(s?.environment ?? job.payload.environment ?? 'production'),
+        healthy: s?.healthy === true,
+        httpStatus: typeof s?.httpStatus === 'number' ? s.httpStatus : null,
+        dbOk: typeof s?.dbOk === 'boolean' ? s.dbOk : null,
+        reason: String(s?.reason ?? ''),
+      },
+    }),
+    failed: (job, error) =>
+      error.code === 'JOB_CANCELLED' || error.code === 'NOT_FOUND'
+        ? undefined
+        : {
+            aggregate: 'site',
+            command: {
+              type: 'RecordEnvironmentHealth',
+              siteId: siteId(job),
+              environment: String(job.payload.environment ?? 'production'),
+              healthy: false,
+              httpStatus: null,
+              dbOk: null,
+              reason: `the health check could not run: ${error.message}`.slice(0, 500),
+            },
+          },
   },
   [JOB_KINDS.siteReset]: {
     succeeded: (job) => ({ aggregate: 'site', command: { type: 'CompleteSiteReset', siteId: siteId(job) } }),

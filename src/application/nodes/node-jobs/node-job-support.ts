@@ -27,8 +27,12 @@ export class NodeJobSupport {
   ) {}
 
   /** The node of `ctx.job.payload.nodeId`. A node without a pinned key gets the key it presents now pinned. */
-  async node(ctx: JobContext): Promise<NodeForJob> {
-    const nodeId = String(ctx.job.payload.nodeId ?? '');
+  node(ctx: JobContext): Promise<NodeForJob> {
+    return this.nodeById(String(ctx.job.payload.nodeId ?? ''), ctx);
+  }
+
+  /** A node by id for a job (site jobs find it through the site's environment). */
+  async nodeById(nodeId: string, ctx: JobContext): Promise<NodeForJob> {
     const row = this.sql.get<NodeRow>('SELECT * FROM rm_nodes WHERE id = ?', [nodeId]);
     if (!row) throw new JobFailure('NOT_FOUND', `node ${nodeId} does not exist`, false);
     if (row.status === 'decommissioned') throw new JobFailure('INVALID_STATE_TRANSITION', `node ${nodeId} is decommissioned`, false);

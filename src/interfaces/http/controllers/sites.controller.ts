@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Post, Put, Query, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
@@ -16,7 +16,9 @@ import { RequestSiteRetryCommand } from '../../../application/sites/request-site
 import type { SiteView } from '../../../application/sites/site.view';
 import { StreamHistoryQuery } from '../../../application/events/stream-history/stream-history.query';
 import { Meta } from '../command-meta.decorator';
-import { CreateDeploymentDto, CreateSiteDto, ResetSiteDto } from '../dto/site.dto';
+import { RequestDomainsChangeCommand } from '../../../application/sites/request-domains-change/request-domains-change.command';
+import { RequestRollbackCommand } from '../../../application/sites/request-rollback/request-rollback.command';
+import { CreateDeploymentDto, CreateSiteDto, DomainsDto, ResetSiteDto, RollbackDto } from '../dto/site.dto';
 import { ListSitesQueryDto } from '../dto/list-query.dto';
 import { IdParam, EnvParam } from '../params';
 import { jobRef } from './job-ref';
@@ -34,7 +36,9 @@ export class SitesController {
   async create(@Body() body: CreateSiteDto, @Meta() meta: CommandMeta) {
     const result = await this.commands.execute<CreateSiteCommand, CreateSiteResult>(new CreateSiteCommand(body, meta));
     const site = await this.queries.execute<GetSiteQuery, SiteView>(new GetSiteQuery(result.siteId));
-    return { site: { id: site.id, slug: site.slug, state: site.state, version: site.version }, job: jobRef(result) };
+    // The generated WordPress admin password, this once (a repeated Idempotency-Key gets null).
+    const admin = { user: 'admin', email: body.adminEmail, password: result.adminPassword };
+    return { site: { id: site.id, slug: site.slug, state: site.state, version: site.version }, job: jobRef(result), admin };
   }
 
   @Get()
@@ -61,6 +65,22 @@ export class SitesController {
       new RequestDeployCommand(id, env, { ...body.source }, meta),
     );
     return { deploymentId: result.deploymentId, version: result.version, job: jobRef(result) };
+  }
+
+  @Post(':id/environments/:env/rollback')
+  @HttpCode(202)
+  async rollback(@IdParam() id: string, @EnvParam() env: string, @Body() body: RollbackDto, @Meta() meta: CommandMeta) {
+    return accepted(
+      await this.commands.execute<RequestRollbackCommand, CommandResult>(new RequestRollbackCommand(id, env, body.releaseId, body.force === true, meta)),
+    );
+  }
+
+  @Put(':id/environments/:env/domains')
+  @HttpCode(202)
+  async domains(@IdParam() id: string, @EnvParam() env: string, @Body() body: DomainsDto, @Meta() meta: CommandMeta) {
+    return accepted(
+      await this.commands.execute<RequestDomainsChangeCommand, CommandResult>(new RequestDomainsChangeCommand(id, env, body.primary, body.aliases, meta)),
+    );
   }
 
   @Post(':id/reset')

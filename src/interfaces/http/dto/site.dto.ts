@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsDefined, IsIn, IsOptional, IsString, Length, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsDefined, IsIn, IsOptional, IsString, Length, Matches, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
 import { ID_PATTERN } from './list-query.dto';
 
 export class CreateSiteDto {
@@ -41,17 +41,25 @@ export class DeploySourceDto {
   @IsIn(['archive', 'git', 'wordpress'])
   type!: 'archive' | 'git' | 'wordpress';
 
-  @ApiPropertyOptional({ description: 'archive or git: where the code comes from (https URL or path on the node)' })
-  @IsOptional()
+  @ApiPropertyOptional({ description: 'archive: the id POST /api/v1/uploads answered' })
+  @ValidateIf((o: DeploySourceDto) => o.type === 'archive' || o.uploadId !== undefined)
+  @IsString()
+  @Matches(ID_PATTERN, { message: 'uploadId must be an upload id' })
+  uploadId?: string;
+
+  @ApiPropertyOptional({ description: 'git: the repository (https://, http://, git://, ssh:// or user@host:path)' })
+  @ValidateIf((o: DeploySourceDto) => o.type === 'git' || o.url !== undefined)
   @IsString()
   @MaxLength(2048)
-  @Matches(/^[^\s'"`$;&|<>\\]+$/, { message: 'url must not contain whitespace or shell metacharacters' })
+  @Matches(/^(?:(?:https?|git|ssh):\/\/[^\s'"`$;&|<>\\]+|[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:[^\s'"`$;&|<>\\]+)$/, {
+    message: 'url must be an https://, http://, git://, ssh:// or user@host:path repository URL without whitespace or shell metacharacters',
+  })
   url?: string;
 
   @ApiPropertyOptional({ description: 'git: branch, tag or commit' })
   @IsOptional()
   @IsString()
-  @Matches(/^[A-Za-z0-9._/-]{1,200}$/)
+  @Matches(/^(?!-)[A-Za-z0-9._/-]{1,200}$/, { message: 'ref must be a branch, tag or commit (A-Z a-z 0-9 . _ / -, not starting with -)' })
   ref?: string;
 
   @ApiPropertyOptional({ description: 'wordpress: core version' })
@@ -75,4 +83,31 @@ export class ResetSiteDto {
   @IsString()
   @MaxLength(500)
   reason?: string;
+}
+
+export class RollbackDto {
+  @ApiPropertyOptional({ description: 'The release to go back to; the previous release when absent.' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[0-9A-Za-z_-]{1,64}$/, { message: 'releaseId must be a release id' })
+  releaseId?: string;
+
+  @ApiPropertyOptional({ description: 'Allow a release marked bad (its deploy was rolled back).' })
+  @IsOptional()
+  @IsBoolean()
+  force?: boolean;
+}
+
+export class DomainsDto {
+  @ApiProperty({ example: 'blog.example.com' })
+  @IsString()
+  @MaxLength(253)
+  primary!: string;
+
+  @ApiProperty({ example: ['www.blog.example.com'], description: 'Answer 301 to the primary domain.' })
+  @IsArray()
+  @ArrayMaxSize(20)
+  @IsString({ each: true })
+  @MaxLength(253, { each: true })
+  aliases!: string[];
 }

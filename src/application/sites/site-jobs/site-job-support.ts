@@ -1,0 +1,93 @@
+import { Injectable } from '@nestjs/common';
+import { foldEvents } from '../../../domain/common/domain-event';
+import { SiteEnvironmentState, siteDecider, SiteState } from '../../../domain/site/site.decider';
+import { PRODUCTION_ENVIRONMENT, SiteEvent, siteStreamId } from '../../../domain/site/site.events';
+import { EventStore } from '../../ports/event-store.port';
+import { JobContext, JobFailure } from '../../ports/job-queue.port';
+import { NodeAccessSettings } from '../../ports/node-access.port';
+import { RemoteRunner, RemoteRunResult } from '../../ports/remote-runner.port';
+import { NodeAddress } from '../../ports/remote-shell.port';
+import { EnvironmentSecrets, SiteSecretStore } from '../../ports/site-secrets.port';
+import { NodeJobSupport, toNodeJobFailure } from '../../nodes/node-jobs/node-job-support';
+import { generateEnvironmentSecrets, secretValues } from './generate-site-secrets';
+import { environmentNames, EnvironmentNames } from './site-names';
+
+/** Everything a site job works on: the site as its stream says, the environment, its node and names. */
+export interface SiteJobTarget {
+  readonly site: SiteState;
+  readonly siteId: string;
+  readonly env: SiteEnvironmentState;
+  readonly node: NodeAddress;
+  readonly nodeFacts: Record<string, unknown>;
+  readonly names: EnvironmentNames;
+  /** pressluft_home for every playbook (uploads, helpers). */
+  readonly root: string;
+}
+
+/** What every site job handler shares: loading the target, its secrets (registered with the job), playbook runs. */
+@Injectable()
+export class SiteJobSupport {
+  constructor(
+    private readonly store: EventStore,
+    private readonly nodes: NodeJobSupport,
+    private readonly secrets: SiteSecretStore,
+    private readonly runner: RemoteRunner,
+    private readonly settings: NodeAccessSettings,
+  ) {}
+
+  /** The site of `payload.siteId` folded from its stream, and the environment (`payload.environment` or `fallback`). */
+  async target(ctx: JobContext, environment?: string): Promise<SiteJobTarget> {
+    const siteId = String(ctx.job.payload.siteId ?? '');
+    const slice = this.store.readStream(siteStreamId(siteId));
+    const site = foldEvents(siteDecider, slice.events as unknown as SiteEvent[]);
+    if (!site.exists) throw new JobFailure('NOT_FOUND', `site ${siteId} does not exist`, false);
+    const name = environment ?? (typeof ctx.job.payload.environment === 'string' ? ctx.job.payload.environment : PRODUCTION_ENVIRONMENT);
+    const env = site.environments[name];
+    if (!env) throw new JobFailure('NOT_FOUND', `site ${siteId} has no environment ${name}`, false);
+    const node = await this.nodes.nodeById(env.nodeId, ctx);
+    return { site, siteId, env, node: node.address, nodeFacts: node.facts, names: environmentNames(env.envSlug), root: this.settings.remoteRoot };
+  }
+
+  /**
+   * The environment's secrets, registered with the job before any run, so no log line, run event or
+   * failure message can carry them. Created when missing (a site made before secrets were kept, or a
+   * lost create transaction): the admin password is then one nobody was shown.
+   */
+  secretsFor(ctx: JobContext, target: SiteJobTarget): EnvironmentSecrets {
+    const secrets = this.secrets.get(target.siteId, target.env.name) ?? this.secrets.create(target.siteId, target.env.name, generateEnvironmentSecrets());
+    for (const value of secretValues(secrets)) ctx.addSecret(value);
+    return secrets;
+  }
+
+  /** The names every site playbook asserts, plus pressluft_home and the PHP version of the environment. */
+  baseVars(target: SiteJobTarget): Record<string, unknown> {
+    return { ...target.names, env_name: target.env.name, site_id: target.siteId, php_version: target.env.phpVersion, pressluft_home: target.root };
+  }
+
+  /** One step of the job (`step` defaults to the playbook): a finished step is not launched again by a later attempt. */
+  run(target: SiteJobTarget, playbook: string, vars: Record<string, unknown>, ctx: JobContext, step?: string): Promise<RemoteRunResult> {
+    return this.runner.run(target.node, playbook, vars, ctx, step ? { step } : undefined);
+  }
+
+  upload(target: SiteJobTarget, localPath: string, ctx: JobContext) {
+    return this.runner.upload(target.node, localPath, ctx);
+  }
+
+  forget(siteId: string): void {
+    this.secrets.removeSite(siteId);
+  }
+}
+
+/** The playbook's `pl_result` from a run or from a failure's summary (`outputs`). */
+export function plResult(source: RemoteRunResult | JobFailure | unknown): Record<string, unknown> | null {
+  if (source instanceof JobFailure) {
+    const outputs = source.summary?.outputs;
+    return outputs && typeof outputs === 'object' ? (outputs as Record<string, unknown>) : null;
+  }
+  const outputs = (source as RemoteRunResult | undefined)?.outputs;
+  return outputs && typeof outputs === 'object' ? outputs : null;
+}
+
+export const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
+
+export { toNodeJobFailure as toSiteJobFailure };

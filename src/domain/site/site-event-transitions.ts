@@ -1,0 +1,51 @@
+import type { SiteOperation, SiteTransition } from './site-lifecycle.state-machine';
+import type { SiteEvent } from './site.events';
+
+/**
+ * The lifecycle transition each site event stands for (SiteCreated starts the machine; null = the
+ * event changes no lifecycle state, e.g. a health status change). Used by evolve and the read models.
+ */
+export function transitionOfSiteEvent(event: SiteEvent): { transition: SiteTransition; retryOf?: SiteOperation } | null {
+  switch (event.type) {
+    case 'SiteCreated':
+    case 'EnvironmentHealthChanged':
+      return null;
+    case 'SiteProvisioned':
+      return { transition: 'provision.succeeded' };
+    case 'SiteProvisioningFailed':
+      return { transition: 'provision.failed' };
+    case 'DeployRequested':
+      return { transition: 'deploy.requested' };
+    case 'DeploySucceeded':
+      return { transition: 'deploy.succeeded' };
+    case 'DeployFailed':
+      if (event.data.phase === 'pre-switch') return { transition: 'deploy.refused' };
+      return { transition: event.data.rolledBack ? 'deploy.rolled-back' : 'deploy.failed' };
+    case 'RollbackRequested':
+      return { transition: 'rollback.requested' };
+    case 'RollbackSucceeded':
+      return { transition: 'rollback.succeeded' };
+    case 'RollbackFailed':
+      return { transition: event.data.phase === 'pre-switch' ? 'rollback.refused' : 'rollback.failed' };
+    case 'DomainsChangeRequested':
+      return { transition: 'domains.requested' };
+    case 'DomainsChanged':
+      return { transition: 'domains.succeeded' };
+    case 'DomainsChangeFailed':
+      return { transition: 'domains.failed' };
+    case 'SiteResetRequested':
+      return { transition: 'reset.requested' };
+    case 'SiteResetSucceeded':
+      return { transition: 'reset.succeeded' };
+    case 'SiteResetFailed':
+      return { transition: 'reset.failed' };
+    case 'SiteRetryRequested':
+      return { transition: 'retry.requested', retryOf: event.data.operation };
+    case 'SiteDeletionRequested':
+      return { transition: 'delete.requested' };
+    case 'SiteDeleted':
+      return { transition: 'delete.succeeded' };
+    case 'SiteDeletionFailed':
+      return { transition: 'delete.failed' };
+  }
+}

@@ -1,0 +1,22 @@
+import type { RegisterCommands } from '../command-kit';
+import { registerEventsCommands } from './events.commands';
+import { registerJobCommands } from './job.commands';
+import { registerLocalDataCommands } from './local-data.commands';
+import { registerLoginCommands } from './login.commands';
+import { registerMaintenanceCommands } from './maintenance.commands';
+import { registerNodeCommands } from './node.commands';
+import { registerSiteCommands } from './site.commands';
+
+/**
+ * Every command group of the CLI, in the order `pressluft --help` lists them. A new group is one
+ * file beside this one (`<group>.commands.ts` exporting `register<Group>Commands`) and one line here.
+ */
+export const COMMAND_GROUPS: readonly RegisterCommands[] = [
+  registerLoginCommands,
+  registerNodeCommands,
+  registerSiteCommands,
+  registerJobCommands,
+  registerEventsCommands,
+  registerMaintenanceCommands,
+  registerLocalDataCommands,
+];

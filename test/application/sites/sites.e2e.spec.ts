@@ -1,0 +1,360 @@
+/**
+ * Sites for real, through the API, on two FULL test nodes bootstrapped by the control plane (slots 0
+ * and 1): create → ACTIVE with WordPress answering through the node's Nginx; deploys from an uploaded
+ * archive and from a git repository the test machine serves on the node link (git daemon bound to
+ * 10.254.N.1 only); a release with a PHP fatal refused before the switch; a release that fails only over
+ * HTTP rolled back automatically; a manual rollback (and one to a bad release refused without force); a
+ * domain change; deletion; a FAILED provisioning (database down), a reset that does not pass and a retry
+ * that does; a second site on the second node. Every lifecycle state shows in the API and the event log,
+ * and no generated secret shows anywhere (events, run events, job logs, API answers, pages, service log).
+ * Needs root (test nodes).
+ */
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SiteSecretStore } from '../../../src/application/ports/site-secrets.port';
+import { SecretBox } from '../../../src/infrastructure/secrets/secret-box';
+import { FileControlPlaneKey } from '../../../src/infrastructure/ssh/file-control-plane-key';
+import { pollUntil } from '../../support/poll-until';
+import { startTestApp, TestApp, TestResponse } from '../../support/test-app';
+import { downNode, ensureTemplate, execOnNode, TestNode, upNode } from '../../support/test-nodes';
+import { wordPressArchive, WordPressArchive } from '../../support/wordpress-archive';
+
+jest.setTimeout(60 * 60_000);
+
+describe('sites on real nodes through the API', () => {
+  let t: TestApp;
+  let dataDir: string;
+  let work: string;
+  let core: WordPressArchive;
+  const nodes: TestNode[] = [];
+  const nodeIds: string[] = [];
+  const responses: string[] = []; // every API answer body of this suite (secrets must not be in any)
+  const serviceLog: string[] = [];
+  let git: ChildProcess | undefined;
+  const writeStdout = process.stdout.write.bind(process.stdout);
+
+  const api = async (method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<TestResponse> => {
+    const res = await t.request(method, path, body, headers);
+    responses.push(JSON.stringify(res.body));
+    return res;
+  };
+  const finished = (id: string, timeoutMs = 30 * 60_000) =>
+    pollUntil(
+      async () => {
+        const j = (await api('GET', `/api/v1/jobs/${id}`)).body;
+        return ['succeeded', 'failed', 'cancelled'].includes(j.state) ? j : null;
+      },
+      { timeoutMs, intervalMs: 500, description: `job ${id} finished` },
+    );
+  const jobLog = async (id: string) => ((await api('GET', `/api/v1/jobs/${id}/run-log?limit=2000`)).body.lines as { text: string }[]).map((l) => l.text).join('\n');
+  const site = async (id: string) => (await api('GET', `/api/v1/sites/${id}`)).body;
+  const siteEvents = async (id: string) => (await api('GET', `/api/v1/sites/${id}/events`)).body.events as { type: string; data: Record<string, unknown> }[];
+  /** curl on the node itself would hide Nginx mistakes on the link: requests go from the test machine. */
+  const http = (node: TestNode, domain: string, path = '/') =>
+    fetch(`http://${node.ip}${path}`, { headers: { host: domain }, redirect: 'manual', signal: AbortSignal.timeout(20_000) });
+  const succeed = async (jobId: string) => {
+    const job = await finished(jobId);
+    if (job.state !== 'succeeded') throw new Error(`job ${jobId} ${job.state}: ${JSON.stringify(job.error)}\n${await jobLog(jobId)}`);
+    return job;
+  };
+
+  /** A docroot archive: WordPress core from the core archive plus the given files (paths under wordpress/). */
+  function docroot(name: string, files: Record<string, string>): string {
+    const dir = join(work, name);
+    mkdirSync(dir, { recursive: true });
+    execFileSync('tar', ['-xzf', core.path, '-C', dir]);
+    for (const [path, content] of Object.entries(files)) {
+      mkdirSync(join(dir, 'wordpress', path, '..'), { recursive: true });
+      writeFileSync(join(dir, 'wordpress', path), content);
+    }
+    const out = join(work, `${name}.tar.gz`);
+    execFileSync('tar', ['-czf', out, '-C', dir, 'wordpress']);
+    return out;
+  }
+  const marker = (value: string) => `<?php\nadd_action('send_headers', function () { header('X-Pl-Release: ${value}'); });\n`;
+
+  async function uploadArchive(file: string): Promise<string> {
+    const res = await fetch(`${t.url}/api/v1/uploads`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${t.token.secret}`, 'content-type': 'application/gzip' },
+      body: readFileSync(file),
+    });
+    const body = (await res.json()) as { uploadId: string };
+    responses.push(JSON.stringify(body));
+    expect(res.status).toBe(201);
+    return body.uploadId as string;
+  }
+
+  async function createSite(slot: number, slug: string, domain: string) {
+    const res = await api('POST', '/api/v1/sites', { name: `Site ${slug}`, slug, nodeId: nodeIds[slot], domain, adminEmail: 'owner@example.com' });
+    expect(res.status).toBe(202);
+    return res.body as { site: { id: string }; job: { id: string }; admin: { user: string; password: string } };
+  }
+
+  beforeAll(async () => {
+    await ensureTemplate();
+    dataDir = mkdtempSync(join(tmpdir(), 'pl-sites-data-'));
+    work = mkdtempSync(join(tmpdir(), 'pl-sites-work-'));
+    const key = FileControlPlaneKey.loadOrCreate(dataDir, SecretBox.openOrCreate(dataDir));
+    writeFileSync(join(dataDir, 'cp.pub'), key.publicKey() + '\n');
+    nodes.push(await upNode('full', 0, [join(dataDir, 'cp.pub')]), await upNode('full', 1, [join(dataDir, 'cp.pub')]));
+    core = await wordPressArchive(nodes[0]);
+    // The service's own log (JSON lines on stdout) is one of the places no secret may appear.
+    process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+      serviceLog.push(String(chunk));
+      return (writeStdout as (...a: unknown[]) => boolean)(chunk, ...rest);
+    }) as typeof process.stdout.write;
+    t = await startTestApp({
+      jobHandlers: 'real',
+      env: {
+        PRESSLUFT_DATA_DIR: dataDir,
+        PRESSLUFT_RUN_POLL_MS: '250',
+        PRESSLUFT_MANAGE_FIREWALL: 'off',
+        PRESSLUFT_WORDPRESS_ARCHIVE: core.path,
+        PRESSLUFT_LOG_LEVEL: 'info',
+      },
+    });
+    // Both nodes bootstrap at once (about a minute each).
+    const regs = await Promise.all(nodes.map((n, i) => api('POST', '/api/v1/nodes', { name: `web-${i}`, host: n.ip })));
+    for (const reg of regs) nodeIds.push(reg.body.node.id);
+    for (const reg of regs) await succeed(reg.body.job.id);
+  });
+
+  afterAll(async () => {
+    process.stdout.write = writeStdout;
+    git?.kill();
+    await t?.close();
+    for (const n of nodes) await downNode(n);
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  let siteA: string;
+  let adminPasswordA: string;
+  let releaseA0: string;
+
+  it('creates a site on a ready node: PROVISIONING -> ACTIVE, WordPress answers 200 through the node\'s Nginx', async () => {
+    const created = await createSite(0, 'shop', 'shop.test');
+    siteA = created.site.id;
+    adminPasswordA = created.admin.password;
+    expect(created.admin).toMatchObject({ user: 'admin', password: expect.stringMatching(/^[A-Za-z0-9]{24}$/) });
+    expect((await site(siteA)).state).toBe('PROVISIONING');
+    await succeed(created.job.id);
+    const view = await site(siteA);
+    expect(view.state).toBe('ACTIVE');
+    releaseA0 = view.environments[0].currentReleaseId;
+    expect(releaseA0).toEqual(expect.any(String));
+    expect(view.environments[0].releases).toEqual([{ id: releaseA0, current: true, previous: false, bad: false }]);
+    const home = await http(nodes[0], 'shop.test');
+    expect(home.status).toBe(200);
+    expect(await home.text()).toContain('Site shop');
+    // The generated admin password logs in (WordPress answers the login POST with a redirect to wp-admin).
+    const login = await fetch(`http://${nodes[0].ip}/wp-login.php`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { host: 'shop.test', 'content-type': 'application/x-www-form-urlencoded', cookie: 'wordpress_test_cookie=WP%20Cookie%20check' },
+      body: new URLSearchParams({ log: 'admin', pwd: adminPasswordA, testcookie: '1' }).toString(),
+    });
+    expect(login.status).toBe(302);
+    expect(login.headers.get('location')).toContain('/wp-admin/');
+    // Isolation basics of the environment on the node.
+    const owner = await execOnNode(nodes[0], ['sh', '-c', "id -u s-shop && stat -c '%U %a' /var/www/sites/shop/shared/wp-config.php && ps -o user= -C php-fpm8.2 | sort -u"]);
+    expect(owner.stdout).toMatch(/root 640/);
+    expect(owner.stdout).toContain('s-shop');
+    expect((await http(nodes[0], 'shop.test', '/wp-config.php')).status).toBe(403);
+  });
+
+  it('deploys from an uploaded archive: DEPLOYING -> ACTIVE, the new release serves', async () => {
+    const uploadId = await uploadArchive(docroot('r1', { 'wp-content/mu-plugins/marker.php': marker('one') }));
+    const res = await api('POST', `/api/v1/sites/${siteA}/environments/production/deployments`, { source: { type: 'archive', uploadId } });
+    expect(res.status).toBe(202);
+    expect((await site(siteA)).state).toBe('DEPLOYING');
+    await succeed(res.body.job.id);
+    const view = await site(siteA);
+    expect(view.state).toBe('ACTIVE');
+    expect(view.environments[0].previousReleaseId).toBe(releaseA0);
+    expect((await http(nodes[0], 'shop.test')).headers.get('x-pl-release')).toBe('one');
+  });
+
+  it('a release with a PHP fatal in a plugin is refused before the switch: ACTIVE, DeployFailed{pre-switch}', async () => {
+    const before = (await site(siteA)).environments[0].currentReleaseId;
+    const uploadId = await uploadArchive(docroot('fatal', { 'wp-content/mu-plugins/fatal.php': '<?php\npl_no_such_function_at_all();\n' }));
+    const res = await api('POST', `/api/v1/sites/${siteA}/environments/production/deployments`, { source: { type: 'archive', uploadId } });
+    const job = await finished(res.body.job.id);
+    expect(job.state).toBe('failed');
+    expect(job.error.code).toBe('DEPLOY_CHECK_FAILED');
+    const view = await site(siteA);
+    expect(view.state).toBe('ACTIVE');
+    expect(view.environments[0].currentReleaseId).toBe(before);
+    const failed = (await siteEvents(siteA)).at(-1)!;
+    expect(failed).toMatchObject({ type: 'DeployFailed', data: { rolledBack: false, phase: 'pre-switch' } });
+    expect((await http(nodes[0], 'shop.test')).headers.get('x-pl-release')).toBe('one');
+  });
+
+  let badRelease: string;
+  it('a release that fails only over HTTP is rolled back at once: ACTIVE, DeployFailed{rolledBack}, release marked bad', async () => {
+    const before = (await site(siteA)).environments[0].currentReleaseId;
+    const http500 = "<?php\nif (PHP_SAPI !== 'cli') { http_response_code(500); exit('broken'); }\n";
+    const uploadId = await uploadArchive(docroot('http500', { 'wp-content/mu-plugins/broken.php': http500 }));
+    const res = await api('POST', `/api/v1/sites/${siteA}/environments/production/deployments`, { source: { type: 'archive', uploadId } });
+    const job = await finished(res.body.job.id);
+    expect(job.error?.code).toBe('DEPLOY_HEALTH_CHECK_FAILED');
+    const view = await site(siteA);
+    expect(view.state).toBe('ACTIVE');
+    expect(view.environments[0].currentReleaseId).toBe(before);
+    const failed = (await siteEvents(siteA)).at(-1)!;
+    expect(failed).toMatchObject({ type: 'DeployFailed', data: { rolledBack: true, phase: 'post-switch' } });
+    badRelease = String(failed.data.releaseId);
+    expect(view.environments[0].releases).toEqual(expect.arrayContaining([{ id: badRelease, current: false, previous: false, bad: true }]));
+    const home = await http(nodes[0], 'shop.test');
+    expect(home.status).toBe(200);
+    expect(home.headers.get('x-pl-release')).toBe('one');
+  });
+
+  it('manual rollback: to the previous release (ROLLING_BACK -> ACTIVE); to the bad one only with force', async () => {
+    const refused = await api('POST', `/api/v1/sites/${siteA}/environments/production/rollback`, { releaseId: badRelease });
+    expect(refused.status).toBe(422);
+    expect(refused.body.code).toBe('RELEASE_MARKED_BAD');
+    const res = await api('POST', `/api/v1/sites/${siteA}/environments/production/rollback`, {});
+    expect(res.status).toBe(202);
+    expect((await site(siteA)).state).toBe('ROLLING_BACK');
+    await succeed(res.body.job.id);
+    const view = await site(siteA);
+    expect(view.state).toBe('ACTIVE');
+    expect(view.environments[0].currentReleaseId).toBe(releaseA0);
+    const home = await http(nodes[0], 'shop.test');
+    expect(home.status).toBe(200);
+    expect(home.headers.get('x-pl-release')).toBeNull();
+  });
+
+  it('deploys from a git repository served by the test machine on the node link', async () => {
+    const repo = join(work, 'git', 'site.git');
+    const src = join(work, 'git-src');
+    execFileSync('tar', ['-xzf', docroot('git', { 'wp-content/mu-plugins/marker.php': marker('git') }), '-C', work]);
+    rmSync(src, { recursive: true, force: true });
+    execFileSync('mv', [join(work, 'wordpress'), src]);
+    const g = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@e', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@e' } });
+    g(src, 'init', '-q', '-b', 'main');
+    g(src, 'add', '-A');
+    g(src, 'commit', '-q', '-m', 'site');
+    mkdirSync(join(work, 'git'), { recursive: true });
+    g(work, 'clone', '-q', '--bare', src, repo);
+    const host = `10.254.${nodes[0].n}.1`;
+    git = spawn('git', ['daemon', `--listen=${host}`, '--port=9418', '--reuseaddr', '--export-all', `--base-path=${join(work, 'git')}`, join(work, 'git')], { stdio: 'ignore' });
+    await pollUntil(() => execOnNode(nodes[0], ['git', 'ls-remote', `git://${host}/site.git`]).then((r) => r.code === 0), { timeoutMs: 20_000, description: 'git daemon answers' });
+    const res = await api('POST', `/api/v1/sites/${siteA}/environments/production/deployments`, { source: { type: 'git', url: `git://${host}/site.git`, ref: 'main' } });
+    expect(res.status).toBe(202);
+    await succeed(res.body.job.id);
+    expect((await site(siteA)).state).toBe('ACTIVE');
+    expect((await http(nodes[0], 'shop.test')).headers.get('x-pl-release')).toBe('git');
+  });
+
+  it('changes the domains: UPDATING_DOMAINS -> ACTIVE, the new primary serves, the alias redirects', async () => {
+    const res = await api('PUT', `/api/v1/sites/${siteA}/environments/production/domains`, { primary: 'shop2.test', aliases: ['www.shop2.test'] });
+    expect(res.status).toBe(202);
+    expect((await site(siteA)).state).toBe('UPDATING_DOMAINS');
+    await succeed(res.body.job.id);
+    const view = await site(siteA);
+    expect(view.state).toBe('ACTIVE');
+    expect(view.environments[0].domains).toEqual(['shop2.test', 'www.shop2.test']);
+    const home = await http(nodes[0], 'shop2.test');
+    expect(home.status).toBe(200);
+    expect(await home.text()).toContain('http://shop2.test');
+    const alias = await http(nodes[0], 'www.shop2.test', '/about/');
+    expect(alias.status).toBe(301);
+    expect(alias.headers.get('location')).toBe('http://shop2.test/about/');
+  });
+
+  let siteB: string;
+  it('a second site on the second node; a FAILED provisioning, a reset that does not pass, a retry that does', async () => {
+    await execOnNode(nodes[1], ['systemctl', 'stop', 'mariadb']);
+    const created = await createSite(1, 'blog', 'blog.test');
+    siteB = created.site.id;
+    const job = await finished(created.job.id);
+    expect(job.state).toBe('failed');
+    expect((await site(siteB)).state).toBe('FAILED');
+    const reset = await api('POST', `/api/v1/sites/${siteB}/reset`, { reason: 'database was down' });
+    expect(reset.status).toBe(202);
+    const resetJob = await finished(reset.body.job.id);
+    expect(resetJob.state).toBe('failed');
+    const afterReset = await siteEvents(siteB);
+    expect(afterReset.map((e) => e.type)).toEqual(expect.arrayContaining(['SiteResetRequested', 'SiteResetFailed']));
+    expect((await site(siteB)).state).toBe('FAILED');
+    await execOnNode(nodes[1], ['systemctl', 'start', 'mariadb']);
+    const retry = await api('POST', `/api/v1/sites/${siteB}/retry`);
+    expect(retry.status).toBe(202);
+    await succeed(retry.body.job.id);
+    expect((await site(siteB)).state).toBe('ACTIVE');
+    expect((await http(nodes[1], 'blog.test')).status).toBe(200);
+    // Site A on the other node was not touched.
+    expect((await http(nodes[0], 'shop2.test')).status).toBe(200);
+  });
+
+  it('deletes a site: DELETING -> DELETED, its user, files, pool, vhost and database gone; the other site keeps serving', async () => {
+    const res = await api('DELETE', `/api/v1/sites/${siteB}`);
+    expect(res.status).toBe(202);
+    expect((await site(siteB)).state).toBe('DELETING');
+    await succeed(res.body.job.id);
+    expect((await site(siteB)).state).toBe('DELETED');
+    const left = await execOnNode(nodes[1], [
+      'sh',
+      '-c',
+      'id s-blog 2>/dev/null; ls /var/www/sites/blog /etc/php/8.2/fpm/pool.d/pl-blog.conf /etc/nginx/sites-enabled/pl-blog.conf 2>/dev/null; mariadb -N -e "SHOW DATABASES LIKE \'s_blog\'"',
+    ]);
+    expect(left.stdout.trim()).toBe('');
+    expect((await http(nodes[0], 'shop2.test')).status).toBe(200);
+  });
+
+  it('every lifecycle state shows in the event log; no generated secret appears anywhere', async () => {
+    const folded = new Set<string>();
+    for (const id of [siteA, siteB]) {
+      const history = (await api('GET', `/api/v1/events?stream=site-${id}&limit=500`)).body.items as { type: string }[];
+      expect(history.length).toBeGreaterThan(3);
+    }
+    const states = (await api('GET', '/api/v1/sites?limit=100')).body;
+    responses.push(JSON.stringify(states));
+    for (const id of [siteA, siteB]) for (const e of await siteEvents(id)) folded.add(e.type);
+    expect([...folded]).toEqual(
+      expect.arrayContaining([
+        'SiteCreated',
+        'SiteProvisioned',
+        'SiteProvisioningFailed',
+        'DeployRequested',
+        'DeploySucceeded',
+        'DeployFailed',
+        'RollbackRequested',
+        'RollbackSucceeded',
+        'DomainsChangeRequested',
+        'DomainsChanged',
+        'SiteResetRequested',
+        'SiteResetFailed',
+        'SiteRetryRequested',
+        'SiteDeletionRequested',
+        'SiteDeleted',
+      ]),
+    );
+
+    const store = t.app.get(SiteSecretStore);
+    const secretsA = store.get(siteA, 'production')!;
+    const secrets = [adminPasswordA, secretsA.dbPassword, ...Object.values(secretsA.wpSalts)];
+    const { cookie } = await t.login();
+    const page = await (await fetch(`${t.url}/sites/${siteA}`, { headers: { cookie } })).text();
+    const dump = (sql: string) => JSON.stringify(t.db.prepare(sql).all());
+    const places: Record<string, string> = {
+      events: dump('SELECT data, metadata FROM events'),
+      run_events: dump('SELECT * FROM run_events'),
+      job_log: dump('SELECT * FROM job_log'),
+      jobs: dump('SELECT payload, last_error FROM jobs'),
+      api: responses.join('\n'),
+      page,
+      serviceLog: serviceLog.join(''),
+    };
+    for (const secret of secrets) {
+      for (const [place, text] of Object.entries(places)) expect({ place, found: text.includes(secret) }).toEqual({ place, found: false });
+    }
+    // The sealed store really holds them (so the check above looked for the right strings).
+    expect(secretsA.adminPassword).toBe(adminPasswordA);
+  });
+});

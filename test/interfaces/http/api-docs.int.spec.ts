@@ -1,0 +1,72 @@
+/**
+ * The API reference: Swagger UI at /api/docs for a browser (assets served by the app, under the page
+ * CSP), the OpenAPI document at /api/docs/openapi.json and at /api/docs for JSON clients, and every
+ * API route the app registers described in it (routes are enumerated from Fastify, so a new route
+ * without a description fails here).
+ */
+import { registeredRoutes } from '../../../src/interfaces/http/create-http-app';
+import { startTestApp, TestApp } from '../../support/test-app';
+
+type Operation = { responses: Record<string, { content?: Record<string, { schema?: unknown }> }>; requestBody?: { content: Record<string, { schema?: unknown }> } };
+
+describe('API reference (/api/docs)', () => {
+  let t: TestApp;
+  let doc: { openapi: string; paths: Record<string, Record<string, Operation>>; components: { schemas: Record<string, unknown> } };
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    doc = (await t.request('GET', '/api/docs/openapi.json')).body;
+  });
+  afterAll(() => t.close());
+
+  it('every API route the app registers is in the document, with a success answer and its error answers', () => {
+    const api = registeredRoutes(t.app).filter((r) => r.url.startsWith('/api/v1/') && r.method !== 'HEAD');
+    expect(api.length).toBeGreaterThan(20);
+    const missing: string[] = [];
+    for (const route of api) {
+      const path = route.url.replace(/:([A-Za-z]+)/g, '{$1}');
+      const op = doc.paths[path]?.[route.method.toLowerCase()];
+      if (!op) {
+        missing.push(`${route.method} ${route.url}`);
+        continue;
+      }
+      const codes = Object.keys(op.responses);
+      expect([route.method, route.url, codes.some((c) => /^2\d\d$/.test(c))]).toEqual([route.method, route.url, true]);
+      expect(op.responses['401']?.content?.['application/json']?.schema).toEqual({ $ref: '#/components/schemas/ApiError' });
+      if (path.includes('{')) expect([route.url, codes]).toEqual([route.url, expect.arrayContaining(['404'])]);
+      if (route.method !== 'GET') expect([route.url, codes]).toEqual([route.url, expect.arrayContaining(['403', '409'])]);
+      if (op.requestBody) expect(op.requestBody.content['application/json']?.schema).toBeDefined();
+    }
+    expect(missing).toEqual([]);
+    expect(doc.components.schemas.ApiError).toMatchObject({ required: ['code', 'message', 'details'] });
+  });
+
+  it('request bodies of the mutations that take one are described by their DTO schema', () => {
+    for (const [path, method] of [
+      ['/api/v1/nodes', 'post'],
+      ['/api/v1/sites', 'post'],
+      ['/api/v1/tokens', 'post'],
+    ] as const) {
+      expect([path, doc.paths[path][method].requestBody?.content['application/json']?.schema]).toEqual([path, { $ref: expect.stringMatching(/^#\/components\/schemas\//) }]);
+    }
+  });
+
+  it('/api/docs answers JSON to a JSON client and the Swagger UI page to a browser, assets from the app itself', async () => {
+    const json = await t.request('GET', '/api/docs', undefined, { accept: 'application/json' });
+    expect(json.body.openapi).toMatch(/^3\./);
+    const page = await t.request('GET', '/api/docs', undefined, { accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8' });
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    const html = String(page.body);
+    const sources = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]);
+    expect(sources).toEqual(['/static/favicon.svg', '/api/docs/assets/swagger-ui.css', '/api/docs/assets/swagger-ui-bundle.js', '/static/api-docs.js']);
+    expect(html).not.toMatch(/<script>|<style>|style="/); // nothing inline: the CSP allows 'self' only
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+    for (const asset of sources) {
+      const res = await t.request('GET', asset);
+      expect([asset, res.status]).toEqual([asset, 200]);
+    }
+    expect((await t.request('GET', '/api/docs/assets/index.html')).status).toBe(404);
+    expect((await t.request('GET', '/api/docs', undefined, { accept: 'text/html' }, { anonymous: true })).status).toBe(401);
+  });
+});

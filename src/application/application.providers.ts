@@ -4,6 +4,7 @@ import { DecideAndAppend } from './common/decide-and-append';
 import { ListEventsHandler } from './events/list-events/list-events.handler';
 import { StreamHistoryHandler } from './events/stream-history/stream-history.handler';
 import { VerifyEventsHandler } from './events/verify-events/verify-events.handler';
+import { CheckIdempotencyKeyHandler } from './common/check-idempotency-key/check-idempotency-key.handler';
 import { CancelJobHandler } from './jobs/cancel-job/cancel-job.handler';
 import { GetJobHandler } from './jobs/get-job/get-job.handler';
 import { JobLifecycleRecorder } from './jobs/job-lifecycle/job-lifecycle.recorder';
@@ -40,6 +41,7 @@ import { RequestSiteResetHandler } from './sites/request-site-reset/request-site
 import { RequestSiteRetryHandler } from './sites/request-site-retry/request-site-retry.handler';
 import { RebuildProjectionsHandler } from './projections/rebuild-projections/rebuild-projections.handler';
 import { GetMetricsHandler } from './system/get-metrics/get-metrics.handler';
+import { RenderMetricsHandler } from './system/render-metrics/render-metrics.handler';
 
 /** Every command handler, query handler and application service. */
 export const APPLICATION_PROVIDERS: Provider[] = [
@@ -83,7 +85,9 @@ export const APPLICATION_PROVIDERS: Provider[] = [
   ListEventsHandler,
   StreamHistoryHandler,
   VerifyEventsHandler,
+  CheckIdempotencyKeyHandler,
   GetMetricsHandler,
+  RenderMetricsHandler,
   RebuildProjectionsHandler,
   ...AUTH_APPLICATION_PROVIDERS,
 ];

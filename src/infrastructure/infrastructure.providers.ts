@@ -2,9 +2,12 @@ import type { Provider } from '@nestjs/common';
 import { Clock, IdGenerator } from '../application/ports/clock.port';
 import { CommandLog, EventStore } from '../application/ports/event-store.port';
 import { JOB_HANDLERS, JobHandler, JobQueueAdmin, JobQueueWriter } from '../application/ports/job-queue.port';
+import { MetricsRegistry } from '../application/ports/metrics.port';
+import { PromClientMetrics } from './metrics/prom-client-metrics';
 import { NodeAccessSettings } from '../application/ports/node-access.port';
 import { REAL_JOB_HANDLER_CLASSES } from '../application/application.providers';
 import { HealthCheckScheduler } from './scheduler/health-check.scheduler';
+import { PruneScheduler } from './scheduler/prune.scheduler';
 import { ProjectionRebuilder } from '../application/ports/projection-rebuilder.port';
 import { SqlReader } from '../application/ports/sql-reader.port';
 import { UnitOfWork } from '../application/ports/unit-of-work.port';
@@ -22,6 +25,7 @@ import { SqliteSqlReader } from './sqlite/sqlite-sql-reader';
 import { SqliteUnitOfWork } from './sqlite/sqlite-unit-of-work';
 import { SortableIdGenerator } from './system/sortable-id-generator';
 import { SystemClock } from './system/system-clock';
+import { securePrivateDataDir } from './system/private-data-dir';
 import { DATABASE, SETTINGS } from './tokens';
 import { WorkerService } from './worker/worker.service';
 
@@ -32,8 +36,15 @@ import { WorkerService } from './worker/worker.service';
 export function infrastructureProviders(settings: Settings, jobHandlers: JobHandler[] | undefined): Provider[] {
   return [
     { provide: SETTINGS, useValue: settings },
-    { provide: DATABASE, useFactory: () => openDatabase({ file: settings.databaseFile, synchronous: settings.synchronous }) },
+    {
+      provide: DATABASE,
+      useFactory: () => {
+        securePrivateDataDir(settings.dataDir);
+        return openDatabase({ file: settings.databaseFile, synchronous: settings.synchronous });
+      },
+    },
     { provide: Clock, useClass: SystemClock },
+    { provide: MetricsRegistry, useClass: PromClientMetrics },
     { provide: IdGenerator, useClass: SortableIdGenerator },
     { provide: SqlReader, useFactory: (db: Database) => new SqliteSqlReader(db), inject: [DATABASE] },
     { provide: UnitOfWork, useFactory: (db: Database) => new SqliteUnitOfWork(db), inject: [DATABASE] },
@@ -73,6 +84,7 @@ export function infrastructureProviders(settings: Settings, jobHandlers: JobHand
       : { provide: JOB_HANDLERS, useFactory: (...handlers: JobHandler[]) => handlers, inject: [...REAL_JOB_HANDLER_CLASSES] },
     WorkerService,
     HealthCheckScheduler,
+    PruneScheduler,
     ...remoteExecutionProviders(settings),
     ...siteProviders(settings),
   ];

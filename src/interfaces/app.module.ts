@@ -14,7 +14,6 @@ import { NodesController } from './http/controllers/nodes.controller';
 import { SitesController } from './http/controllers/sites.controller';
 import { SshController } from './http/controllers/ssh.controller';
 import { UploadsController } from './http/controllers/uploads.controller';
-import { HttpMetrics } from './http/http-metrics';
 import { PAGE_CONTROLLERS, pageProviders } from './pages/pages.module-parts';
 
 export interface AppOptions {
@@ -37,8 +36,11 @@ export class AppModule implements OnApplicationShutdown {
         ...infrastructureProviders(options.settings, options.jobHandlers),
         ...authInfrastructureProviders(options.settings),
         ...APPLICATION_PROVIDERS,
-        HttpMetrics,
-        ...pageProviders({ cookieSecure: options.settings.cookieSecure, sessionMaxAgeSeconds: options.settings.sessionMaxHours * 3600 }),
+        ...pageProviders({
+          cookieSecure: options.settings.cookieSecure,
+          sessionMaxAgeSeconds: options.settings.sessionMaxHours * 3600,
+          sseStreamsPerSession: options.settings.sseStreamsPerSession,
+        }),
       ],
     };
   }

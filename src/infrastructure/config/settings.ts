@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+export type LogFormat = 'auto' | 'json' | 'pretty';
 
 /** Every setting, its environment variable and its default (documented in docs/configuration.md). */
 export interface Settings {
@@ -10,6 +11,8 @@ export interface Settings {
   readonly dataDir: string;
   readonly databaseFile: string;
   readonly logLevel: LogLevel;
+  /** `auto`: human-readable lines on a terminal, JSON lines otherwise (PRESSLUFT_LOG_FORMAT). */
+  readonly logFormat: LogFormat;
   readonly synchronous: 'FULL' | 'NORMAL';
   /** Largest accepted request body, in bytes. */
   readonly bodyLimit: number;
@@ -48,6 +51,30 @@ export interface Settings {
   readonly siteUploadMaxMb: number;
   /** Largest deploy archive POST /api/v1/uploads accepts, bytes (PRESSLUFT_UPLOAD_MAX_BYTES). */
   readonly uploadMaxBytes: number;
+  /** Failed sign-ins per account before each further attempt waits (PRESSLUFT_LOGIN_ACCOUNT_ATTEMPTS). */
+  readonly loginAccountAttempts: number;
+  /** Failed sign-ins per client IP before each further attempt waits (PRESSLUFT_LOGIN_IP_ATTEMPTS). */
+  readonly loginIpAttempts: number;
+  /** First wait after the free attempts, ms; doubles per further failure (PRESSLUFT_LOGIN_DELAY_MS). */
+  readonly loginDelayMs: number;
+  /** Password checks (scrypt, 32 MiB each) running at once (PRESSLUFT_LOGIN_MAX_CONCURRENT). */
+  readonly loginMaxConcurrent: number;
+  /** Live job log streams (SSE) one session or token may hold open (PRESSLUFT_SSE_STREAMS_PER_SESSION). */
+  readonly sseStreamsPerSession: number;
+  /** Days parsed Ansible events of finished runs are kept (PRESSLUFT_RUN_EVENTS_RETENTION_DAYS). */
+  readonly runEventsRetentionDays: number;
+  /** Days worker log lines of finished jobs are kept (PRESSLUFT_JOB_LOG_RETENTION_DAYS). */
+  readonly jobLogRetentionDays: number;
+  /** Interval of the prune of run_events and job_log, ms; 0 = off (PRESSLUFT_PRUNE_INTERVAL_MS). */
+  readonly pruneIntervalMs: number;
+  /** ed25519 key that signs chain-head anchors, PEM, 0600, apart from the database (PRESSLUFT_ANCHOR_KEY_FILE). */
+  readonly anchorKeyFile: string;
+  /** Where scheduled anchors are written (PRESSLUFT_ANCHOR_DIR). */
+  readonly anchorDir: string;
+  /** A second directory that receives every anchor, e.g. next to off-site backups; empty = none (PRESSLUFT_ANCHOR_OFFSITE_DIR). */
+  readonly anchorOffsiteDir: string | null;
+  /** Interval of scheduled anchors, ms; 0 = off (PRESSLUFT_ANCHOR_INTERVAL_MS). */
+  readonly anchorIntervalMs: number;
 }
 
 export function loadSettings(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Settings {
@@ -58,6 +85,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, cwd = process
     dataDir,
     databaseFile: join(dataDir, 'pressluft.db'),
     logLevel: oneOf(env.PRESSLUFT_LOG_LEVEL, ['debug', 'info', 'warn', 'error'] as const, 'info', 'PRESSLUFT_LOG_LEVEL'),
+    logFormat: oneOf(env.PRESSLUFT_LOG_FORMAT, ['auto', 'json', 'pretty'] as const, 'auto', 'PRESSLUFT_LOG_FORMAT'),
     synchronous: oneOf(env.PRESSLUFT_DB_SYNCHRONOUS, ['FULL', 'NORMAL'] as const, 'FULL', 'PRESSLUFT_DB_SYNCHRONOUS'),
     bodyLimit: int(env.PRESSLUFT_HTTP_BODY_LIMIT, 64 * 1024, 'PRESSLUFT_HTTP_BODY_LIMIT'),
     workerEnabled: oneOf(env.PRESSLUFT_WORKER, ['on', 'off'] as const, 'on', 'PRESSLUFT_WORKER') === 'on',
@@ -79,6 +107,18 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, cwd = process
     wordpressArchive: env.PRESSLUFT_WORDPRESS_ARCHIVE ? resolve(cwd, env.PRESSLUFT_WORDPRESS_ARCHIVE) : null,
     siteUploadMaxMb: int(env.PRESSLUFT_SITE_UPLOAD_MAX_MB, 64, 'PRESSLUFT_SITE_UPLOAD_MAX_MB'),
     uploadMaxBytes: int(env.PRESSLUFT_UPLOAD_MAX_BYTES, 512 * 1024 * 1024, 'PRESSLUFT_UPLOAD_MAX_BYTES'),
+    loginAccountAttempts: int(env.PRESSLUFT_LOGIN_ACCOUNT_ATTEMPTS, 5, 'PRESSLUFT_LOGIN_ACCOUNT_ATTEMPTS'),
+    loginIpAttempts: int(env.PRESSLUFT_LOGIN_IP_ATTEMPTS, 20, 'PRESSLUFT_LOGIN_IP_ATTEMPTS'),
+    loginDelayMs: int(env.PRESSLUFT_LOGIN_DELAY_MS, 1_000, 'PRESSLUFT_LOGIN_DELAY_MS'),
+    loginMaxConcurrent: Math.max(1, int(env.PRESSLUFT_LOGIN_MAX_CONCURRENT, 2, 'PRESSLUFT_LOGIN_MAX_CONCURRENT')),
+    sseStreamsPerSession: int(env.PRESSLUFT_SSE_STREAMS_PER_SESSION, 4, 'PRESSLUFT_SSE_STREAMS_PER_SESSION'),
+    runEventsRetentionDays: int(env.PRESSLUFT_RUN_EVENTS_RETENTION_DAYS, 30, 'PRESSLUFT_RUN_EVENTS_RETENTION_DAYS'),
+    jobLogRetentionDays: int(env.PRESSLUFT_JOB_LOG_RETENTION_DAYS, 30, 'PRESSLUFT_JOB_LOG_RETENTION_DAYS'),
+    pruneIntervalMs: int(env.PRESSLUFT_PRUNE_INTERVAL_MS, 3_600_000, 'PRESSLUFT_PRUNE_INTERVAL_MS'),
+    anchorKeyFile: env.PRESSLUFT_ANCHOR_KEY_FILE ? resolve(cwd, env.PRESSLUFT_ANCHOR_KEY_FILE) : join(dataDir, 'anchor', 'anchor-signing-key.pem'),
+    anchorDir: env.PRESSLUFT_ANCHOR_DIR ? resolve(cwd, env.PRESSLUFT_ANCHOR_DIR) : join(dataDir, 'anchors'),
+    anchorOffsiteDir: env.PRESSLUFT_ANCHOR_OFFSITE_DIR ? resolve(cwd, env.PRESSLUFT_ANCHOR_OFFSITE_DIR) : null,
+    anchorIntervalMs: int(env.PRESSLUFT_ANCHOR_INTERVAL_MS, 3_600_000, 'PRESSLUFT_ANCHOR_INTERVAL_MS'),
   };
 }
 

@@ -16,7 +16,7 @@ import { ExecOptions, ExecResult, NodeAddress, RemoteShell } from '../../applica
 import { DomainError } from '../../domain/common/domain-error';
 import { meaningOfExitCode } from './ansible-exit-codes';
 import { buildPlaybookBundle, PlaybookBundle } from './playbook-bundle';
-import { RemoteRunRow, RunEventRow, SqliteRunStore } from './sqlite-run-store';
+import { RunEventRow, SqliteRunStore } from './sqlite-run-store';
 
 export interface AnsibleRemoteRunnerOptions {
   /** Local directory with the playbooks, ansible.cfg, callback_plugins/, bin/pl-run and bin/pressluft-node. */
@@ -49,7 +49,6 @@ export const NODE_ENTRY_POINT = '/usr/local/sbin/pressluft-node';
 
 type RemoteStatus = 'new' | 'starting' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'lost' | 'unknown';
 const FINAL: ReadonlySet<RemoteStatus> = new Set(['succeeded', 'failed', 'cancelled', 'lost']);
-const RUN_ID = /^[A-Za-z0-9_-]{1,64}$/;
 const PLAYBOOK = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,95}\.yml$/;
 const STEP = /^[A-Za-z0-9_.:-]{1,100}$/;
 const MSG_LIMIT = 300;
@@ -99,7 +98,7 @@ export class AnsibleRemoteRunner extends RemoteRunner {
     if (!STEP.test(step)) throw new JobFailure('VALIDATION_FAILED', `bad step name "${step}"`, false);
     const jobRun = ctx.job.run ?? 1;
     try {
-      const previous = this.previousRun(ctx, jobRun, step);
+      const previous = this.store.latestOfStep(ctx.job.id, jobRun, step); // migration 005 gave older runs their playbook as step
       if (previous?.finished_at != null && previous.result) {
         const recorded = JSON.parse(previous.result) as RecordedResult;
         if (!recorded.failure || !recorded.failure.retryable) {
@@ -182,16 +181,6 @@ export class AnsibleRemoteRunner extends RemoteRunner {
 
   private async entry(node: NodeAddress, args: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
     return this.shell.exec(node, await this.entryArgv(node, args), options);
-  }
-
-  /** The run of this step in this job run; for jobs from before steps existed, the run named by jobs.remote_run_id. */
-  private previousRun(ctx: JobContext, jobRun: number, step: string): RemoteRunRow | undefined {
-    const row = this.store.latestOfStep(ctx.job.id, jobRun, step);
-    if (row) return row;
-    const legacy = ctx.job.remoteRunId;
-    if (!legacy || !RUN_ID.test(legacy)) return undefined;
-    const old = this.store.get(legacy);
-    return old && old.step === null && old.finished_at === null ? old : undefined;
   }
 
   private replay(runId: string, recorded: RecordedResult): RemoteRunResult {

@@ -1,5 +1,6 @@
 import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { AppModule } from '../app.module';
 import { loadSettings, Settings } from '../../infrastructure/config/settings';
 import { JsonLogger } from '../../infrastructure/logging/json-logger';
@@ -14,7 +15,7 @@ export function cliSettings(): Settings {
 export async function withContext<T>(fn: (ctx: INestApplicationContext) => Promise<T>): Promise<T> {
   const settings = { ...cliSettings(), workerEnabled: false };
   const ctx = await NestFactory.createApplicationContext(AppModule.forRoot({ settings }), {
-    logger: new JsonLogger('warn', (line) => process.stderr.write(line + '\n')),
+    logger: new JsonLogger('warn', 'stderr', settings.logFormat),
     abortOnError: false,
   });
   try {
@@ -24,11 +25,16 @@ export async function withContext<T>(fn: (ctx: INestApplicationContext) => Promi
   }
 }
 
+/** The same, handing over only the buses (what the CLI's local commands use). */
+export function withBuses<T>(fn: (buses: { commands: CommandBus; queries: QueryBus }) => Promise<T>): Promise<T> {
+  return withContext((ctx) => fn({ commands: ctx.get(CommandBus), queries: ctx.get(QueryBus) }));
+}
+
 export async function serve(): Promise<void> {
   const settings = cliSettings();
   const app = await createHttpApp({ settings });
   await app.listen({ host: settings.httpHost, port: settings.httpPort });
-  const logger = new JsonLogger(settings.logLevel);
+  const logger = new JsonLogger(settings.logLevel, 'stdout', settings.logFormat);
   logger.event('info', 'pressluft listening', { url: `http://${settings.httpHost}:${settings.httpPort}`, dataDir: settings.dataDir });
   // Stop claiming jobs, let running handlers hand their jobs back, close the database, exit 0.
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {

@@ -1,4 +1,4 @@
-import type { INestApplicationContext } from '@nestjs/common';
+import type { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { Command } from 'commander';
 import { randomUUID } from 'node:crypto';
 import { userInfo } from 'node:os';
@@ -32,9 +32,14 @@ export interface ApiActionContext extends ActionContext {
   readonly api: ApiClient;
 }
 
+export interface Buses {
+  readonly commands: CommandBus;
+  readonly queries: QueryBus;
+}
+
 export interface LocalActionContext extends ActionContext {
-  /** Runs `fn` in a Nest context (no HTTP, no worker) on the data directory of `serve`. */
-  app<T>(fn: (ctx: INestApplicationContext) => Promise<T>): Promise<T>;
+  /** Runs `fn` with the buses of a Nest context (no HTTP, no worker) on the data directory of `serve`. */
+  app<T>(fn: (buses: Buses) => Promise<T>): Promise<T>;
   /** Metadata of a command the CLI sends on the buses: the OS user as the actor. */
   meta(): { actor: string; commandId: string; correlationId: string };
 }
@@ -66,7 +71,7 @@ export function localAction(fn: Action<LocalActionContext>): (...args: unknown[]
       await fn({
         ...ctx,
         // Loaded on demand: API commands never start Nest or open the database.
-        app: async (inner) => (await import('./cli-context')).withContext(inner),
+        app: async (inner) => (await import('./cli-context')).withBuses(inner),
         meta: cliMeta,
       }),
     );

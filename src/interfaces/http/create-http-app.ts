@@ -5,10 +5,12 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule, AppOptions } from '../app.module';
 import { JsonLogger } from '../../infrastructure/logging/json-logger';
 import { ApiErrorFilter } from './api-error.filter';
-import { HttpMetrics } from './http-metrics';
+import { MetricsRegistry } from '../../application/ports/metrics.port';
+import { requestIdOf } from './request-id';
 import { apiValidationPipe } from './validation.pipe';
 import { RAW_UPLOAD_CONTENT_TYPES } from './controllers/uploads.controller';
 import { installAuth } from './auth/install-auth';
+import { installIdempotencyCheck } from './idempotency';
 import { LoginPage } from '../pages/auth-pages';
 import { installStaticAssets } from '../pages/static-assets';
 
@@ -27,8 +29,10 @@ export function registeredRoutes(app: NestFastifyApplication): readonly RouteEnt
 /** Builds the HTTP application (not yet listening): Fastify, validation, one error filter, OpenAPI, metrics. */
 export async function createHttpApp(options: AppOptions): Promise<NestFastifyApplication> {
   const { settings } = options;
-  const adapter = new FastifyAdapter({ bodyLimit: settings.bodyLimit, trustProxy: false });
-  const logger = new JsonLogger(settings.logLevel);
+  // The request id is the correlation id: from a valid X-Correlation-Id, else a new UUID. Commands
+  // record it as metadata.correlationId, so the events and jobs a request caused carry it too.
+  const adapter = new FastifyAdapter({ bodyLimit: settings.bodyLimit, trustProxy: false, genReqId: requestIdOf });
+  const logger = new JsonLogger(settings.logLevel, 'stdout', settings.logFormat);
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(options), adapter, {
     logger,
     abortOnError: false,
@@ -43,18 +47,28 @@ export async function createHttpApp(options: AppOptions): Promise<NestFastifyApp
   fastify.addContentTypeParser(RAW_UPLOAD_CONTENT_TYPES, (_request, payload, done) => done(null, payload));
   // Authentication (session cookie or bearer token), CSRF and security headers for every route.
   installAuth(fastify, app.get(QueryBus), () => app.get(LoginPage), settings.cookieSecure);
+  installIdempotencyCheck(fastify, app.get(QueryBus));
   app.useGlobalPipes(apiValidationPipe());
   app.useGlobalFilters(new ApiErrorFilter());
 
-  const metrics = app.get(HttpMetrics);
+  const metrics = app.get(MetricsRegistry);
+  fastify.addHook('onSend', (request, reply, payload, done) => {
+    reply.header('X-Correlation-Id', request.id);
+    done(null, payload);
+  });
   fastify.addHook('onResponse', (request, reply, done) => {
-    metrics.observe(request.method, reply.statusCode, reply.elapsedTime / 1000);
+    // The route pattern, not the URL: one series per route, whatever ids are in the path.
+    const route = request.routeOptions.url ?? 'unmatched';
+    metrics.observeHttpRequest(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
     // One structured line per request; the path only (query strings may carry search terms).
     logger.event(reply.statusCode >= 500 ? 'error' : 'info', 'request', {
+      reqId: request.id,
       method: request.method,
+      route,
       path: request.url.split('?')[0],
       status: reply.statusCode,
       ms: Math.round(reply.elapsedTime * 10) / 10,
+      ...(request.principal ? { actor: request.principal.actor } : {}),
     });
     done();
   });

@@ -3,6 +3,7 @@ import { nodeDecider } from '../../../domain/node/node.decider';
 import { nodeStreamId } from '../../../domain/node/node.events';
 import { DomainError } from '../../../domain/common/domain-error';
 import { DecideAndAppend } from '../../common/decide-and-append';
+import { jobCommandId } from '../../jobs/job-command-id';
 import { JobContext, JobFailure } from '../../ports/job-queue.port';
 import { NodeAccessSettings } from '../../ports/node-access.port';
 import { NodeAddress, RemoteShell } from '../../ports/remote-shell.port';
@@ -43,7 +44,7 @@ export class NodeJobSupport {
       });
       this.decideAndAppend.run(nodeStreamId(nodeId), nodeDecider, { type: 'PinNodeHostKey', nodeId, fingerprint }, {
         actor: 'system:worker',
-        commandId: `job/${ctx.job.id}/pin-host-key/${ctx.job.attempt}`,
+        commandId: jobCommandId(ctx.job, `pin-host-key/${ctx.job.attempt}`),
         correlationId: ctx.job.correlationId,
       });
       ctx.log(`pinned the host key ${fingerprint} of ${row.host}:${row.port} (first use)`);

@@ -4,6 +4,7 @@ import * as m003 from './003-auth.migration';
 import * as m004 from './004-job-log.migration';
 import * as m005 from './005-job-steps.migration';
 import * as m006 from './006-sites.migration';
+import * as m007 from './007-hardening.migration';
 
 /** Numbered, forward-only migrations. Append new ones; never edit or reorder a shipped one. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   { version: 4, name: '004-job-log', sql: m004.sql },
   { version: 5, name: '005-job-steps', sql: m005.sql },
   { version: 6, name: '006-sites', sql: m006.sql },
+  { version: 7, name: '007-hardening', sql: m007.sql },
 ] as const;

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import type { RecordedEvent, VerifyResult } from '../../../application/ports/event-store.port';
 import { VerifyEventsQuery } from '../../../application/events/verify-events/verify-events.query';
-import { QueryBus } from '@nestjs/cqrs';
 import type { ApiClient } from '../api-client';
 import { CliError } from '../cli-error';
 import { API_HELP_GROUP, apiAction, intOption, LOCAL_MARK, localAction } from '../command-kit';
@@ -105,7 +104,7 @@ export function registerEventsCommands(program: Command): void {
     .description(`${LOCAL_MARK} check the hash chain on the data directory; exit 1 and name the first broken event (the API's GET /api/v1/events/verify does the same remotely)`)
     .action(
       localAction(async ({ app, out }) => {
-        const result = await app((ctx) => ctx.get(QueryBus).execute<VerifyEventsQuery, VerifyResult>(new VerifyEventsQuery()));
+        const result = await app((ctx) => ctx.queries.execute<VerifyEventsQuery, VerifyResult>(new VerifyEventsQuery()));
         out.item(result, [
           { header: 'ok', value: (r) => r.ok },
           { header: 'checked', value: (r) => r.checked },

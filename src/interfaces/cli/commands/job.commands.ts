@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { JobDetailView } from '../../../application/jobs/get-job/get-job.handler';
 import type { JobView } from '../../../application/jobs/job.view';
 import { API_HELP_GROUP, apiAction, idArg, intOption } from '../command-kit';
 import { failUnlessSucceeded, followJob, JobLogLine } from '../job-follow';
@@ -14,13 +15,8 @@ export const JOB_COLUMNS: Column<JobView>[] = [
   { header: 'created', value: (j) => j.createdAt },
 ];
 
-/** The outcome summary of GET /api/v1/jobs/{id} (absent on servers before it). */
-interface JobOutcome {
-  durationMs: number | null;
-  runs: { runId: string; playbook: string; state: string; rc: number | null; durationMs: number | null; hosts: Record<string, Record<string, number>> }[];
-}
-
-type JobWithOutcome = JobView & { outcome?: JobOutcome };
+/** GET /api/v1/jobs/{id}; lists and older servers have no outcome. */
+type JobWithOutcome = JobView & { outcome?: JobDetailView['outcome'] };
 
 const seconds = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : `${(ms / 1000).toFixed(1)} s`);
 
@@ -32,13 +28,16 @@ export function printJob(out: Output, job: JobWithOutcome): void {
     { header: 'actor', value: (j) => j.actor },
     { header: 'correlation', value: (j) => j.correlationId },
     { header: 'updated', value: (j) => j.updatedAt },
+    { header: 'started', value: (j) => j.outcome?.startedAt },
+    { header: 'finished', value: (j) => j.outcome?.finishedAt },
     { header: 'duration', value: (j) => seconds(j.outcome?.durationMs) },
+    { header: 'summary', value: (j) => j.outcome?.summary },
   ]);
   if (out.json || !job.outcome || job.outcome.runs.length === 0) return;
   const rows = job.outcome.runs.flatMap((run) => {
     const hosts = Object.entries(run.hosts);
     const base = { playbook: run.playbook, run: run.runId, state: run.state, duration: seconds(run.durationMs) };
-    return hosts.length ? hosts.map(([host, s]) => ({ ...base, host, ...s })) : [{ ...base, host: '' }];
+    return hosts.length ? hosts.map(([host, recap]) => ({ ...base, host, ...recap })) : [{ ...base, host: '' }];
   });
   out.line('');
   out.line(

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import type { Page } from '../../../application/common/page';
 import type { EventPage } from '../../../application/events/list-events/list-events.handler';
 import { ListEventsQuery } from '../../../application/events/list-events/list-events.query';
@@ -38,8 +37,8 @@ export function registerLocalDataCommands(program: Command): void {
         const given = { name: opts.name, host: opts.host, port, user: opts.user, hostKeyFingerprint: opts.hostKeyFingerprint };
         const input = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) as { name: string; host: string };
         const result = await app(async (ctx) => {
-          const registered = await ctx.get(CommandBus).execute<RegisterNodeCommand, RegisterNodeResult>(new RegisterNodeCommand(input, meta()));
-          const view = await ctx.get(QueryBus).execute<GetNodeQuery, NodeView>(new GetNodeQuery(registered.nodeId));
+          const registered = await ctx.commands.execute<RegisterNodeCommand, RegisterNodeResult>(new RegisterNodeCommand(input, meta()));
+          const view = await ctx.queries.execute<GetNodeQuery, NodeView>(new GetNodeQuery(registered.nodeId));
           const job = registered.jobs[0];
           return { node: view, job: job ? { id: job.id, kind: job.kind } : null };
         });
@@ -55,7 +54,7 @@ export function registerLocalDataCommands(program: Command): void {
         await app(async (ctx) => {
           let cursor: string | undefined;
           do {
-            const page = await ctx.get(QueryBus).execute<ListNodesQuery, Page<NodeView>>(new ListNodesQuery(200, cursor, opts.status as string | undefined));
+            const page = await ctx.queries.execute<ListNodesQuery, Page<NodeView>>(new ListNodesQuery(200, cursor, opts.status as string | undefined));
             page.items.forEach((n) => out.line(JSON.stringify(n)));
             cursor = page.next ?? undefined;
           } while (cursor);
@@ -77,7 +76,7 @@ export function registerLocalDataCommands(program: Command): void {
         const filter = { streamId: opts.stream as string, type: opts.type as string, actor: opts.actor as string, correlationId: opts.correlationId as string };
         await app(async (ctx) => {
           for (let after = 0; ; ) {
-            const page = await ctx.get(QueryBus).execute<ListEventsQuery, EventPage>(new ListEventsQuery({ ...filter, after, limit: 1000 }));
+            const page = await ctx.queries.execute<ListEventsQuery, EventPage>(new ListEventsQuery({ ...filter, after, limit: 1000 }));
             page.items.forEach((e) => out.line(JSON.stringify(e)));
             if (page.next === null || page.items.length === 0) return;
             after = page.items[page.items.length - 1].globalPosition;

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { CreateApiTokenCommand } from '../../../application/auth/create-api-token/create-api-token.command';
 import type { CreateApiTokenResult } from '../../../application/auth/create-api-token/create-api-token.handler';
 import { CreateUserCommand } from '../../../application/auth/create-user/create-user.command';
@@ -32,7 +31,7 @@ export function registerMaintenanceCommands(program: Command): void {
       localAction(async ({ app, out, opts, meta }) => {
         if (process.stdin.isTTY) process.stderr.write('password: ');
         const password = (await readStdin()).replace(/\r?\n$/, '');
-        const result = await app((ctx) => ctx.get(CommandBus).execute<CreateUserCommand, CreateUserResult>(new CreateUserCommand(opts.email as string, password, meta())));
+        const result = await app((ctx) => ctx.commands.execute<CreateUserCommand, CreateUserResult>(new CreateUserCommand(opts.email as string, password, meta())));
         out.document({ userId: result.userId, email: result.email });
       }),
     );
@@ -45,14 +44,19 @@ export function registerMaintenanceCommands(program: Command): void {
     .description('create an API token and print it once (stdout); only its hash is stored')
     .requiredOption('--name <name>', 'what the token is for, e.g. ci or laptop')
     .requiredOption('--scope <scope>', 'read (GET only) or write')
+    .option('--expires-in-days <days>', 'the token stops working after this many days (default: never)')
     .action(
       localAction(async ({ app, out, opts, meta }) => {
         const scope = opts.scope;
         if (scope !== 'read' && scope !== 'write') throw new CliError('token create needs --scope read or --scope write', 2);
+        const rawDays = opts.expiresInDays as string | undefined;
+        const days = rawDays === undefined ? undefined : Number(rawDays);
+        if (days !== undefined && !(Number.isInteger(days) && days >= 1)) throw new CliError('--expires-in-days must be a whole number of days, at least 1', 2);
         const result = await app((ctx) =>
-          ctx.get(CommandBus).execute<CreateApiTokenCommand, CreateApiTokenResult>(new CreateApiTokenCommand(opts.name as string, scope, meta())),
+          ctx.commands.execute<CreateApiTokenCommand, CreateApiTokenResult>(new CreateApiTokenCommand(opts.name as string, scope, meta(), days)),
         );
-        out.info(`token ${result.token.id} (${result.token.name}, ${result.token.scope}) created; it is shown only this once`);
+        const expiry = result.token.expiresAt ? `, expires ${result.token.expiresAt}` : '';
+        out.info(`token ${result.token.id} (${result.token.name}, ${result.token.scope}${expiry}) created; it is shown only this once`);
         if (result.secret === null) throw new CliError(`token ${result.token.id} was created by an earlier run of this command; its secret is not kept`);
         out.line(result.secret);
       }),
@@ -64,7 +68,7 @@ export function registerMaintenanceCommands(program: Command): void {
     .description("print the control plane's SSH public key (for a node's authorized_keys; remotely: GET /api/v1/ssh/public-key)")
     .action(
       localAction(async ({ app, out }) => {
-        const key = await app((ctx) => ctx.get(QueryBus).execute<GetControlPlaneKeyQuery, ControlPlaneKeyView>(new GetControlPlaneKeyQuery()));
+        const key = await app((ctx) => ctx.queries.execute<GetControlPlaneKeyQuery, ControlPlaneKeyView>(new GetControlPlaneKeyQuery()));
         out.line(key.publicKey);
         out.info(`fingerprint ${key.fingerprint}`);
       }),
@@ -78,7 +82,7 @@ export function registerMaintenanceCommands(program: Command): void {
     .description('replay the event log into the read-model tables (byte-identical to the live ones)')
     .action(
       localAction(async ({ app, out }) => {
-        const report = await app((ctx) => ctx.get(CommandBus).execute<RebuildProjectionsCommand, RebuildReport>(new RebuildProjectionsCommand()));
+        const report = await app((ctx) => ctx.commands.execute<RebuildProjectionsCommand, RebuildReport>(new RebuildProjectionsCommand()));
         out.document(report);
       }),
     );

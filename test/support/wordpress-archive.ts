@@ -65,3 +65,26 @@ export async function wordPressArchive(node: TestNode): Promise<WordPressArchive
   if (!version) throw new Error('cannot read $wp_version');
   return { path: file, sha256: sha256File(file), size: fs.statSync(file).size, version };
 }
+
+/**
+ * A release archive (a docroot: WordPress core + wp-content, no uploads) made on the test machine from
+ * the core archive plus `files` (relative path → content), as a deploy of type "archive" takes it.
+ * Entries are at the top level (no `wordpress/` folder). Written to `outFile`; returns its sha256.
+ */
+export async function buildReleaseArchive(core: WordPressArchive, files: Record<string, string>, outFile: string): Promise<string> {
+  const { execFileSync } = await import('node:child_process');
+  const dir = fs.mkdtempSync(path.join(path.dirname(outFile), '.release-'));
+  try {
+    execFileSync('tar', ['-xzf', core.path, '-C', dir]);
+    const root = path.join(dir, 'wordpress');
+    for (const [rel, content] of Object.entries(files)) {
+      if (rel.startsWith('/') || rel.split('/').includes('..')) throw new Error(`bad path ${rel}`);
+      fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+      fs.writeFileSync(path.join(root, rel), content);
+    }
+    execFileSync('tar', ['--sort=name', '--mtime=@0', '--owner=0', '--group=0', '--numeric-owner', '-czf', outFile, '-C', root, '.']);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  return sha256File(outFile);
+}

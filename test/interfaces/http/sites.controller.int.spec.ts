@@ -75,11 +75,12 @@ describe('sites API', () => {
   });
 
   it('a repeated create (same Idempotency-Key) returns the same site without the password again', async () => {
-    const headers = { 'idempotency-key': 'create-once-1' };
-    const first = await t.request('POST', '/api/v1/sites', newSite({ name: 'Once Only', slug: 'once-only' }), headers);
+    const headers = { 'idempotency-key': 'create-password-once' };
+    const body = newSite({ name: 'Once Only', slug: 'once-only' });
+    const first = await t.request('POST', '/api/v1/sites', body, headers);
     expect(first.status).toBe(202);
     expect(first.body.admin.password).toEqual(expect.any(String));
-    const again = await t.request('POST', '/api/v1/sites', newSite({ name: 'Once Only', slug: 'once-only' }), headers);
+    const again = await t.request('POST', '/api/v1/sites', body, headers);
     expect(again.status).toBe(202);
     expect(again.body.site.id).toBe(first.body.site.id);
     expect(again.body.admin.password).toBeNull();

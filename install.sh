@@ -1,38 +1,72 @@
 #!/bin/bash
-# install.sh — install Pressluft on a fresh Debian 12 / Ubuntu 22.04+ server (run as root).
+# install.sh — install, upgrade or remove Pressluft on a Debian 12 / Ubuntu 22.04+ server (run as root).
 #
-#   sudo ./install.sh [--source DIR] [--prefix /opt/pressluft] [--data-dir /var/lib/pressluft]
-#                     [--admin-email E] [--no-local-node] [--no-start]
+#   From a release (no checkout needed):
+#     curl -fsSL <release URL>/install.sh | sudo bash -s -- --admin-email E \
+#          --release-url <release URL>/pressluft-V-node24-linux-x64.tar.gz --release-sha256 HEX
+#     sudo ./install.sh --release-archive FILE [--release-sha256 HEX] --admin-email E
+#   From a checkout or an unpacked release:   sudo ./install.sh --admin-email E
+#   Remove:                                   sudo ./install.sh --uninstall [--purge]
+#
+#   Options: [--prefix /opt/pressluft] [--data-dir /var/lib/pressluft] [--admin-email E] [--no-local-node]
+#            [--no-start] [--source DIR] [--node-archive FILE [--node-shasums FILE]] [--node-version 24.X.Y]
+#            [--bootstrap-timeout SECONDS]
 #
 # What it does (idempotent: run it again to upgrade or repair):
-#   1. checks Node.js >= 20 and installs the OS packages Pressluft needs (sshd, sudo, tar)
-#   2. creates the unprivileged system user `pressluft` (the control plane never runs as root)
-#   3. copies the code to PREFIX, installs the dependencies (npm ci) only when node_modules is missing or
-#      older than package-lock.json (a checkout that ran `npm ci` needs no npm here), builds it with tsc
-#   4. writes a hardened systemd unit (or, without systemd, tells you how to start it) and starts it
-#   5. with --admin-email: creates the first admin; the password is read from the terminal or stdin,
-#      never from the command line
-#   6. registers this host as the node "local" over SSH to 127.0.0.1 (one execution path for local and
-#      remote nodes): the control plane's public key goes into root's authorized_keys for the first
-#      bootstrap, which creates the management user pressluft (key login, narrow sudo) and turns root's
-#      SSH login off (PRESSLUFT_LOCK_ROOT_LOGIN=off keeps it); from then on it is pressluft@127.0.0.1
-# Settings can be given as environment variables too (PRESSLUFT_HTTP_HOST etc., see docs/configuration.md).
+#   1. installs the OS packages it needs (sshd, sudo, tar, xz-utils, curl) with apt
+#   2. Node.js 24: the server's own when it is 24 or newer; otherwise the official release archive for
+#      this CPU from nodejs.org, checked against that release's SHASUMS256.txt (or --node-archive FILE,
+#      checked against --node-shasums FILE), unpacked into PREFIX/node. That Node is what the service
+#      runs; it is linked as /usr/local/bin/node only when the server has no `node` at all.
+#   3. creates the unprivileged system user `pressluft` (the control plane never runs as root)
+#   4. puts the code into PREFIX: a release archive (verified against its sha256 before it is unpacked)
+#      replaces the previous code as a whole; a checkout is copied and built with tsc
+#   5. writes a hardened systemd unit and (re)starts the service: migrations run once, on the first open
+#   6. with --admin-email: creates the first admin; the password is read from the terminal or stdin
+#   7. registers this host as the node "local" over SSH to 127.0.0.1: the control plane's key goes into
+#      root's authorized_keys, restricted to logins from 127.0.0.1 without forwarding or a terminal, for
+#      the first bootstrap, which creates the management user pressluft; once the control plane works as
+#      pressluft@127.0.0.1 the key is removed from root's authorized_keys again
+# --uninstall stops and removes the service and the code (PREFIX, Node included) and keeps the data
+# directory, /etc/default/pressluft and the user; --uninstall --purge removes those too.
+# Settings can be given as environment variables (PRESSLUFT_HTTP_HOST etc., see docs/configuration.md).
 set -euo pipefail
 
 SOURCE=$(cd "$(dirname "$0")" && pwd)
+SOURCE_GIVEN=0
 PREFIX=/opt/pressluft
 DATA_DIR=/var/lib/pressluft
 ADMIN_EMAIL=""
 LOCAL_NODE=1
 START=1
+RELEASE_ARCHIVE=""
+RELEASE_URL=""
+RELEASE_SHA256=""
+NODE_ARCHIVE=""
+NODE_SHASUMS=""
+NODE_VERSION=""
+NODE_DIST=https://nodejs.org/dist
+NODE_MIN_MAJOR=24
+BOOTSTRAP_TIMEOUT=1200
+UNINSTALL=0
+PURGE=0
 while [ $# -gt 0 ]; do
   case "$1" in
-    --source) SOURCE=$2; shift 2 ;;
+    --source) SOURCE=$(cd "$2" && pwd); SOURCE_GIVEN=1; shift 2 ;;
     --prefix) PREFIX=$2; shift 2 ;;
     --data-dir) DATA_DIR=$2; shift 2 ;;
     --admin-email) ADMIN_EMAIL=$2; shift 2 ;;
     --no-local-node) LOCAL_NODE=0; shift ;;
     --no-start) START=0; shift ;;
+    --release-archive) RELEASE_ARCHIVE=$2; shift 2 ;;
+    --release-url) RELEASE_URL=$2; shift 2 ;;
+    --release-sha256) RELEASE_SHA256=$2; shift 2 ;;
+    --node-archive) NODE_ARCHIVE=$2; shift 2 ;;
+    --node-shasums) NODE_SHASUMS=$2; shift 2 ;;
+    --node-version) NODE_VERSION=$2; shift 2 ;;
+    --bootstrap-timeout) BOOTSTRAP_TIMEOUT=$2; shift 2 ;;
+    --uninstall) UNINSTALL=1; shift ;;
+    --purge) PURGE=1; shift ;;
     *) echo "install.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -41,23 +75,188 @@ say() { echo "[pressluft-install] $*"; }
 die() { echo "install.sh: $*" >&2; exit 1; }
 
 [ "$(id -u)" = 0 ] || die "run as root"
-[ -f "$SOURCE/package.json" ] || die "$SOURCE is not a Pressluft checkout"
 case "$PREFIX$DATA_DIR" in *[!A-Za-z0-9/._-]*) die "paths may only contain A-Z a-z 0-9 / . _ -" ;; esac
+for dir in "$PREFIX" "$DATA_DIR"; do
+  case "$dir" in /*/?*) ;; *) die "$dir: --prefix and --data-dir must be absolute and below a top-level directory (e.g. /opt/pressluft)" ;; esac
+done
+case "$BOOTSTRAP_TIMEOUT" in '' | *[!0-9]*) die "--bootstrap-timeout must be a number of seconds" ;; esac
+[ "$PURGE" = 0 ] || [ "$UNINSTALL" = 1 ] || die "--purge goes with --uninstall"
+[ -z "$NODE_SHASUMS" ] || [ -n "$NODE_ARCHIVE" ] || die "--node-shasums goes with --node-archive"
+case "$NODE_VERSION" in '' | 24.[0-9]*.[0-9]*) ;; *) die "--node-version must be a Node.js 24 release like 24.11.1" ;; esac
+case "$RELEASE_SHA256" in '' | [0-9a-f]*) ;; *) die "--release-sha256 must be 64 hex digits" ;; esac
+[ -z "$RELEASE_SHA256" ] || [ ${#RELEASE_SHA256} = 64 ] || die "--release-sha256 must be 64 hex digits"
+[ -z "$RELEASE_URL" ] || [ -z "$RELEASE_ARCHIVE" ] || die "give --release-url or --release-archive, not both"
+[ -z "$RELEASE_URL" ] || [ -n "$RELEASE_SHA256" ] || die "--release-url needs --release-sha256 (the archive is verified before it is unpacked)"
+NODE_HOME=$PREFIX/node
+UNIT=/etc/systemd/system/pressluft.service
+ENV_FILE=/etc/default/pressluft
+has_systemd() { [ -d /run/systemd/system ]; }
 
-NODE=$(command -v node || true)
-[ -n "$NODE" ] || die "Node.js 20 or newer is needed (not found)"
-NODE_MAJOR=$("$NODE" -p 'process.versions.node.split(".")[0]')
-[ "$NODE_MAJOR" -ge 20 ] || die "Node.js 20 or newer is needed (found $("$NODE" --version))"
+# ------------------------------------------------------------------------------------------- uninstall
+if [ "$UNINSTALL" = 1 ]; then
+  if has_systemd && [ -f "$UNIT" ]; then
+    say "stopping and removing pressluft.service"
+    systemctl disable --now pressluft.service >/dev/null 2>&1 || true
+    rm -f "$UNIT"
+    systemctl daemon-reload
+  fi
+  [ "$(readlink -f /usr/local/bin/node 2>/dev/null)" != "$(readlink -f "$NODE_HOME/bin/node" 2>/dev/null || echo none)" ] || rm -f /usr/local/bin/node
+  say "removing the code in $PREFIX"
+  rm -rf --one-file-system "$PREFIX"
+  if [ "$PURGE" = 1 ]; then
+    say "purging the data directory $DATA_DIR, $ENV_FILE and the user pressluft"
+    rm -rf --one-file-system "$DATA_DIR"
+    rm -f "$ENV_FILE" /etc/sudoers.d/pressluft
+    if id pressluft >/dev/null 2>&1; then
+      # its last SSH sessions (the stopped service's) may take a moment to close
+      for _ in 1 2 3 4 5 6 7 8 9 10; do userdel pressluft 2>/dev/null && break; sleep 1; done
+      ! id pressluft >/dev/null 2>&1 || die "userdel pressluft failed: processes of the user still running? (ps -u pressluft)"
+    fi
+    getent group pressluft >/dev/null && groupdel pressluft 2>/dev/null || true
+  else
+    say "kept: $DATA_DIR (database, keys), $ENV_FILE and the user pressluft (remove them with --uninstall --purge)"
+  fi
+  say "uninstalled"
+  exit 0
+fi
+
+WORK=$(mktemp -d /var/tmp/pressluft-install.XXXXXX)
+trap 'rm -rf "$WORK"' EXIT
 
 say "OS packages"
 need=()
-for p in openssh-server openssh-client sudo tar ca-certificates; do
+for p in openssh-server openssh-client sudo tar xz-utils ca-certificates curl; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || need+=("$p")
 done
 if [ ${#need[@]} -gt 0 ]; then
   # </dev/null: stdin may hold the admin password (read by `admin create` below), nothing else may eat it
   DEBIAN_FRONTEND=noninteractive apt-get update -q </dev/null
   DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${need[@]}" </dev/null
+fi
+
+case "$(uname -m)" in
+  x86_64 | amd64) ARCH=x64 ;;
+  aarch64 | arm64) ARCH=arm64 ;;
+  *) die "no Node.js 24 / Pressluft release for $(uname -m) (x86_64 and aarch64 are supported)" ;;
+esac
+
+download() { curl -fsSL --proto '=https' --tlsv1.2 --retry 3 -o "$2" "$1" </dev/null || die "download of $1 failed"; }
+sha256_of() { sha256sum "$1" | cut -d' ' -f1; }
+
+# ------------------------------------------------------------------------------------------- code source
+# STAGE: a release tree (release.json at its top). Empty: a checkout, built below.
+STAGE=""
+if [ -n "$RELEASE_URL" ]; then
+  say "downloading $RELEASE_URL"
+  RELEASE_ARCHIVE=$WORK/$(basename "${RELEASE_URL%%\?*}")
+  download "$RELEASE_URL" "$RELEASE_ARCHIVE"
+fi
+if [ -n "$RELEASE_ARCHIVE" ]; then
+  [ -f "$RELEASE_ARCHIVE" ] || die "$RELEASE_ARCHIVE: no such file"
+  if [ -z "$RELEASE_SHA256" ] && [ -f "$RELEASE_ARCHIVE.sha256" ]; then
+    RELEASE_SHA256=$(cut -d' ' -f1 "$RELEASE_ARCHIVE.sha256")
+  fi
+  [ -n "$RELEASE_SHA256" ] ||
+    die "$RELEASE_ARCHIVE is not verified: give --release-sha256 HEX or put its .sha256 file (from npm run release) next to it"
+  [ "$(sha256_of "$RELEASE_ARCHIVE")" = "$RELEASE_SHA256" ] ||
+    die "$RELEASE_ARCHIVE does not match sha256 $RELEASE_SHA256: not installed"
+  say "release archive verified (sha256 $RELEASE_SHA256)"
+  mkdir "$WORK/release"
+  tar -C "$WORK/release" --no-same-owner -xzf "$RELEASE_ARCHIVE"
+  set -- "$WORK"/release/*/release.json
+  [ $# = 1 ] && [ -f "$1" ] || die "$RELEASE_ARCHIVE is not a Pressluft release (no single top directory with release.json)"
+  STAGE=$(dirname "$1")
+elif [ -f "$SOURCE/release.json" ]; then
+  STAGE=$SOURCE # ./install.sh from an unpacked release
+elif [ ! -f "$SOURCE/package.json" ] || [ ! -d "$SOURCE/src" ]; then
+  if [ "$SOURCE_GIVEN" = 1 ]; then die "$SOURCE is neither a Pressluft checkout nor an unpacked release"; fi
+  die "not run from a checkout or an unpacked release: give --release-archive FILE or --release-url URL --release-sha256 HEX"
+fi
+RELEASE_NODE_MAJOR=""
+if [ -n "$STAGE" ]; then
+  meta=$(cat "$STAGE/release.json")
+  RELEASE_VERSION=$(printf '%s' "$meta" | sed -n 's/.*"version":"\([^"]*\)".*/\1/p')
+  RELEASE_NODE_MAJOR=$(printf '%s' "$meta" | sed -n 's/.*"nodeMajor":\([0-9]*\).*/\1/p')
+  release_arch=$(printf '%s' "$meta" | sed -n 's/.*"arch":"\([^"]*\)".*/\1/p')
+  [ -n "$RELEASE_VERSION" ] && [ -n "$RELEASE_NODE_MAJOR" ] || die "$STAGE/release.json is not readable"
+  [ "$release_arch" = "$ARCH" ] || die "the release is built for $release_arch, this machine is $ARCH"
+  say "Pressluft $RELEASE_VERSION (release for Node.js $RELEASE_NODE_MAJOR, $release_arch)"
+fi
+
+# ------------------------------------------------------------------------------------------- Node.js
+node_major() { "$1" -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
+# A Node fits when it is the release's major (its native modules are built for that ABI), or 24+ for a checkout.
+node_fits() {
+  local m; m=$(node_major "$1")
+  if [ -n "$RELEASE_NODE_MAJOR" ]; then [ "$m" = "$RELEASE_NODE_MAJOR" ]; else [ "$m" -ge "$NODE_MIN_MAJOR" ]; fi
+}
+WANT_MAJOR=${RELEASE_NODE_MAJOR:-$NODE_MIN_MAJOR}
+
+# Checks FILE against the line for NAME in a SHASUMS256.txt.
+verify_against_shasums() {
+  local want
+  want=$(awk -v n="$2" '$2 == n || $2 == "*" n {print $1; exit}' "$3")
+  [ ${#want} = 64 ] || die "$3 has no sha256 for $2"
+  [ "$(sha256_of "$1")" = "$want" ] || die "$2 does not match its sha256 in $3: not installed"
+}
+
+install_node() {
+  local file name top
+  if [ -n "$NODE_ARCHIVE" ]; then
+    [ -f "$NODE_ARCHIVE" ] || die "$NODE_ARCHIVE: no such file"
+    file=$NODE_ARCHIVE
+    name=$(basename "$file")
+    if [ -n "$NODE_SHASUMS" ]; then
+      verify_against_shasums "$file" "$name" "$NODE_SHASUMS"
+      say "Node.js archive $name verified against $NODE_SHASUMS"
+    else
+      say "WARNING: $name is not checked against a SHASUMS256.txt (no --node-shasums): only its layout and version are checked"
+    fi
+  else
+    local base=$NODE_DIST/latest-v$WANT_MAJOR.x
+    [ -z "$NODE_VERSION" ] || base=$NODE_DIST/v$NODE_VERSION
+    say "Node.js $WANT_MAJOR from $base"
+    download "$base/SHASUMS256.txt" "$WORK/SHASUMS256.txt"
+    if [ -n "$NODE_VERSION" ]; then name=node-v$NODE_VERSION-linux-$ARCH.tar.xz; else
+      name=$(awk -v re="^node-v$WANT_MAJOR[.][0-9]+[.][0-9]+-linux-$ARCH[.]tar[.]xz\$" '$2 ~ re {print $2; exit}' "$WORK/SHASUMS256.txt")
+      [ -n "$name" ] || die "$base/SHASUMS256.txt lists no linux-$ARCH.tar.xz archive"
+    fi
+    file=$WORK/$name
+    download "$base/$name" "$file"
+    verify_against_shasums "$file" "$name" "$WORK/SHASUMS256.txt"
+    say "$name verified against the release's SHASUMS256.txt"
+  fi
+  case "$name" in node-v*-linux-"$ARCH".tar.xz | node-v*-linux-"$ARCH".tar.gz) ;; *) die "$name is not named like a Node.js release archive for linux-$ARCH (node-vX.Y.Z-linux-$ARCH.tar.xz)" ;; esac
+  top=${name%.tar.*}
+  install -d -m 0755 "$PREFIX"
+  rm -rf "$NODE_HOME.new" && mkdir "$NODE_HOME.new"
+  [ "$(tar -tf "$file" | head -1 | cut -d/ -f1)" = "$top" ] || die "$name does not unpack into $top/"
+  tar -C "$NODE_HOME.new" --no-same-owner --strip-components=1 -xf "$file" || die "$name could not be unpacked"
+  [ -x "$NODE_HOME.new/bin/node" ] || die "$name has no $top/bin/node"
+  [ "$(node_major "$NODE_HOME.new/bin/node")" = "$WANT_MAJOR" ] || die "$name is not Node.js $WANT_MAJOR ($("$NODE_HOME.new/bin/node" --version 2>&1 || true))"
+  chown -R root:root "$NODE_HOME.new" && chmod -R go-w "$NODE_HOME.new"
+  rm -rf "$NODE_HOME.old"
+  [ ! -e "$NODE_HOME" ] || mv "$NODE_HOME" "$NODE_HOME.old"
+  mv "$NODE_HOME.new" "$NODE_HOME"
+  rm -rf "$NODE_HOME.old"
+  say "Node.js $("$NODE_HOME/bin/node" --version) in $NODE_HOME"
+}
+
+NODE=""
+SYSTEM_NODE=$(command -v node || true)
+case "$(readlink -f "$SYSTEM_NODE" 2>/dev/null)" in "$NODE_HOME"/*) SYSTEM_NODE="" ;; esac # our own link: not the system's
+if [ -z "$NODE_ARCHIVE$NODE_VERSION" ]; then
+  if [ -n "$SYSTEM_NODE" ] && node_fits "$SYSTEM_NODE"; then NODE=$SYSTEM_NODE; say "Node.js $("$NODE" --version) of this server ($NODE)"
+  elif [ -x "$NODE_HOME/bin/node" ] && node_fits "$NODE_HOME/bin/node"; then NODE=$NODE_HOME/bin/node; say "Node.js $("$NODE" --version) in $NODE_HOME"
+  fi
+fi
+if [ -z "$NODE" ]; then
+  [ -z "$SYSTEM_NODE" ] || say "this server's Node.js is $("$SYSTEM_NODE" --version 2>/dev/null || echo unknown), Pressluft needs $WANT_MAJOR: installing its own into $NODE_HOME"
+  install_node
+  NODE=$NODE_HOME/bin/node
+fi
+if [ -z "$SYSTEM_NODE" ] && [ "$NODE" = "$NODE_HOME/bin/node" ]; then
+  ln -sfn "$NODE_HOME/bin/node" /usr/local/bin/node # the server has no other node: make `pressluft` runnable
 fi
 
 say "user pressluft"
@@ -73,26 +272,51 @@ if ! id pressluft >/dev/null 2>&1; then
 fi
 install -d -m 0750 -o pressluft -g pressluft "$DATA_DIR"
 
-say "code in $PREFIX"
+# ------------------------------------------------------------------------------------------- code
 install -d -m 0755 "$PREFIX"
-if [ "$(cd "$SOURCE" && pwd -P)" != "$(cd "$PREFIX" && pwd -P)" ]; then
-  tar -C "$SOURCE" --exclude=./data --exclude=./.git --exclude=./test-artifacts -cf - . | tar -C "$PREFIX" -xf -
+if has_systemd && systemctl is-active --quiet pressluft.service 2>/dev/null; then
+  say "stopping pressluft.service for the upgrade"
+  systemctl stop pressluft.service
 fi
-cd "$PREFIX"
-# `npm ci` writes node_modules/.package-lock.json: the dependencies are current when it exists and is not
-# older than package-lock.json (tar keeps both mtimes). npm is needed only when they must be installed, so a
-# checkout that already ran `npm ci` installs on a server without npm (or without a registry).
-if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  command -v npm >/dev/null 2>&1 ||
-    die "the dependencies in $PREFIX/node_modules must be installed (npm ci), but npm is not found: install npm, or run install.sh from a checkout where \`npm ci\` has run"
-  npm ci --no-audit --no-fund </dev/null
+if [ -n "$STAGE" ]; then
+  say "code in $PREFIX (release $RELEASE_VERSION)"
+  if [ "$(cd "$STAGE" && pwd -P)" != "$(cd "$PREFIX" && pwd -P)" ]; then
+    # Each top-level entry replaced as a whole: nothing of the previous version stays behind (PREFIX/node is not part of a release).
+    for entry in "$STAGE"/* "$STAGE"/.[!.]*; do
+      [ -e "$entry" ] || continue
+      base=$(basename "$entry")
+      [ "$base" != node ] || die "a release must not contain node/"
+      rm -rf --one-file-system "${PREFIX:?}/$base.new"
+      cp -a "$entry" "$PREFIX/$base.new"
+      rm -rf --one-file-system "${PREFIX:?}/$base"
+      mv "$PREFIX/$base.new" "$PREFIX/$base"
+    done
+  fi
+  cd "$PREFIX"
+else
+  say "code in $PREFIX (checkout $SOURCE)"
+  if [ "$(cd "$SOURCE" && pwd -P)" != "$(cd "$PREFIX" && pwd -P)" ]; then
+    tar -C "$SOURCE" --exclude=./data --exclude=./.git --exclude=./test-artifacts --exclude=./release --exclude=./node \
+      -cf - . | tar -C "$PREFIX" -xf -
+  fi
+  cd "$PREFIX"
+  rm -f release.json # a checkout over a release: no stale release metadata
+  # `npm ci` writes node_modules/.package-lock.json: the dependencies are current when it exists and is not
+  # older than package-lock.json (tar keeps both mtimes). npm is needed only when they must be installed, so a
+  # checkout that already ran `npm ci` installs on a server without npm (or without a registry).
+  if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    NPM=$(dirname "$NODE")/npm
+    [ -x "$NPM" ] || NPM=$(command -v npm || true)
+    [ -n "$NPM" ] ||
+      die "the dependencies in $PREFIX/node_modules must be installed (npm ci), but npm is not found: install npm, run install.sh from a checkout where \`npm ci\` has run, or install a release archive"
+    PATH=$(dirname "$NODE"):$PATH "$NPM" ci --no-audit --no-fund </dev/null
+  fi
+  say "build"
+  "$NODE" node_modules/typescript/bin/tsc -p tsconfig.build.json # = npm run build, without needing npm
 fi
-say "build"
-"$NODE" node_modules/typescript/bin/tsc -p tsconfig.build.json # = npm run build, without needing npm
 chown -R root:root "$PREFIX"
 chmod -R u+rwX,go+rX,go-w "$PREFIX" # readable by the service user, writable only by root
 
-ENV_FILE=/etc/default/pressluft
 if [ ! -f "$ENV_FILE" ]; then
   # The service (and its worker, which bootstraps the local node) reads only this file: PRESSLUFT_*
   # variables given to install.sh go in here, or they would not reach it.
@@ -113,15 +337,18 @@ else
 fi
 
 # Everything below runs the CLI as the pressluft user on the same data directory as the service.
-# umask 077 as in the unit (UMask=0077): the first command creates pressluft.db and the keys.
+# umask 077 as in the unit (UMask=0077): the first command creates pressluft.db and the keys, and the
+# first command after an upgrade applies its migrations (once: schema_migrations records them).
 as_pressluft() { (cd "$PREFIX" && umask 077 && set -a && . "$ENV_FILE" && set +a && exec setpriv --reuid=pressluft --regid=pressluft --init-groups "$NODE" bin/pressluft "$@"); }
 
 say "control plane key"
 PUBKEY=$(as_pressluft ssh-key)
+KEY_BLOB=$(printf '%s\n' "$PUBKEY" | awk '{print $2}')
+[ -n "$KEY_BLOB" ] || die "pressluft ssh-key printed no public key"
 
-if [ -d /run/systemd/system ]; then
+if has_systemd; then
   say "systemd unit"
-  cat > /etc/systemd/system/pressluft.service <<EOF
+  cat > "$UNIT" <<EOF
 [Unit]
 Description=Pressluft control plane
 After=network-online.target
@@ -179,19 +406,52 @@ elif [ -n "$ADMIN_EMAIL" ]; then
   fi
 fi
 
+# ------------------------------------------------------------------------------------------- local node
+ROOT_KEYS=/root/.ssh/authorized_keys
+# Root's key for the control plane is only for the first bootstrap of the local node: usable from this
+# host only, without port/agent/X11 forwarding or a terminal (bootstrap needs none of them).
+ROOT_KEY_OPTIONS='from="127.0.0.1",no-port-forwarding,no-agent-forwarding,no-X11-forwarding,no-pty'
+local_node_line() { as_pressluft local node list | grep '"name":"local"' | grep -v '"status":"decommissioned"' || true; }
+local_switched() { # the control plane works as pressluft@127.0.0.1 on the local node
+  local line; line=$(local_node_line)
+  printf '%s' "$line" | grep -F '"user":"pressluft"' | grep -F '"status":"ready"' >/dev/null
+}
+remove_root_key() {
+  [ -f "$ROOT_KEYS" ] && grep -qF -- "$KEY_BLOB" "$ROOT_KEYS" || return 0
+  grep -vF -- "$KEY_BLOB" "$ROOT_KEYS" > "$ROOT_KEYS.pressluft-new" || true
+  cat "$ROOT_KEYS.pressluft-new" > "$ROOT_KEYS" # rewrite in place: owner and mode stay
+  rm -f "$ROOT_KEYS.pressluft-new"
+  say "removed the control plane's key from $ROOT_KEYS (it works as pressluft@127.0.0.1 now)"
+}
+
 if [ "$LOCAL_NODE" = 1 ]; then
-  # Registered once: after its bootstrap the control plane logs in as pressluft and root's SSH login is
-  # off, so a re-run neither touches root's authorized_keys nor registers it again.
-  if as_pressluft local node list | grep '"name":"local"' | grep -v '"status":"decommissioned"' >/dev/null; then
+  if [ -n "$(local_node_line)" ]; then
     say "node 'local' is registered already"
   else
     say "local node over SSH to 127.0.0.1"
     install -d -m 0700 /root/.ssh
-    touch /root/.ssh/authorized_keys && chmod 0600 /root/.ssh/authorized_keys
-    grep -qxF "$PUBKEY" /root/.ssh/authorized_keys || printf '%s\n' "$PUBKEY" >> /root/.ssh/authorized_keys
-    if [ -d /run/systemd/system ]; then systemctl start ssh 2>/dev/null || systemctl start sshd; else service ssh start >/dev/null; fi
+    touch "$ROOT_KEYS" && chmod 0600 "$ROOT_KEYS"
+    grep -vF -- "$KEY_BLOB" "$ROOT_KEYS" > "$ROOT_KEYS.pressluft-new" || true # an older, unrestricted line goes
+    printf '%s %s\n' "$ROOT_KEY_OPTIONS" "$PUBKEY" >> "$ROOT_KEYS.pressluft-new"
+    cat "$ROOT_KEYS.pressluft-new" > "$ROOT_KEYS" && rm -f "$ROOT_KEYS.pressluft-new"
+    if has_systemd; then systemctl start ssh 2>/dev/null || systemctl start sshd; else service ssh start >/dev/null; fi
     as_pressluft local node add --name local --host 127.0.0.1 ||
       die "registering this host as node 'local' failed (see above); fix it and run install.sh again, or pass --no-local-node"
+  fi
+  if local_switched; then
+    remove_root_key
+  elif [ "$START" = 1 ] && has_systemd; then
+    say "waiting for the bootstrap of node 'local' (up to ${BOOTSTRAP_TIMEOUT} s; it installs the web stack)"
+    deadline=$(($(date +%s) + BOOTSTRAP_TIMEOUT))
+    while :; do
+      if local_switched; then remove_root_key; break; fi
+      status=$(local_node_line | sed -n 's/.*"status":"\([a-z]*\)".*/\1/p')
+      if [ "$status" = failed ] || [ "$(date +%s)" -ge "$deadline" ]; then
+        say "node 'local' is ${status:-unknown} (see its jobs on the Nodes page or GET /api/v1/jobs); root's key stays until the control plane works as pressluft: run install.sh again afterwards"
+        break
+      fi
+      sleep 3
+    done
   fi
 fi
 

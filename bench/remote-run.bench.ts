@@ -10,7 +10,7 @@
 import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { JobContext, JobRecord } from '../src/application/ports/job-queue.port';
+import type { JobContext } from '../src/application/ports/job-queue.port';
 import type { NodeAddress } from '../src/application/ports/remote-shell.port';
 import { loadSettings } from '../src/infrastructure/config/settings';
 import { AnsibleRemoteRunner } from '../src/infrastructure/remote-runner/ansible-remote-runner';
@@ -19,6 +19,7 @@ import { SecretBox } from '../src/infrastructure/secrets/secret-box';
 import { openDatabase } from '../src/infrastructure/sqlite/database';
 import { FileControlPlaneKey } from '../src/infrastructure/ssh/file-control-plane-key';
 import { Ssh2RemoteShell } from '../src/infrastructure/ssh/ssh2-remote-shell';
+import { testJobContext } from '../test/support/job-context';
 import { downNode, ensureTemplate, upNode } from '../test/support/test-nodes';
 import { tempDir } from './support/env';
 import type { BenchSection } from './support/report';
@@ -28,8 +29,7 @@ const PLAYBOOK_ROUNDS = 5;
 const EXEC_OPS = 40;
 
 function ctx(): JobContext {
-  const job = { id: `bench-${Math.random().toString(36).slice(2)}`, kind: 'bench', remoteRunId: null } as unknown as JobRecord;
-  return { job, signal: new AbortController().signal, log: () => undefined, setRemoteRunId: () => undefined };
+  return testJobContext({ id: `bench-${Math.random().toString(36).slice(2)}`, kind: 'bench' });
 }
 
 function sh(args: string[]): Promise<void> {

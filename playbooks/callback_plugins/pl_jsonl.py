@@ -13,7 +13,7 @@ DOCUMENTATION = '''
     short_description: Pressluft JSON-lines run events
     description:
       - Writes one JSON object per line to $PL_RUN_DIR/events.jsonl (or stdout if PL_RUN_DIR is unset).
-      - Fields are seq, ts, event, task, host, changed, msg, stats (see docs/playbooks.md).
+      - Fields are seq, ts, event, task, host, changed, msg, stats, custom (see docs/playbooks.md).
       - Results of no_log tasks are never written; their msg is "censored".
     requirements:
       - enable in ansible.cfg (callbacks_enabled = pl_jsonl)
@@ -197,7 +197,9 @@ class CallbackModule(CallbackBase):
                 'rescued': s.get('rescued', 0),
                 'ignored': s.get('ignored', 0),
             }
-        self._emit('playbook_on_stats', stats=per_host)
+        # set_stats data (per_host: false lands under '_run'): the play's structured result, e.g. pl_result.
+        custom = getattr(stats, 'custom', None) or {}
+        self._emit('playbook_on_stats', stats=per_host, custom=custom.get('_run', {}))
         if self._fh is not None and self._fh is not sys.stdout:
             try:
                 self._fh.flush()

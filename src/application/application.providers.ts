@@ -4,6 +4,7 @@ import { DecideAndAppend } from './common/decide-and-append';
 import { ListEventsHandler } from './events/list-events/list-events.handler';
 import { StreamHistoryHandler } from './events/stream-history/stream-history.handler';
 import { VerifyEventsHandler } from './events/verify-events/verify-events.handler';
+import { CheckIdempotencyKeyHandler } from './common/check-idempotency-key/check-idempotency-key.handler';
 import { CancelJobHandler } from './jobs/cancel-job/cancel-job.handler';
 import { GetJobHandler } from './jobs/get-job/get-job.handler';
 import { JobLifecycleRecorder } from './jobs/job-lifecycle/job-lifecycle.recorder';
@@ -63,6 +64,7 @@ export const APPLICATION_PROVIDERS: Provider[] = [
   ListEventsHandler,
   StreamHistoryHandler,
   VerifyEventsHandler,
+  CheckIdempotencyKeyHandler,
   GetMetricsHandler,
   RenderMetricsHandler,
   RebuildProjectionsHandler,

@@ -7,6 +7,7 @@ import { PromClientMetrics } from './metrics/prom-client-metrics';
 import { NodeAccessSettings } from '../application/ports/node-access.port';
 import { REAL_JOB_HANDLER_CLASSES } from '../application/application.providers';
 import { HealthCheckScheduler } from './scheduler/health-check.scheduler';
+import { PruneScheduler } from './scheduler/prune.scheduler';
 import { ProjectionRebuilder } from '../application/ports/projection-rebuilder.port';
 import { SqlReader } from '../application/ports/sql-reader.port';
 import { UnitOfWork } from '../application/ports/unit-of-work.port';
@@ -23,6 +24,7 @@ import { SqliteSqlReader } from './sqlite/sqlite-sql-reader';
 import { SqliteUnitOfWork } from './sqlite/sqlite-unit-of-work';
 import { SortableIdGenerator } from './system/sortable-id-generator';
 import { SystemClock } from './system/system-clock';
+import { securePrivateDataDir } from './system/private-data-dir';
 import { DATABASE, SETTINGS } from './tokens';
 import { WorkerService } from './worker/worker.service';
 
@@ -33,7 +35,13 @@ import { WorkerService } from './worker/worker.service';
 export function infrastructureProviders(settings: Settings, jobHandlers: JobHandler[] | undefined): Provider[] {
   return [
     { provide: SETTINGS, useValue: settings },
-    { provide: DATABASE, useFactory: () => openDatabase({ file: settings.databaseFile, synchronous: settings.synchronous }) },
+    {
+      provide: DATABASE,
+      useFactory: () => {
+        securePrivateDataDir(settings.dataDir);
+        return openDatabase({ file: settings.databaseFile, synchronous: settings.synchronous });
+      },
+    },
     { provide: Clock, useClass: SystemClock },
     { provide: MetricsRegistry, useClass: PromClientMetrics },
     { provide: IdGenerator, useClass: SortableIdGenerator },
@@ -75,6 +83,7 @@ export function infrastructureProviders(settings: Settings, jobHandlers: JobHand
       : { provide: JOB_HANDLERS, useFactory: (...handlers: JobHandler[]) => handlers, inject: [...REAL_JOB_HANDLER_CLASSES] },
     WorkerService,
     HealthCheckScheduler,
+    PruneScheduler,
     ...remoteExecutionProviders(settings),
   ];
 }

@@ -35,7 +35,11 @@ export class AppModule implements OnApplicationShutdown {
         ...infrastructureProviders(options.settings, options.jobHandlers),
         ...authInfrastructureProviders(options.settings),
         ...APPLICATION_PROVIDERS,
-        ...pageProviders({ cookieSecure: options.settings.cookieSecure, sessionMaxAgeSeconds: options.settings.sessionMaxHours * 3600 }),
+        ...pageProviders({
+          cookieSecure: options.settings.cookieSecure,
+          sessionMaxAgeSeconds: options.settings.sessionMaxHours * 3600,
+          sseStreamsPerSession: options.settings.sseStreamsPerSession,
+        }),
       ],
     };
   }

@@ -109,22 +109,23 @@ describe('bootstrap.yml on a bare node', () => {
     expect((await ssh.sh('dpkg -s apache2 apache2-bin libapache2-mod-php8.2 >/dev/null 2>&1')).code).not.toBe(0);
   });
 
-  it('the pressluft user logs in with the key and has exactly its sudo commands', async () => {
+  it('the pressluft user logs in with the key and its one sudo command is the entry point', async () => {
     expect((await ssh.sh('visudo -cf /etc/sudoers.d/pressluft')).code).toBe(0);
     expect((await ssh.shOk('id -un', { user: 'pressluft' })).trim()).toBe('pressluft');
-    expect(JSON.parse(await ssh.shOk('sudo -n /usr/bin/cat /var/lib/pressluft/facts.json', { user: 'pressluft' }))).toMatchObject({ management_user: 'pressluft' });
     const list = await ssh.shOk('sudo -n -l', { user: 'pressluft' });
-    expect(list).toContain('/var/lib/pressluft/bundles/*/bin/pl-run');
-    expect(list).toContain('/usr/bin/tar -xf - --no-same-owner -C /var/lib/pressluft/runs/*');
-    expect(list).not.toMatch(/ansible-playbook|systemd-run|systemctl/);
-    // What the control plane's runner sends as pressluft (the sudo path), verbatim.
-    expect((await ssh.sh('sudo -n /usr/bin/test -f /var/lib/pressluft/bundles/none/.complete', { user: 'pressluft' })).code).toBe(1);
-    expect((await ssh.sh('sudo -n /usr/bin/mkdir -p -m 0700 /var/lib/pressluft/runs/pb-test', { user: 'pressluft' })).code).toBe(0);
-    expect((await ssh.sh('sudo -n /usr/bin/cat /etc/shadow', { user: 'pressluft' })).code).not.toBe(0);
-    expect(list).not.toMatch(/\(ALL\s*(:\s*ALL)?\)\s*(NOPASSWD:\s*)?ALL\b/);
-    const denied = await ssh.sh('sudo -n /usr/bin/id', { user: 'pressluft' });
-    expect(denied.code).not.toBe(0);
-    expect((await ssh.shOk('stat -c "%U %a" /var/lib/pressluft/runs /var/lib/pressluft/bundles /var/www/sites')).trim().split('\n')).toEqual([
+    const rules = list.slice(list.indexOf('may run the following commands')).split('\n').slice(1).map((l) => l.trim()).filter(Boolean);
+    expect(rules).toEqual(['(root) NOPASSWD: /usr/local/sbin/pressluft-node']);
+    expect(JSON.parse(await ssh.shOk('sudo -n /usr/local/sbin/pressluft-node read facts', { user: 'pressluft' }))).toMatchObject({ management_user: 'pressluft' });
+    expect((await ssh.shOk('sudo -n /usr/local/sbin/pressluft-node version', { user: 'pressluft' })).trim()).toBe('pressluft-node 1');
+    // The installed copy is the bundle's, with this node's root, and only root may change it.
+    expect((await ssh.shOk('stat -c "%U %G %a" /usr/local/sbin/pressluft-node')).trim()).toBe('root root 755');
+    expect((await ssh.sh(`diff ${BUNDLE}/bin/pressluft-node /usr/local/sbin/pressluft-node`)).code).toBe(0);
+    for (const cmd of ['sudo -n /usr/bin/id', 'sudo -n /usr/bin/cat /var/lib/pressluft/facts.json', 'sudo -n /usr/bin/cat /etc/shadow', 'sudo -n sh -c id', 'sudo -n /usr/bin/test -f /etc/shadow']) {
+      expect({ cmd, code: (await ssh.sh(cmd, { user: 'pressluft' })).code }).not.toEqual({ cmd, code: 0 });
+    }
+    expect((await ssh.sh('sudo -n /usr/local/sbin/pressluft-node put-vars ../x </dev/null', { user: 'pressluft' })).code).toBe(2);
+    expect((await ssh.shOk('stat -c "%U %a" /var/lib/pressluft/runs /var/lib/pressluft/bundles /var/lib/pressluft/uploads /var/www/sites')).trim().split('\n')).toEqual([
+      'root 700',
       'root 700',
       'root 700',
       'root 711',

@@ -35,6 +35,8 @@ export interface TokenCredential {
   readonly revoked: boolean;
   readonly secretDigest: string;
   readonly lastUsedAt: number | null;
+  /** ISO time from which the token is refused; null = never. */
+  readonly expiresAt: string | null;
 }
 
 /**
@@ -55,10 +57,21 @@ export abstract class AuthStore {
   abstract touchToken(tokenId: string, atMs: number): void;
 }
 
-/** Session lifetimes (from settings). */
+/** Session lifetimes and sign-in throttling (from settings). */
 export abstract class AuthPolicy {
   /** A session unused for this long is over. */
   abstract readonly sessionIdleMs: number;
   /** A session is over this long after login, used or not. */
   abstract readonly sessionAbsoluteMs: number;
+  abstract readonly login: LoginLimits;
+}
+
+export interface LoginLimits {
+  /** Failures per account, and per client IP, that cost nothing but the failure itself. */
+  readonly accountAttempts: number;
+  readonly ipAttempts: number;
+  /** The wait after the free attempts; it doubles with every further failure (capped, see LoginThrottle). */
+  readonly delayMs: number;
+  /** Password checks running at once; more wait in a short queue, beyond it they are refused. */
+  readonly maxConcurrent: number;
 }

@@ -26,7 +26,7 @@ export const apiTokenListProjection: RowProjection<ApiTokenRow> = {
   name: 'api-token-list',
   table: 'rm_api_tokens',
   primaryKey: ['id'],
-  columns: ['id', 'name', 'scope', 'created_by', 'created_at', 'revoked_at', 'revoked_by', 'version'],
+  columns: ['id', 'name', 'scope', 'created_by', 'created_at', 'revoked_at', 'revoked_by', 'version', 'expires_at'],
   handles: (type) => type === 'ApiTokenCreated' || type === 'ApiTokenRevoked',
   keys: (event) => [[(event.data as { tokenId: string }).tokenId]],
   evolve: (row, event) => {
@@ -41,6 +41,7 @@ export const apiTokenListProjection: RowProjection<ApiTokenRow> = {
         revoked_at: null,
         revoked_by: null,
         version: event.streamVersion,
+        expires_at: d.expiresAt ?? null,
       };
     }
     if (!row) return null;

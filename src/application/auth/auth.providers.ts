@@ -7,6 +7,7 @@ import { CreateApiTokenHandler } from './create-api-token/create-api-token.handl
 import { CreateUserHandler } from './create-user/create-user.handler';
 import { ListApiTokensHandler } from './list-api-tokens/list-api-tokens.handler';
 import { LoginThrottle } from './login-throttle';
+import { PasswordCheckGate } from './password-check-gate';
 import { LoginHandler } from './login/login.handler';
 import { LogoutHandler } from './logout/logout.handler';
 import { RevokeApiTokenHandler } from './revoke-api-token/revoke-api-token.handler';
@@ -14,6 +15,7 @@ import { RevokeApiTokenHandler } from './revoke-api-token/revoke-api-token.handl
 /** Handlers and services of authentication (the ports are bound in src/infrastructure/auth). */
 export const AUTH_APPLICATION_PROVIDERS: Provider[] = [
   LoginThrottle,
+  PasswordCheckGate,
   AuthenticateHandler,
   CreateUserHandler,
   LoginHandler,

@@ -7,6 +7,8 @@ export interface ApiTokenView {
   createdAt: string;
   revokedAt: string | null;
   lastUsedAt: string | null;
+  /** When the token stops working; null = never. */
+  expiresAt: string | null;
 }
 
 export type ApiTokenRow = {
@@ -18,6 +20,7 @@ export type ApiTokenRow = {
   revoked_at: string | null;
   revoked_by: string | null;
   version: number;
+  expires_at: string | null;
 };
 
 export type UserRow = {
@@ -38,5 +41,6 @@ export function toApiTokenView(row: ApiTokenRow & { last_used_at?: number | null
     createdAt: row.created_at,
     revokedAt: row.revoked_at,
     lastUsedAt: row.last_used_at ? new Date(row.last_used_at).toISOString() : null,
+    expiresAt: row.expires_at ?? null,
   };
 }

@@ -23,7 +23,7 @@ export class DecideAndAppend {
   ) {}
 
   run<S, C, E extends DomainEvent>(streamId: string, decider: Decider<S, C, E>, command: C, meta: CommandMeta): AppendResult {
-    const previous = this.commands.previousResult(meta.commandId);
+    const previous = this.commands.previousResult(meta.commandId, meta.requestHash);
     if (previous) return { ...previous, duplicate: true };
     const slice = this.store.readStream(streamId);
     if (meta.ifMatch !== undefined && meta.ifMatch !== slice.version) {
@@ -41,6 +41,7 @@ export class DecideAndAppend {
       expectedVersion: slice.version,
       events,
       metadata: { actor: meta.actor, correlationId: meta.correlationId, causationId: meta.commandId, commandId: meta.commandId },
+      ...(meta.requestHash ? { requestHash: meta.requestHash } : {}),
     });
     // Rung after the caller's synchronous transaction has committed: subscribers react asynchronously.
     const created = result.jobs.filter((j) => j.created).map((j) => j.id);

@@ -52,6 +52,8 @@ export interface AppendRequest {
   readonly expectedVersion: number;
   readonly events: readonly DomainEvent[];
   readonly metadata: EventMetadata;
+  /** Stored with the command id; a later append with the same id and another hash is refused. */
+  readonly requestHash?: string;
 }
 
 export interface AppendResult {
@@ -105,6 +107,9 @@ export interface JobEnqueuer {
 }
 
 export abstract class CommandLog {
-  /** The stored result of a command id that was already processed. */
-  abstract previousResult(commandId: string): AppendResult | undefined;
+  /**
+   * The stored result of a command id that was already processed. With a request hash: throws
+   * IDEMPOTENCY_KEY_REUSED when the id was first used with another request.
+   */
+  abstract previousResult(commandId: string, requestHash?: string): AppendResult | undefined;
 }

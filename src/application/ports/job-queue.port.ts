@@ -16,6 +16,8 @@ export interface JobRecord {
   readonly state: JobState;
   readonly attempt: number;
   readonly maxAttempts: number;
+  /** The run of the job: 1 when queued, +1 for each operator retry (attempts count within a run). */
+  readonly run: number;
   readonly runAfter: number;
   readonly leaseOwner: string | null;
   readonly leaseExpiresAt: number | null;
@@ -37,10 +39,21 @@ export interface JobContext {
   readonly job: JobRecord;
   /** Aborted when the job is cancelled or the worker shuts down. */
   readonly signal: AbortSignal;
-  /** Appends a line to the job's live log. */
+  /** Appends a line to the job's live log (scrubbed of the registered secrets). */
   log(line: string): void;
-  /** Stores the remote run id before launching it, so a later attempt re-attaches instead of launching again. */
+  /**
+   * Stores the remote run id before launching it (the runner calls it before every launch); throws
+   * JobFailure when the job's lease is lost, so a worker that no longer owns the job launches nothing.
+   */
   setRemoteRunId(runId: string): void;
+  /**
+   * Registers a secret of this job (a password, key, token, salt): from now on it is removed from
+   * everything stored for the job — log lines, run events, failure messages, outcome summaries (see
+   * SecretScrubber for the encodings). Register secrets before they can appear (before the first run).
+   */
+  addSecret(value: string): void;
+  /** The given text or JSON-like value with every registered secret removed (for handlers that store output). */
+  scrub<T>(value: T): T;
 }
 
 export interface JobHandlerResult {

@@ -1,3 +1,5 @@
+import type { Readable } from 'node:stream';
+
 /** How the control plane reaches one node over SSH. */
 export interface NodeAddress {
   readonly nodeId: string;
@@ -15,8 +17,11 @@ export interface ExecResult {
 }
 
 export interface ExecOptions {
-  /** Sent on the command's stdin (secrets travel this way or in 0600 files, never in argv). */
-  readonly stdin?: string | Buffer;
+  /**
+   * Sent on the command's stdin (secrets travel this way or in 0600 files, never in argv). A stream is
+   * piped with backpressure (large files are never read whole into memory); stdin is closed at its end.
+   */
+  readonly stdin?: string | Buffer | Readable;
   readonly timeoutMs?: number;
   readonly signal?: AbortSignal;
   readonly onStdout?: (chunk: string) => void;

@@ -41,11 +41,13 @@ export const ERROR_CODES = {
   NO_JOB_HANDLER: { kind: 'internal', description: 'No handler is registered for this job kind.' },
   JOB_TIMEOUT: { kind: 'internal', description: 'The job ran longer than allowed.' },
   JOB_CANCELLED: { kind: 'conflict', description: 'The job was cancelled by an operator.' },
+  JOB_START_REFUSED: { kind: 'internal', description: 'The job log refused to record the start of a claimed job; the job was failed so the queue moves on.' },
   UNAUTHENTICATED: { kind: 'unauthenticated', description: 'Sign in (session) or send Authorization: Bearer <API token>.' },
   INVALID_CREDENTIALS: { kind: 'unauthenticated', description: 'The email address or password is wrong.' },
   FORBIDDEN: { kind: 'forbidden', description: 'The credentials are valid but not allowed to do this (e.g. a read-only token).' },
   CSRF_FAILED: { kind: 'forbidden', description: 'A state-changing request made with a session cookie lacked a valid CSRF token.' },
   RATE_LIMITED: { kind: 'rate_limited', description: 'Too many attempts; wait and try again.' },
+  IDEMPOTENCY_KEY_REUSED: { kind: 'rule', description: 'The Idempotency-Key was already used with a different request (another body or path).' },
   INTERNAL: { kind: 'internal', description: 'An unexpected error.' },
 } as const satisfies Record<string, { kind: ErrorKind; description: string }>;
 

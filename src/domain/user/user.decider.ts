@@ -12,7 +12,8 @@ import {
 export type UserCommand =
   | { type: 'CreateUser'; userId: string; email: string; role: UserRole }
   | { type: 'RecordLogin'; sessionId: string; ip: string }
-  | { type: 'RecordLoginFailure'; reason: 'bad-password' | 'rate-limited'; ip: string }
+  | { type: 'RecordLoginFailure'; reason: 'bad-password'; ip: string }
+  | { type: 'RecordLoginThrottled'; ip: string; limit: 'ip' | 'account'; retryAfterSeconds: number }
   | { type: 'RecordLogout'; sessionId: string };
 
 export interface UserState {
@@ -37,6 +38,8 @@ export const userDecider: Decider<UserState, UserCommand, UserEvent> = {
         return [{ type: 'UserLoggedIn', data: { userId, sessionId: cmd.sessionId, ip: cmd.ip } }];
       case 'RecordLoginFailure':
         return [{ type: 'UserLoginFailed', data: { userId, reason: cmd.reason, ip: cmd.ip } }];
+      case 'RecordLoginThrottled':
+        return [{ type: 'UserLoginThrottled', data: { userId, ip: cmd.ip, limit: cmd.limit, retryAfterSeconds: cmd.retryAfterSeconds } }];
       case 'RecordLogout':
         return [{ type: 'UserLoggedOut', data: { userId, sessionId: cmd.sessionId } }];
     }
@@ -48,7 +51,7 @@ export const userDecider: Decider<UserState, UserCommand, UserEvent> = {
 };
 
 export type ApiTokenCommand =
-  | { type: 'CreateApiToken'; tokenId: string; name: string; scope: ApiTokenScope }
+  | { type: 'CreateApiToken'; tokenId: string; name: string; scope: ApiTokenScope; expiresAt?: string }
   | { type: 'RevokeApiToken'; tokenId: string };
 
 export interface ApiTokenState {
@@ -60,7 +63,7 @@ const TOKEN_NAME = /^[\p{L}\p{N} ._:@()/-]{1,64}$/u;
 
 export const apiTokenDecider: Decider<ApiTokenState, ApiTokenCommand, ApiTokenEvent> = {
   initialState: { exists: false, revoked: false },
-  decide(cmd, token) {
+  decide(cmd, token, ctx) {
     if (cmd.type === 'CreateApiToken') {
       if (token.exists) throw new DomainError('DUPLICATE', `token ${cmd.tokenId} already exists`, { tokenId: cmd.tokenId });
       const name = cmd.name.trim();
@@ -70,7 +73,10 @@ export const apiTokenDecider: Decider<ApiTokenState, ApiTokenCommand, ApiTokenEv
       if (!API_TOKEN_SCOPES.includes(cmd.scope)) {
         throw new DomainError('VALIDATION_FAILED', 'scope must be read or write', { fields: { scope: ['must be read or write'] } });
       }
-      return [{ type: 'ApiTokenCreated', data: { tokenId: cmd.tokenId, name, scope: cmd.scope } }];
+      if (cmd.expiresAt !== undefined && !(cmd.expiresAt > ctx.now && /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/.test(cmd.expiresAt))) {
+        throw new DomainError('VALIDATION_FAILED', 'expiresAt must be a time in the future', { fields: { expiresAt: ['must be a time in the future'] } });
+      }
+      return [{ type: 'ApiTokenCreated', data: { tokenId: cmd.tokenId, name, scope: cmd.scope, ...(cmd.expiresAt ? { expiresAt: cmd.expiresAt } : {}) } }];
     }
     if (!token.exists) throw new NotFound('token', cmd.tokenId);
     if (token.revoked) return [];

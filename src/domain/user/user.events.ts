@@ -30,8 +30,17 @@ export interface UserLoggedInData {
 }
 export interface UserLoginFailedData {
   readonly userId: string;
+  /** `rate-limited` only in events recorded before UserLoginThrottled existed. */
   readonly reason: 'bad-password' | 'rate-limited';
   readonly ip: string;
+}
+/** A sign-in was refused by the throttle before its password was checked (recorded once per wait). */
+export interface UserLoginThrottledData {
+  readonly userId: string;
+  readonly ip: string;
+  /** Which throttle refused it: the client IP's or the account's. */
+  readonly limit: 'ip' | 'account';
+  readonly retryAfterSeconds: number;
 }
 export interface UserLoggedOutData {
   readonly userId: string;
@@ -41,6 +50,8 @@ export interface ApiTokenCreatedData {
   readonly tokenId: string;
   readonly name: string;
   readonly scope: ApiTokenScope;
+  /** ISO time from which the token is refused; absent = it does not expire (and in events before expiry existed). */
+  readonly expiresAt?: string;
 }
 export interface ApiTokenRevokedData {
   readonly tokenId: string;
@@ -50,11 +61,12 @@ export type UserCreated = DomainEvent<'UserCreated', UserCreatedData>;
 export type UserLoggedIn = DomainEvent<'UserLoggedIn', UserLoggedInData>;
 export type UserLoginFailed = DomainEvent<'UserLoginFailed', UserLoginFailedData>;
 export type UserLoggedOut = DomainEvent<'UserLoggedOut', UserLoggedOutData>;
+export type UserLoginThrottled = DomainEvent<'UserLoginThrottled', UserLoginThrottledData>;
 export type ApiTokenCreated = DomainEvent<'ApiTokenCreated', ApiTokenCreatedData>;
 export type ApiTokenRevoked = DomainEvent<'ApiTokenRevoked', ApiTokenRevokedData>;
 
-export type UserEvent = UserCreated | UserLoggedIn | UserLoginFailed | UserLoggedOut;
+export type UserEvent = UserCreated | UserLoggedIn | UserLoginFailed | UserLoggedOut | UserLoginThrottled;
 export type ApiTokenEvent = ApiTokenCreated | ApiTokenRevoked;
 
-export const USER_EVENT_TYPES = ['UserCreated', 'UserLoggedIn', 'UserLoginFailed', 'UserLoggedOut'] as const satisfies readonly UserEvent['type'][];
+export const USER_EVENT_TYPES = ['UserCreated', 'UserLoggedIn', 'UserLoginFailed', 'UserLoggedOut', 'UserLoginThrottled'] as const satisfies readonly UserEvent['type'][];
 export const API_TOKEN_EVENT_TYPES = ['ApiTokenCreated', 'ApiTokenRevoked'] as const satisfies readonly ApiTokenEvent['type'][];

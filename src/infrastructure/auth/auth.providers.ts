@@ -12,6 +12,12 @@ export function authInfrastructureProviders(settings: Settings): Provider[] {
   const policy: AuthPolicy = {
     sessionIdleMs: settings.sessionIdleMinutes * 60_000,
     sessionAbsoluteMs: settings.sessionMaxHours * 3_600_000,
+    login: {
+      accountAttempts: settings.loginAccountAttempts,
+      ipAttempts: settings.loginIpAttempts,
+      delayMs: settings.loginDelayMs,
+      maxConcurrent: settings.loginMaxConcurrent,
+    },
   };
   return [
     { provide: PasswordHasher, useClass: ScryptPasswordHasher },

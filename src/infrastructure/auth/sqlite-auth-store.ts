@@ -19,7 +19,7 @@ export class SqliteAuthStore extends AuthStore {
       touchSession: db.prepare('UPDATE auth_sessions SET last_seen_at = ? WHERE id = ?'),
       revokeSession: db.prepare('UPDATE auth_sessions SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL'),
       setTokenSecret: db.prepare('INSERT INTO api_token_secrets (token_id, secret_digest) VALUES (?, ?)'),
-      token: db.prepare(`SELECT t.id, t.scope, t.name, t.revoked_at IS NOT NULL AS revoked, s.secret_digest AS secretDigest,
+      token: db.prepare(`SELECT t.id, t.scope, t.name, t.revoked_at IS NOT NULL AS revoked, t.expires_at AS expiresAt, s.secret_digest AS secretDigest,
         u.last_used_at AS lastUsedAt FROM rm_api_tokens t JOIN api_token_secrets s ON s.token_id = t.id
         LEFT JOIN api_token_usage u ON u.token_id = t.id WHERE t.id = ?`),
       touchToken: db.prepare(`INSERT INTO api_token_usage (token_id, last_used_at) VALUES (?, ?)

@@ -45,6 +45,30 @@ export interface Settings {
   readonly manageFirewall: boolean;
   /** Let bootstrap.yml turn root's SSH login off once `pressluft` works (PRESSLUFT_LOCK_ROOT_LOGIN). */
   readonly lockRootLogin: boolean;
+  /** Failed sign-ins per account before each further attempt waits (PRESSLUFT_LOGIN_ACCOUNT_ATTEMPTS). */
+  readonly loginAccountAttempts: number;
+  /** Failed sign-ins per client IP before each further attempt waits (PRESSLUFT_LOGIN_IP_ATTEMPTS). */
+  readonly loginIpAttempts: number;
+  /** First wait after the free attempts, ms; doubles per further failure (PRESSLUFT_LOGIN_DELAY_MS). */
+  readonly loginDelayMs: number;
+  /** Password checks (scrypt, 32 MiB each) running at once (PRESSLUFT_LOGIN_MAX_CONCURRENT). */
+  readonly loginMaxConcurrent: number;
+  /** Live job log streams (SSE) one session or token may hold open (PRESSLUFT_SSE_STREAMS_PER_SESSION). */
+  readonly sseStreamsPerSession: number;
+  /** Days parsed Ansible events of finished runs are kept (PRESSLUFT_RUN_EVENTS_RETENTION_DAYS). */
+  readonly runEventsRetentionDays: number;
+  /** Days worker log lines of finished jobs are kept (PRESSLUFT_JOB_LOG_RETENTION_DAYS). */
+  readonly jobLogRetentionDays: number;
+  /** Interval of the prune of run_events and job_log, ms; 0 = off (PRESSLUFT_PRUNE_INTERVAL_MS). */
+  readonly pruneIntervalMs: number;
+  /** ed25519 key that signs chain-head anchors, PEM, 0600, apart from the database (PRESSLUFT_ANCHOR_KEY_FILE). */
+  readonly anchorKeyFile: string;
+  /** Where scheduled anchors are written (PRESSLUFT_ANCHOR_DIR). */
+  readonly anchorDir: string;
+  /** A second directory that receives every anchor, e.g. next to off-site backups; empty = none (PRESSLUFT_ANCHOR_OFFSITE_DIR). */
+  readonly anchorOffsiteDir: string | null;
+  /** Interval of scheduled anchors, ms; 0 = off (PRESSLUFT_ANCHOR_INTERVAL_MS). */
+  readonly anchorIntervalMs: number;
 }
 
 export function loadSettings(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Settings {
@@ -74,6 +98,18 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, cwd = process
     sshConnectTimeoutMs: int(env.PRESSLUFT_SSH_CONNECT_TIMEOUT_MS, 10_000, 'PRESSLUFT_SSH_CONNECT_TIMEOUT_MS'),
     manageFirewall: oneOf(env.PRESSLUFT_MANAGE_FIREWALL, ['on', 'off'] as const, 'on', 'PRESSLUFT_MANAGE_FIREWALL') === 'on',
     lockRootLogin: oneOf(env.PRESSLUFT_LOCK_ROOT_LOGIN, ['on', 'off'] as const, 'on', 'PRESSLUFT_LOCK_ROOT_LOGIN') === 'on',
+    loginAccountAttempts: int(env.PRESSLUFT_LOGIN_ACCOUNT_ATTEMPTS, 5, 'PRESSLUFT_LOGIN_ACCOUNT_ATTEMPTS'),
+    loginIpAttempts: int(env.PRESSLUFT_LOGIN_IP_ATTEMPTS, 20, 'PRESSLUFT_LOGIN_IP_ATTEMPTS'),
+    loginDelayMs: int(env.PRESSLUFT_LOGIN_DELAY_MS, 1_000, 'PRESSLUFT_LOGIN_DELAY_MS'),
+    loginMaxConcurrent: Math.max(1, int(env.PRESSLUFT_LOGIN_MAX_CONCURRENT, 2, 'PRESSLUFT_LOGIN_MAX_CONCURRENT')),
+    sseStreamsPerSession: int(env.PRESSLUFT_SSE_STREAMS_PER_SESSION, 4, 'PRESSLUFT_SSE_STREAMS_PER_SESSION'),
+    runEventsRetentionDays: int(env.PRESSLUFT_RUN_EVENTS_RETENTION_DAYS, 30, 'PRESSLUFT_RUN_EVENTS_RETENTION_DAYS'),
+    jobLogRetentionDays: int(env.PRESSLUFT_JOB_LOG_RETENTION_DAYS, 30, 'PRESSLUFT_JOB_LOG_RETENTION_DAYS'),
+    pruneIntervalMs: int(env.PRESSLUFT_PRUNE_INTERVAL_MS, 3_600_000, 'PRESSLUFT_PRUNE_INTERVAL_MS'),
+    anchorKeyFile: env.PRESSLUFT_ANCHOR_KEY_FILE ? resolve(cwd, env.PRESSLUFT_ANCHOR_KEY_FILE) : join(dataDir, 'anchor', 'anchor-signing-key.pem'),
+    anchorDir: env.PRESSLUFT_ANCHOR_DIR ? resolve(cwd, env.PRESSLUFT_ANCHOR_DIR) : join(dataDir, 'anchors'),
+    anchorOffsiteDir: env.PRESSLUFT_ANCHOR_OFFSITE_DIR ? resolve(cwd, env.PRESSLUFT_ANCHOR_OFFSITE_DIR) : null,
+    anchorIntervalMs: int(env.PRESSLUFT_ANCHOR_INTERVAL_MS, 3_600_000, 'PRESSLUFT_ANCHOR_INTERVAL_MS'),
   };
 }
 

@@ -70,9 +70,9 @@ export class SqliteEventStore extends EventStore implements CommandLog {
   ) {
     super();
     this.stmt = {
-      commandResult: db.prepare('SELECT result FROM processed_commands WHERE command_id = ?').pluck(),
+      commandResult: db.prepare('SELECT result, request_hash AS requestHash FROM processed_commands WHERE command_id = ?'),
       recordCommand: db.prepare(
-        'INSERT INTO processed_commands (command_id, stream_id, result, recorded_at) VALUES (?, ?, ?, ?)',
+        'INSERT INTO processed_commands (command_id, stream_id, result, recorded_at, request_hash) VALUES (?, ?, ?, ?, ?)',
       ),
       streamVersion: db.prepare('SELECT MAX(stream_version) FROM events WHERE stream_id = ?').pluck(),
       head: db.prepare('SELECT global_position AS position, hash FROM events ORDER BY global_position DESC LIMIT 1'),
@@ -88,7 +88,7 @@ export class SqliteEventStore extends EventStore implements CommandLog {
   append(request: AppendRequest): AppendResult {
     requireMetadata(request.metadata);
     return immediate(this.db, () => {
-      const previous = this.previousResult(request.metadata.commandId);
+      const previous = this.previousResult(request.metadata.commandId, request.requestHash);
       if (previous) return { ...previous, duplicate: true };
 
       const actual = this.versionOf(request.streamId);
@@ -116,7 +116,7 @@ export class SqliteEventStore extends EventStore implements CommandLog {
         duplicate: false,
       };
       const stored: StoredResult = { streamId: result.streamId, version: result.version, eventCount: result.events.length, jobs };
-      this.stmt.recordCommand.run(request.metadata.commandId, request.streamId, JSON.stringify(stored), this.clock.nowIso());
+      this.stmt.recordCommand.run(request.metadata.commandId, request.streamId, JSON.stringify(stored), this.clock.nowIso(), request.requestHash ?? null);
       return result;
     });
   }
@@ -196,10 +196,15 @@ export class SqliteEventStore extends EventStore implements CommandLog {
     return caused;
   }
 
-  previousResult(commandId: string): AppendResult | undefined {
-    const json = this.stmt.commandResult.get(commandId) as string | undefined;
-    if (json === undefined) return undefined;
-    const stored = JSON.parse(json) as StoredResult;
+  previousResult(commandId: string, requestHash?: string): AppendResult | undefined {
+    const row = this.stmt.commandResult.get(commandId) as { result: string; requestHash: string | null } | undefined;
+    if (row === undefined) return undefined;
+    if (requestHash !== undefined && row.requestHash !== null && row.requestHash !== requestHash) {
+      throw new DomainError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used with a different request; use a new key.', {
+        header: 'Idempotency-Key',
+      });
+    }
+    const stored = JSON.parse(row.result) as StoredResult;
     const rows = this.stmt.readRange.all(stored.streamId, stored.version - stored.eventCount, stored.version) as EventRow[];
     return { streamId: stored.streamId, version: stored.version, events: rows.map((row) => toRecordedEvent(row, upcast)), jobs: stored.jobs, duplicate: false };
   }

@@ -6,7 +6,11 @@ import {
   type JobHandlerResult,
   type JobRecord,
 } from '../../application/ports/job-queue.port';
+import { SecretScrubber } from '../../application/common/secret-scrubber';
 import type { FailOutcome, SqliteJobQueue } from './sqlite-job-queue';
+
+/** A failure message kept in the jobs table and the permanent JobFailed event: short; long output stays in run_events. */
+export const MAX_FAILURE_MESSAGE = 500;
 
 /** The queue ops the worker uses: the lead may pass a wrapper that appends job events in the same transaction. */
 export type WorkerQueue = Pick<
@@ -164,14 +168,17 @@ export class JobWorker {
       abort('lease_lost');
     }, this.heartbeatMs);
     this.safe(() => this.hooks.onStarted?.(job), job);
+    const secrets = new SecretScrubber();
     const ctx: JobContext = {
       job,
       signal: controller.signal,
-      log: (line) => this.safe(() => this.hooks.onLog?.(job, line), job),
+      log: (line) => this.safe(() => this.hooks.onLog?.(job, secrets.text(line)), job),
       setRemoteRunId: (runId) => {
         // Never launch a remote run for a job we no longer own.
         if (!queue.setRemoteRunId(job.id, workerId, runId)) throw new JobFailure('INTERNAL', 'job lease lost');
       },
+      addSecret: (value) => secrets.add(value),
+      scrub: (value) => secrets.value(value),
     };
     let result: JobHandlerResult | void = undefined;
     let error: unknown;
@@ -187,15 +194,19 @@ export class JobWorker {
       clearInterval(beat);
     }
     const reason = controller.signal.aborted ? (controller.signal.reason as AbortReason) : undefined;
-    this.safe(() => this.settle(job, ok, result, error, reason), job);
+    this.safe(() => this.settle(job, ok, result, error, secrets, reason), job);
   }
 
-  /** Records the outcome. Every op is guarded by the lease: a worker that lost its job changes nothing. */
-  private settle(job: JobRecord, ok: boolean, result: JobHandlerResult | void, error: unknown, reason?: AbortReason): void {
+  /**
+   * Records the outcome. Every op is guarded by the lease: a worker that lost its job changes nothing.
+   * Summaries and failure messages are scrubbed of the job's secrets; a failure message is capped.
+   */
+  private settle(job: JobRecord, ok: boolean, result: JobHandlerResult | void, error: unknown, secrets: SecretScrubber, reason?: AbortReason): void {
     const { queue, workerId } = this.opts;
     // A handler that finished its work despite an abort still succeeded.
     if (ok) {
-      if (queue.complete(job.id, workerId, result?.summary)) this.hooks.onSucceeded?.(job, result);
+      const scrubbed: JobHandlerResult | void = result?.summary ? { ...result, summary: secrets.value(result.summary) } : result;
+      if (queue.complete(job.id, workerId, scrubbed?.summary)) this.hooks.onSucceeded?.(job, scrubbed);
       return;
     }
     if (reason === 'cancelled' || (reason === 'shutdown' && queue.isCancelRequested(job.id))) {
@@ -206,12 +217,13 @@ export class JobWorker {
       if (queue.release(job.id, workerId)) this.hooks.onReleased?.(job);
       return;
     }
-    const jobError: JobError =
-      error instanceof JobFailure
-        ? { code: error.code, message: error.message }
-        : { code: 'INTERNAL', message: error instanceof Error ? error.message : String(error) };
+    const message = secrets.text(error instanceof Error ? error.message : String(error));
+    const jobError: JobError = {
+      code: error instanceof JobFailure ? error.code : 'INTERNAL',
+      message: message.length > MAX_FAILURE_MESSAGE ? `${message.slice(0, MAX_FAILURE_MESSAGE - 1)}…` : message,
+    };
     const retryable = error instanceof JobFailure ? error.retryable : true;
-    const summary = error instanceof JobFailure ? error.summary : undefined;
+    const summary = error instanceof JobFailure && error.summary ? secrets.value(error.summary) : undefined;
     const outcome = queue.fail(job.id, workerId, jobError, { retryable, summary });
     if (outcome) this.hooks.onFailed?.(job, jobError, outcome);
   }

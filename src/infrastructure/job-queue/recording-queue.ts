@@ -12,12 +12,30 @@ export function recordingQueue(db: Database, queue: SqliteJobQueue, recorder: Jo
   const tx = <T>(fn: () => T) => immediate(db, fn);
   const current = (id: string) => queue.get(id) as JobRecord;
   return {
-    claim: (workerId, kinds, leaseMs) =>
-      tx(() => {
-        const job = queue.claim(workerId, kinds, leaseMs);
-        if (job) recorder.started(job, workerId);
-        return job;
-      }),
+    claim: (workerId, kinds, leaseMs) => {
+      // A job whose start the job log refuses (its record disagrees with the queue) would be claimed
+      // again on every poll and stall the queue behind it: fail it with a code and claim the next one.
+      for (let tries = 0; tries < MAX_REFUSED_PER_CLAIM; tries++) {
+        let refused: { job: JobRecord; error: unknown } | null = null;
+        try {
+          return tx(() => {
+            const job = queue.claim(workerId, kinds, leaseMs);
+            if (!job) return undefined;
+            try {
+              recorder.started(job, workerId);
+            } catch (error) {
+              refused = { job, error };
+              throw error; // roll the claim back
+            }
+            return job;
+          });
+        } catch (error) {
+          if (!refused) throw error;
+          failRefusedStart(db, queue, recorder, refused);
+        }
+      }
+      return undefined;
+    },
     nextRunAfter: (kinds, after) => queue.nextRunAfter(kinds, after),
     heartbeat: (id, workerId, leaseMs) => queue.heartbeat(id, workerId, leaseMs),
     isCancelRequested: (id) => queue.isCancelRequested(id),
@@ -53,6 +71,27 @@ export function recordingQueue(db: Database, queue: SqliteJobQueue, recorder: Jo
         return swept;
       }),
   };
+}
+
+/** How many refused jobs one claim call fails before it gives the loop back to the worker. */
+const MAX_REFUSED_PER_CLAIM = 10;
+
+function failRefusedStart(db: Database, queue: SqliteJobQueue, recorder: JobLifecycleRecorder, refused: { job: JobRecord; error: unknown }): void {
+  const reason = refused.error instanceof Error ? refused.error.message : String(refused.error);
+  const error: JobError = { code: 'JOB_START_REFUSED', message: `the job log refused to start this job: ${reason}`.slice(0, 500) };
+  immediate(db, () => {
+    if (!queue.failWaiting(refused.job.id, error)) return;
+    // Best effort: the log may refuse this too (that is why we are here); the queue moves on either way.
+    try {
+      db.transaction(() => recorder.failed(current(queue, refused.job.id), error))(); // a savepoint inside the outer transaction
+    } catch {
+      /* the jobs table holds the failure */
+    }
+  });
+}
+
+function current(queue: SqliteJobQueue, id: string): JobRecord {
+  return queue.get(id) as JobRecord;
 }
 
 function recordFailure(

@@ -76,6 +76,7 @@ interface JobRow {
   state: JobState;
   attempt: number;
   max_attempts: number;
+  run: number;
   run_after: number;
   lease_owner: string | null;
   lease_expires_at: number | null;
@@ -100,6 +101,7 @@ function toRecord(row: JobRow): JobRecord {
     state: row.state,
     attempt: row.attempt,
     maxAttempts: row.max_attempts,
+    run: row.run ?? 1,
     runAfter: row.run_after,
     leaseOwner: row.lease_owner,
     leaseExpiresAt: row.lease_expires_at,
@@ -169,12 +171,15 @@ export class SqliteJobQueue {
       cancelWaiting: p(`UPDATE jobs SET state = 'cancelled', finished_at = @now, updated_at = @now
         WHERE id = @id AND state IN ('queued', 'retry_wait')`),
       cancelRunning: p(`UPDATE jobs SET cancel_requested = 1, updated_at = @now WHERE id = @id AND state = 'running'`),
-      // A retried job must not break the one-unfinished-job-per-dedup-key rule: refuse instead.
-      retry: p(`UPDATE jobs SET state = 'queued', attempt = 0, cancel_requested = 0, run_after = @now,
+      // A retry is a new run of the job (run + 1, attempts from 0, no remote run of its own yet). It must
+      // not break the one-unfinished-job-per-dedup-key rule: refuse instead.
+      retry: p(`UPDATE jobs SET state = 'queued', run = run + 1, attempt = 0, cancel_requested = 0, run_after = @now, remote_run_id = NULL,
           lease_owner = NULL, lease_expires_at = NULL, heartbeat_at = NULL, finished_at = NULL, updated_at = @now
         WHERE id = @id AND state IN ('failed', 'cancelled') AND (dedup_key IS NULL OR NOT EXISTS (
           SELECT 1 FROM jobs o WHERE o.dedup_key = jobs.dedup_key AND o.state IN ${UNFINISHED}))`),
       setRemoteRunId: p(`UPDATE jobs SET remote_run_id = @runId, updated_at = @now WHERE ${running}`),
+      failWaiting: p(`UPDATE jobs SET state = 'failed', last_error = @error, lease_owner = NULL, lease_expires_at = NULL,
+          finished_at = @now, updated_at = @now WHERE id = @id AND state IN ('queued', 'retry_wait')`),
       // Expired leases: re-queue now (the next attempt re-attaches via remote_run_id), unless the
       // attempts are used up or a cancel was pending.
       sweep: p(`UPDATE jobs SET
@@ -287,9 +292,15 @@ export class SqliteJobQueue {
     });
   }
 
-  /** failed|cancelled -> queued with a fresh attempt count. False otherwise (or dedup key taken). */
+  /** failed|cancelled -> queued as the job's next run (run + 1, fresh attempt count). False otherwise (or dedup key taken). */
   retry(jobId: string): boolean {
     return this.s.retry.run({ id: jobId, now: this.clock.nowMs() }).changes === 1;
+  }
+
+  /** A waiting job that can never start (see recordingQueue's claim) -> failed, without an attempt. */
+  failWaiting(jobId: string, error: JobError): boolean {
+    const params = { id: jobId, error: JSON.stringify({ code: error.code, message: error.message }), now: this.clock.nowMs() };
+    return this.s.failWaiting.run(params).changes === 1;
   }
 
   /** Stored before the remote launch so a later attempt re-attaches. False when the lease is lost. */

@@ -1,17 +1,27 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { JobContext, JobFailure } from '../../application/ports/job-queue.port';
-import { FailedTask, RemoteRunner, RemoteRunResult, RunStats } from '../../application/ports/remote-runner.port';
-import { NodeAddress, RemoteShell } from '../../application/ports/remote-shell.port';
+import {
+  FailedTask,
+  NodeReport,
+  RemoteRunner,
+  RemoteRunResult,
+  RunOptions,
+  RunStats,
+  UploadResult,
+} from '../../application/ports/remote-runner.port';
+import { ExecOptions, ExecResult, NodeAddress, RemoteShell } from '../../application/ports/remote-shell.port';
 import { DomainError } from '../../domain/common/domain-error';
 import { meaningOfExitCode } from './ansible-exit-codes';
 import { buildPlaybookBundle, PlaybookBundle } from './playbook-bundle';
-import { singleFileTar } from './single-file-tar';
 import { RunEventRow, SqliteRunStore } from './sqlite-run-store';
 
 export interface AnsibleRemoteRunnerOptions {
-  /** Local directory with the playbooks, ansible.cfg, callback_plugins/ and bin/pl-run. */
+  /** Local directory with the playbooks, ansible.cfg, callback_plugins/, bin/pl-run and bin/pressluft-node. */
   readonly playbooksDir: string;
-  /** Base directory on nodes (bundles/ and runs/ live below it). Default /var/lib/pressluft. */
+  /** Base directory on nodes (bundles/, runs/, uploads/ live below it). Default /var/lib/pressluft. */
   readonly remoteRoot?: string;
   /** Pause between polls of a running run (default 500 ms). */
   readonly pollIntervalMs?: number;
@@ -22,33 +32,53 @@ export interface AnsibleRemoteRunnerOptions {
   /** After a cancel, how long to wait for the run to record its end (default 30 s). */
   readonly cancelGraceMs?: number;
   /**
-   * 'auto' (default): a non-root SSH user (the management user) runs everything that needs root through
-   * `sudo -n` with the exact argv bootstrap.yml's sudoers list allows; 'never': run it all directly.
+   * How the entry point is reached. 'auto' (default): as root, the control plane's own copy of
+   * bin/pressluft-node (`sh -c`); as the management user, `sudo -n /usr/local/sbin/pressluft-node`
+   * (installed by bootstrap.yml, the user's only sudo command); as any other user (an operator's sudo
+   * user before bootstrap), `sudo -n` + the own copy. 'never': the own copy without sudo (tests).
    */
   readonly sudo?: 'auto' | 'never';
+  /** The user bootstrap.yml creates with the installed entry point as its one sudo command (default pressluft). */
+  readonly managementUser?: string;
   /** Bytes of events.jsonl fetched per poll (default 1 MiB). */
   readonly maxPollBytes?: number;
 }
 
+/** Where bootstrap.yml installs playbooks/bin/pressluft-node. */
+export const NODE_ENTRY_POINT = '/usr/local/sbin/pressluft-node';
+
 type RemoteStatus = 'new' | 'starting' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'lost' | 'unknown';
 const FINAL: ReadonlySet<RemoteStatus> = new Set(['succeeded', 'failed', 'cancelled', 'lost']);
-const RUN_ID = /^[A-Za-z0-9_-]{1,64}$/;
-const PLAYBOOK = /^[A-Za-z0-9_-][A-Za-z0-9_.-]*$/;
+const PLAYBOOK = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,95}\.yml$/;
+const STEP = /^[A-Za-z0-9_.:-]{1,100}$/;
+const MSG_LIMIT = 300;
 
 interface Progress {
   offset: number;
   seq: number;
   stats: Record<string, RunStats> | null;
+  custom: Record<string, unknown> | null;
   failedTasks: FailedTask[];
 }
 
+/** What remote_runs.result holds once a run has ended: enough to answer a later attempt without the node. */
+interface RecordedResult {
+  readonly rc: number | null;
+  readonly stats: Record<string, RunStats>;
+  readonly changed: number;
+  readonly failedTasks: FailedTask[];
+  readonly outputs: Record<string, unknown> | null;
+  readonly failure?: { code: string; message: string; retryable: boolean; summary?: Record<string, unknown> };
+}
+
 /**
- * The detached, re-attachable runner of DESIGN §6 (see playbooks/bin/pl-run for the node side).
- * One launch per run id, guaranteed on the node by pl-run; the run id is stored with the job before
- * the launch, so an SSH drop, a worker restart or a second runner instance attaches instead.
+ * The detached, re-attachable runner of DESIGN §6 (node side: playbooks/bin/pressluft-node and pl-run).
+ * One launch per operation step of a job run: the step's run is recorded before the launch and its result
+ * when it ends, so an SSH drop, a worker restart or a lost lease re-attaches or reads the result instead.
  */
 export class AnsibleRemoteRunner extends RemoteRunner {
   private bundle: Promise<PlaybookBundle> | null = null;
+  private entryScript: Promise<string> | null = null;
   private readonly bundlesOnNodes = new Set<string>();
   private readonly root: string;
 
@@ -61,22 +91,30 @@ export class AnsibleRemoteRunner extends RemoteRunner {
     this.root = (options.remoteRoot ?? '/var/lib/pressluft').replace(/\/+$/, '');
   }
 
-  async run(node: NodeAddress, playbook: string, vars: Record<string, unknown>, ctx: JobContext): Promise<RemoteRunResult> {
+  async run(node: NodeAddress, playbook: string, vars: Record<string, unknown>, ctx: JobContext, options: RunOptions = {}): Promise<RemoteRunResult> {
     const file = playbook.endsWith('.yml') ? playbook : `${playbook}.yml`;
     if (!PLAYBOOK.test(file)) throw new JobFailure('VALIDATION_FAILED', `bad playbook name "${playbook}"`, false);
+    const step = options.step ?? file.slice(0, -'.yml'.length);
+    if (!STEP.test(step)) throw new JobFailure('VALIDATION_FAILED', `bad step name "${step}"`, false);
+    const jobRun = ctx.job.run ?? 1;
     try {
+      const previous = this.store.latestOfStep(ctx.job.id, jobRun, step); // migration 005 gave older runs their playbook as step
+      if (previous?.finished_at != null && previous.result) {
+        const recorded = JSON.parse(previous.result) as RecordedResult;
+        if (!recorded.failure || !recorded.failure.retryable) {
+          ctx.log(`step ${step}: run ${previous.run_id} already finished; using its recorded result`);
+          return this.replay(previous.run_id, recorded);
+        }
+        ctx.log(`step ${step}: run ${previous.run_id} ended with a retryable failure (${recorded.failure.code}); launching a new run`);
+      }
       const bundle = await this.ensureBundle(node);
-      const previous = ctx.job.remoteRunId;
-      const row = previous && RUN_ID.test(previous) ? this.store.get(previous) : undefined;
-      if (previous && RUN_ID.test(previous) && (!row || row.finished_at === null)) {
-        // A run of this job was launched (or about to be) and its outcome was never recorded: attach.
-        if (!row) this.store.insert({ run_id: previous, job_id: ctx.job.id, node_id: node.nodeId, playbook: file, bundle_hash: bundle.hash, state: 'launched' });
-        ctx.log(`attaching to remote run ${previous}`);
-        return await this.follow(node, previous, file, vars, bundle, ctx, true);
+      if (previous && previous.finished_at === null) {
+        // Launched (or about to be) in an earlier attempt and its outcome never recorded: attach.
+        ctx.log(`attaching to remote run ${previous.run_id} (step ${step})`);
+        return await this.follow(node, previous.run_id, previous.playbook, vars, bundle, ctx, true);
       }
       const runId = newRunId();
-      this.store.insert({ run_id: runId, job_id: ctx.job.id, node_id: node.nodeId, playbook: file, bundle_hash: bundle.hash, state: 'preparing' });
-      ctx.setRemoteRunId(runId); // before the launch: a later attempt re-attaches instead of launching again
+      this.store.insert({ run_id: runId, job_id: ctx.job.id, node_id: node.nodeId, playbook: file, bundle_hash: bundle.hash, state: 'preparing', job_run: jobRun, step });
       try {
         await this.launch(node, runId, file, vars, bundle, ctx);
       } catch (err) {
@@ -91,19 +129,75 @@ export class AnsibleRemoteRunner extends RemoteRunner {
     }
   }
 
+  async upload(node: NodeAddress, localPath: string, ctx?: Pick<JobContext, 'signal' | 'log'>): Promise<UploadResult> {
+    try {
+      const { size } = await stat(localPath);
+      const sha256 = await sha256OfFile(localPath);
+      const path = `${this.root}/uploads/${sha256}`;
+      const has = await this.entry(node, ['has-upload', sha256], { timeoutMs: 30_000, signal: ctx?.signal });
+      if (has.code === 0) {
+        ctx?.log(`upload ${sha256.slice(0, 12)}… (${size} bytes) is on the node already`);
+        return { path, sha256, size, uploaded: false };
+      }
+      if (has.code !== 1) throw entryFailed(node, 'has-upload', has);
+      const t0 = Date.now();
+      const put = await this.entry(node, ['put-upload', sha256], { stdin: createReadStream(localPath), signal: ctx?.signal });
+      if (put.code !== 0) throw entryFailed(node, 'put-upload', put);
+      ctx?.log(`uploaded ${sha256.slice(0, 12)}… (${size} bytes) to ${path} in ${Date.now() - t0} ms`);
+      return { path, sha256, size, uploaded: true };
+    } catch (err) {
+      throw toJobFailure(err);
+    }
+  }
+
+  async readReport(node: NodeAddress, report: NodeReport): Promise<Record<string, unknown> | null> {
+    const res = await this.entry(node, ['read', report], { timeoutMs: 30_000 });
+    if (res.code !== 0) return null;
+    try {
+      const parsed: unknown = JSON.parse(res.stdout);
+      return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : null;
+    } catch {
+      return null;
+    }
+  }
+
+  async ensureAnsible(node: NodeAddress, ctx?: Pick<JobContext, 'signal'>): Promise<'present' | 'installed'> {
+    const res = await this.entry(node, ['ensure-ansible'], { timeoutMs: 20 * 60_000, signal: ctx?.signal });
+    if (res.code !== 0) {
+      throw new JobFailure('REMOTE_COMMAND_FAILED', `installing python3 and ansible-core failed (exit ${res.code}): ${res.stderr.trim().slice(-MSG_LIMIT)}`, true);
+    }
+    return res.stdout.trim() === 'present' ? 'present' : 'installed';
+  }
+
+  /** The argv that runs the entry point with `args` on this node (see AnsibleRemoteRunnerOptions.sudo). */
+  async entryArgv(node: NodeAddress, args: readonly string[]): Promise<string[]> {
+    const mode = this.options.sudo ?? 'auto';
+    if (mode === 'auto' && node.user === (this.options.managementUser ?? 'pressluft')) return ['sudo', '-n', NODE_ENTRY_POINT, ...args];
+    const inline = ['env', `PL_NODE_ROOT=${this.root}`, 'sh', '-c', await this.loadEntryScript(), 'pressluft-node', ...args];
+    return mode === 'auto' && node.user !== 'root' ? ['sudo', '-n', ...inline] : inline;
+  }
+
   // ---------------------------------------------------------------------------------------------
 
-  private plRun(bundle: PlaybookBundle, args: string[], node: NodeAddress): string[] {
-    return this.asRoot(node, [`${this.root}/bundles/${bundle.hash}/bin/pl-run`, ...args]);
+  private async entry(node: NodeAddress, args: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
+    return this.shell.exec(node, await this.entryArgv(node, args), options);
   }
 
-  /** Through `sudo -n` unless the SSH user is root. Every argv given here matches an entry of bootstrap.yml's sudoers list. */
-  private asRoot(node: NodeAddress, argv: string[]): string[] {
-    return this.viaSudo(node) ? ['sudo', '-n', ...argv] : argv;
-  }
-
-  private viaSudo(node: NodeAddress): boolean {
-    return (this.options.sudo ?? 'auto') === 'auto' && node.user !== 'root';
+  private replay(runId: string, recorded: RecordedResult): RemoteRunResult {
+    if (recorded.failure) {
+      const f = recorded.failure;
+      throw new JobFailure(f.code, f.message, f.retryable, f.summary);
+    }
+    return {
+      runId,
+      rc: 0,
+      stats: recorded.stats,
+      changed: recorded.changed,
+      failedTasks: recorded.failedTasks,
+      reattached: true,
+      outputs: recorded.outputs,
+      recorded: true,
+    };
   }
 
   private loadBundle(): Promise<PlaybookBundle> {
@@ -114,90 +208,30 @@ export class AnsibleRemoteRunner extends RemoteRunner {
     return this.bundle;
   }
 
-  /** Uploads and unpacks the bundle unless `<root>/bundles/<hash>/.complete` exists. */
+  private loadEntryScript(): Promise<string> {
+    if (!this.entryScript) {
+      this.entryScript = readFile(join(this.options.playbooksDir, 'bin', 'pressluft-node'), 'utf8');
+      this.entryScript.catch(() => (this.entryScript = null));
+    }
+    return this.entryScript;
+  }
+
+  /** Sends the bundle through the entry point (which verifies its sha256) unless the node has it complete. */
   private async ensureBundle(node: NodeAddress): Promise<PlaybookBundle> {
     const bundle = await this.loadBundle();
-    const key = `${node.nodeId}|${node.host}:${node.port}|${bundle.hash}`;
+    const key = `${node.nodeId}|${node.user}@${node.host}:${node.port}|${bundle.hash}`;
     if (this.bundlesOnNodes.has(key)) return bundle;
-    const dir = `${this.root}/bundles/${bundle.hash}`;
-    if (this.viaSudo(node)) {
-      await this.ensureBundleViaSudo(node, bundle, dir);
-      this.bundlesOnNodes.add(key);
-      return bundle;
-    }
-    const check = await this.shell.exec(node, [
-      'sh',
-      '-c',
-      // 0700 like bootstrap.yml makes them (a chmod here would make every bootstrap report a change).
-      'umask 077; mkdir -p "$1/bundles" "$1/runs" && test -f "$2/.complete"',
-      'sh',
-      this.root,
-      dir,
-    ]);
-    if (check.code !== 0) {
-      const archive = `${this.root}/bundles/.incoming-${bundle.hash}.tar.gz`;
-      await this.shell.upload(node, archive, bundle.bytes, 0o600);
-      const unpack = await this.shell.exec(node, [
-        'sh',
-        '-c',
-        [
-          'set -e; umask 022',
-          'tmp="$2.tmp.$$"; rm -rf "$tmp"; mkdir "$tmp"',
-          'tar -xzf "$3" -C "$tmp" --no-same-owner',
-          'chmod 0755 "$tmp/bin/pl-run"; touch "$tmp/.complete"',
-          // Another job may have unpacked the same bundle meanwhile: keep whichever came first.
-          'if [ -f "$2/.complete" ]; then rm -rf "$tmp"; else rm -rf "$2"; mv "$tmp" "$2"; fi',
-          'rm -f "$3"',
-        ].join('\n'),
-        'sh',
-        this.root,
-        dir,
-        archive,
-      ]);
-      if (unpack.code !== 0) {
-        throw new DomainError('REMOTE_COMMAND_FAILED', `could not unpack the playbook bundle on ${node.host}: ${unpack.stderr.trim().slice(0, 500)}`);
-      }
+    const has = await this.entry(node, ['has-bundle', bundle.hash], { timeoutMs: 30_000 });
+    if (has.code !== 0 && has.code !== 1) throw entryFailed(node, 'has-bundle', has);
+    if (has.code === 1) {
+      const put = await this.entry(node, ['put-bundle', bundle.hash], { timeoutMs: 300_000, stdin: bundle.bytes });
+      if (put.code !== 0) throw entryFailed(node, 'put-bundle', put);
     }
     this.bundlesOnNodes.add(key);
     return bundle;
   }
 
-  /**
-   * The bundle for a non-root SSH user (the management user after bootstrap): `bundles/` is root's
-   * (0700), so the check, the directory and the unpack go through fixed sudo commands. The stream is
-   * unpacked in place and `.complete` is written last, so a half-unpacked bundle is unpacked again.
-   */
-  private async ensureBundleViaSudo(node: NodeAddress, bundle: PlaybookBundle, dir: string): Promise<void> {
-    const check = await this.shell.exec(node, this.asRoot(node, ['/usr/bin/test', '-f', `${dir}/.complete`]), { timeoutMs: 30_000 });
-    if (check.code === 0) return;
-    const steps: Array<{ argv: string[]; stdin?: Buffer }> = [
-      { argv: ['/usr/bin/mkdir', '-p', '-m', '0700', dir] },
-      { argv: ['/usr/bin/tar', '-xzf', '-', '--no-same-owner', '-C', dir], stdin: bundle.bytes },
-      { argv: ['/usr/bin/touch', `${dir}/.complete`] },
-    ];
-    for (const step of steps) {
-      const res = await this.shell.exec(node, this.asRoot(node, step.argv), { timeoutMs: 120_000, stdin: step.stdin });
-      if (res.code !== 0) {
-        throw new DomainError(
-          'REMOTE_COMMAND_FAILED',
-          `could not unpack the playbook bundle on ${node.host} as ${node.user} (${step.argv.slice(0, 2).join(' ')}, exit ${res.code}): ${res.stderr.trim().slice(0, 500)}`,
-        );
-      }
-    }
-  }
-
-  /** Writes vars.json (0600) into the run directory: as root an atomic upload, else a one-file tar through sudo. */
-  private async putVars(node: NodeAddress, runDir: string, vars: Record<string, unknown>): Promise<void> {
-    const content = Buffer.from(JSON.stringify(vars));
-    if (!this.viaSudo(node)) return this.shell.upload(node, `${runDir}/vars.json`, content, 0o600);
-    const res = await this.shell.exec(node, this.asRoot(node, ['/usr/bin/tar', '-xf', '-', '--no-same-owner', '-C', runDir]), {
-      timeoutMs: 60_000,
-      stdin: singleFileTar('vars.json', content, 0o600),
-    });
-    if (res.code !== 0) throw new DomainError('REMOTE_COMMAND_FAILED', `could not write ${runDir}/vars.json (exit ${res.code}): ${res.stderr.trim().slice(0, 500)}`);
-  }
-
-  /** Creates the run dir, writes vars.json (0600, never argv) and starts the run (once per id, by pl-run). */
+  /** Writes vars.json (0600, through stdin, never argv) and starts the run (once per id, by pl-run). */
   private async launch(
     node: NodeAddress,
     runId: string,
@@ -206,14 +240,15 @@ export class AnsibleRemoteRunner extends RemoteRunner {
     bundle: PlaybookBundle,
     ctx: JobContext,
   ): Promise<void> {
-    const runDir = `${this.root}/runs/${runId}`;
-    const mk = await this.shell.exec(node, this.asRoot(node, ['/usr/bin/mkdir', '-p', '-m', '0700', runDir]));
-    if (mk.code !== 0) throw new DomainError('REMOTE_COMMAND_FAILED', `could not create ${runDir}: ${mk.stderr.trim()}`);
-    await this.putVars(node, runDir, vars);
-    const started = await this.shell.exec(node, this.plRun(bundle, ['start', runId, playbook], node), { timeoutMs: 60_000 });
+    ctx.setRemoteRunId(runId); // lease guard: a worker that lost the job launches nothing
+    const put = await this.entry(node, ['put-vars', runId], { timeoutMs: 60_000, stdin: Buffer.from(JSON.stringify(vars)) });
+    if (put.code !== 0) throw entryFailed(node, 'put-vars', put);
+    const started = await this.entry(node, ['run', bundle.hash, 'start', runId, playbook], { timeoutMs: 60_000 });
     if (started.code !== 0) {
-      this.store.finish(runId, 'failed', null, null);
-      throw new JobFailure('REMOTE_RUN_FAILED', `could not launch ${playbook}: ${started.stderr.trim().slice(0, 500)}`, true);
+      const failure = new JobFailure('REMOTE_RUN_FAILED', `could not launch ${playbook} (exit ${started.code})`, true);
+      ctx.log(`launch of ${playbook} failed: ${ctx.scrub(started.stderr.trim().slice(0, MSG_LIMIT))}`);
+      this.store.finish(runId, 'failed', null, null, this.recordFailure(failure, null, {}, [], null));
+      throw failure;
     }
     this.store.markLaunched(runId);
     ctx.log(`launched ${playbook} as run ${runId} (${started.stdout.trim()})`);
@@ -233,6 +268,7 @@ export class AnsibleRemoteRunner extends RemoteRunner {
       offset: row?.event_offset ?? 0,
       seq: row?.event_seq ?? 0,
       stats: row?.stats ? (JSON.parse(row.stats) as Record<string, RunStats>) : null,
+      custom: null,
       failedTasks: [],
     };
     const interval = this.options.pollIntervalMs ?? 500;
@@ -250,14 +286,15 @@ export class AnsibleRemoteRunner extends RemoteRunner {
           throw new JobFailure('JOB_CANCELLED', `stopped following run ${runId} (${String(ctx.signal.reason)}); it keeps running and is re-attached later`, true);
         }
         ctx.log(`cancelling remote run ${runId}`);
-        await this.shell.exec(node, this.plRun(bundle, ['cancel', runId], node), { timeoutMs: 30_000 }).catch((err: unknown) => {
+        await this.entry(node, ['run', bundle.hash, 'cancel', runId], { timeoutMs: 30_000 }).catch((err: unknown) => {
           ctx.log(`cancel of run ${runId} failed: ${err instanceof Error ? err.message : String(err)}`);
         });
         cancelSentAt = Date.now();
       }
       if (cancelSentAt !== null && Date.now() - cancelSentAt > (this.options.cancelGraceMs ?? 30_000)) {
-        this.store.finish(runId, 'cancelled', null, progress.stats);
-        throw new JobFailure('JOB_CANCELLED', `run ${runId} was cancelled (it did not confirm its end in time)`, false);
+        const failure = new JobFailure('JOB_CANCELLED', `run ${runId} was cancelled (it did not confirm its end in time)`, false);
+        this.store.finish(runId, 'cancelled', null, progress.stats, this.recordFailure(failure, null, progress.stats ?? {}, [], null));
+        throw failure;
       }
 
       let poll: { status: RemoteStatus; rc: number | null; drained: boolean };
@@ -280,7 +317,7 @@ export class AnsibleRemoteRunner extends RemoteRunner {
       }
 
       if (poll.status === 'new' || poll.status === 'unknown') {
-        // Attached to a run whose launch never happened (crash between storing the id and starting it).
+        // Attached to a run whose launch never happened (crash between recording the run and starting it).
         ctx.log(`run ${runId} was never started; launching it now`);
         await this.launch(node, runId, playbook, vars, bundle, ctx);
         continue;
@@ -303,10 +340,8 @@ export class AnsibleRemoteRunner extends RemoteRunner {
     ctx: JobContext,
   ): Promise<{ status: RemoteStatus; rc: number | null; drained: boolean }> {
     const max = this.options.maxPollBytes ?? 1024 * 1024;
-    const res = await this.shell.exec(node, this.plRun(bundle, ['poll', runId, String(progress.offset), String(max)], node), {
-      timeoutMs: 30_000,
-    });
-    if (res.code !== 0) throw new DomainError('REMOTE_COMMAND_FAILED', `pl-run poll failed (${res.code}): ${res.stderr.trim().slice(0, 300)}`);
+    const res = await this.entry(node, ['run', bundle.hash, 'poll', runId, String(progress.offset), String(max)], { timeoutMs: 30_000 });
+    if (res.code !== 0) throw new DomainError('REMOTE_COMMAND_FAILED', `pl-run poll failed (${res.code}): ${res.stderr.trim().slice(0, MSG_LIMIT)}`);
     const nl = res.stdout.indexOf('\n');
     const [statusWord, rcWord, sizeWord] = (nl < 0 ? res.stdout : res.stdout.slice(0, nl)).trim().split(' ');
     const body = nl < 0 ? '' : res.stdout.slice(nl + 1);
@@ -327,6 +362,7 @@ export class AnsibleRemoteRunner extends RemoteRunner {
     };
   }
 
+  /** One events.jsonl line → a run_events row, scrubbed of the job's secrets before anything is stored or logged. */
   private parseEvent(line: string, seq: number, progress: Progress, ctx: JobContext): RunEventRow {
     let data: Record<string, unknown>;
     try {
@@ -335,6 +371,7 @@ export class AnsibleRemoteRunner extends RemoteRunner {
     } catch {
       data = { event: 'unparsed', line: line.slice(0, 2000) };
     }
+    data = ctx.scrub(data);
     const event = typeof data.event === 'string' ? data.event : 'unknown';
     const task = typeof data.task === 'string' ? data.task : null;
     const host = typeof data.host === 'string' ? data.host : null;
@@ -354,13 +391,14 @@ export class AnsibleRemoteRunner extends RemoteRunner {
       case 'runner_on_failed':
       case 'runner_on_unreachable': {
         const ignored = data.ignore_errors === true;
-        ctx.log(`  ${event === 'runner_on_failed' ? 'failed' : 'unreachable'}${ignored ? ' (ignored)' : ''}: ${host ?? ''}${msg ? ` — ${msg}` : ''}`);
-        if (!ignored) progress.failedTasks.push({ task, host, msg });
+        ctx.log(`  ${event === 'runner_on_failed' ? 'failed' : 'unreachable'}${ignored ? ' (ignored)' : ''}: ${host ?? ''}${msg ? ` — ${msg.slice(0, MSG_LIMIT)}` : ''}`);
+        if (!ignored) progress.failedTasks.push({ task, host, msg: msg && msg.slice(0, MSG_LIMIT) });
         break;
       }
       case 'playbook_on_stats': {
         const stats = (data.stats ?? {}) as Record<string, RunStats>;
         progress.stats = stats;
+        progress.custom = isObject(data.custom) ? data.custom : null;
         for (const [h, s] of Object.entries(stats)) {
           ctx.log(`RECAP ${h} ok=${s.ok} changed=${s.changed} failed=${s.failures} unreachable=${s.unreachable} skipped=${s.skipped}`);
         }
@@ -372,6 +410,7 @@ export class AnsibleRemoteRunner extends RemoteRunner {
     return { seq, event, task, host, changed, data, ts: typeof data.ts === 'string' ? data.ts : null };
   }
 
+  /** Records the run's end with its result (one UPDATE), then returns it or throws its failure. */
   private conclude(
     runId: string,
     status: RemoteStatus,
@@ -382,38 +421,93 @@ export class AnsibleRemoteRunner extends RemoteRunner {
   ): RemoteRunResult {
     const stats = progress.stats ?? {};
     const changed = Object.values(stats).reduce((n, s) => n + (s.changed ?? 0), 0);
-    const failedTasks = progress.failedTasks.length ? progress.failedTasks : this.failedTasksFromStore(runId);
-    const summary = { runId, rc, changed, failedTasks: failedTasks.slice(0, 10) };
+    const failedTasks = (progress.failedTasks.length ? progress.failedTasks : this.failedTasksFromStore(runId)).slice(0, 10);
+    const custom = progress.custom ?? this.customFromStore(runId);
+    const outputs = custom === null ? null : isObject(custom.pl_result) ? custom.pl_result : Object.keys(custom).length ? custom : null;
+    const summary = { runId, rc, changed, failedTasks, outputs };
+    let failure: JobFailure | null = null;
+    let state: 'succeeded' | 'failed' | 'cancelled' | 'lost' = 'succeeded';
     if (status === 'cancelled') {
-      this.store.finish(runId, 'cancelled', rc, stats);
-      throw new JobFailure('JOB_CANCELLED', `run ${runId} was cancelled`, false, summary);
+      state = 'cancelled';
+      failure = new JobFailure('JOB_CANCELLED', `run ${runId} was cancelled`, false, summary);
+    } else if (status === 'lost') {
+      state = 'lost';
+      failure = new JobFailure('REMOTE_RUN_LOST', `run ${runId} ended without recording a result (killed or node rebooted)`, true, summary);
+    } else {
+      const meaning = meaningOfExitCode(rc ?? 250);
+      if (meaning) {
+        state = 'failed';
+        // The task's own message stays in run_events (prunable); the failure names only the task.
+        const first = failedTasks[0];
+        const detail = first ? `: task "${(first.task ?? '?').slice(0, 120)}" failed` : '';
+        failure = new JobFailure(meaning.code, `${meaning.message} (rc ${rc})${detail}`, meaning.retryable, summary);
+      }
     }
-    if (status === 'lost') {
-      this.store.finish(runId, 'lost', rc, stats);
-      throw new JobFailure('REMOTE_RUN_LOST', `run ${runId} ended without recording a result (killed or node rebooted)`, true, summary);
-    }
-    const meaning = meaningOfExitCode(rc ?? 250);
-    this.store.finish(runId, meaning ? 'failed' : 'succeeded', rc, stats);
-    if (meaning) {
-      const first = failedTasks[0];
-      const detail = first ? `: task "${first.task ?? '?'}" failed${first.msg ? ` — ${first.msg.slice(0, 300)}` : ''}` : '';
-      ctx.log(`run ${runId} failed with rc=${rc}`);
-      throw new JobFailure(meaning.code, `${meaning.message} (rc ${rc})${detail}`, meaning.retryable, summary);
+    this.store.finish(runId, state, rc, stats, this.recordFailure(failure, rc, stats, failedTasks, outputs, changed));
+    if (failure) {
+      ctx.log(`run ${runId} ${state === 'failed' ? `failed with rc=${rc}` : state}`);
+      throw failure;
     }
     ctx.log(`run ${runId} succeeded (changed=${changed})`);
-    return { runId, rc: 0, stats, changed, failedTasks, reattached };
+    return { runId, rc: 0, stats, changed, failedTasks, reattached, outputs, recorded: false };
+  }
+
+  private recordFailure(
+    failure: JobFailure | null,
+    rc: number | null,
+    stats: Record<string, RunStats>,
+    failedTasks: FailedTask[],
+    outputs: Record<string, unknown> | null,
+    changed = 0,
+  ): RecordedResult {
+    return {
+      rc,
+      stats,
+      changed,
+      failedTasks,
+      outputs,
+      ...(failure ? { failure: { code: String(failure.code), message: failure.message, retryable: failure.retryable, summary: failure.summary } } : {}),
+    };
   }
 
   private failedTasksFromStore(runId: string): FailedTask[] {
     return this.store
       .events(runId, 0, 100_000)
       .filter((e) => (e.event === 'runner_on_failed' || e.event === 'runner_on_unreachable') && e.data.ignore_errors !== true)
-      .map((e) => ({ task: e.task, host: e.host, msg: typeof e.data.msg === 'string' ? e.data.msg : null }));
+      .map((e) => ({ task: e.task, host: e.host, msg: typeof e.data.msg === 'string' ? e.data.msg.slice(0, MSG_LIMIT) : null }));
   }
+
+  /** The custom stats of a run whose stats event was parsed by an earlier attempt. */
+  private customFromStore(runId: string): Record<string, unknown> | null {
+    const stats = this.store.events(runId, 0, 100_000).filter((e) => e.event === 'playbook_on_stats').pop();
+    return stats && isObject(stats.data.custom) ? stats.data.custom : null;
+  }
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return !!v && typeof v === 'object' && !Array.isArray(v);
 }
 
 function newRunId(): string {
   return `${Date.now().toString(36)}-${randomBytes(6).toString('hex')}`;
+}
+
+function sha256OfFile(path: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const hash = createHash('sha256');
+    createReadStream(path)
+      .on('error', reject)
+      .on('data', (chunk) => hash.update(chunk))
+      .on('end', () => resolve(hash.digest('hex')));
+  });
+}
+
+function entryFailed(node: NodeAddress, what: string, res: ExecResult): DomainError {
+  const reason = res.code === 3 ? 'the bytes did not match their hash' : res.code === 2 ? 'refused its arguments' : `exit ${res.code}`;
+  return new DomainError('REMOTE_COMMAND_FAILED', `pressluft-node ${what} on ${node.host} as ${node.user} failed (${reason}): ${res.stderr.trim().slice(0, MSG_LIMIT)}`, {
+    nodeId: node.nodeId,
+    exitCode: res.code,
+  });
 }
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {

@@ -14,6 +14,11 @@ export interface RemoteRunRow {
   event_offset: number;
   event_seq: number;
   stats: string | null;
+  /** The job run (jobs.run) and operation step this run belongs to. */
+  job_run: number;
+  step: string | null;
+  /** JSON of the recorded RecordedRunResult, written when the run ends. */
+  result: string | null;
   created_at: number;
   launched_at: number | null;
   finished_at: number | null;
@@ -37,13 +42,23 @@ export class SqliteRunStore {
     return this.db.prepare('SELECT * FROM remote_runs WHERE run_id = ?').get(runId) as RemoteRunRow | undefined;
   }
 
-  insert(row: Pick<RemoteRunRow, 'run_id' | 'job_id' | 'node_id' | 'playbook' | 'bundle_hash' | 'state'>, now = Date.now()): void {
+  insert(
+    row: Pick<RemoteRunRow, 'run_id' | 'job_id' | 'node_id' | 'playbook' | 'bundle_hash' | 'state'> & Partial<Pick<RemoteRunRow, 'job_run' | 'step'>>,
+    now = Date.now(),
+  ): void {
     this.db
       .prepare(
-        `INSERT INTO remote_runs (run_id, job_id, node_id, playbook, bundle_hash, state, created_at)
-         VALUES (@run_id, @job_id, @node_id, @playbook, @bundle_hash, @state, @now) ON CONFLICT (run_id) DO NOTHING`,
+        `INSERT INTO remote_runs (run_id, job_id, node_id, playbook, bundle_hash, state, job_run, step, created_at)
+         VALUES (@run_id, @job_id, @node_id, @playbook, @bundle_hash, @state, @job_run, @step, @now) ON CONFLICT (run_id) DO NOTHING`,
       )
-      .run({ ...row, now });
+      .run({ job_run: 1, step: null, ...row, now });
+  }
+
+  /** The latest run of one step of one job run (the one an attempt attaches to or reads the result of). */
+  latestOfStep(jobId: string, jobRun: number, step: string): RemoteRunRow | undefined {
+    return this.db
+      .prepare('SELECT * FROM remote_runs WHERE job_id = ? AND job_run = ? AND step = ? ORDER BY created_at DESC, rowid DESC LIMIT 1')
+      .get(jobId, jobRun, step) as RemoteRunRow | undefined;
   }
 
   markLaunched(runId: string, now = Date.now()): void {
@@ -69,10 +84,11 @@ export class SqliteRunStore {
     });
   }
 
-  finish(runId: string, state: RemoteRunState, rc: number | null, stats: unknown, now = Date.now()): void {
+  /** Records the end of a run and its result in one statement: what a later attempt of the job reads back. */
+  finish(runId: string, state: RemoteRunState, rc: number | null, stats: unknown, result: unknown = null, now = Date.now()): void {
     this.db
-      .prepare(`UPDATE remote_runs SET state = ?, rc = ?, stats = ?, finished_at = ? WHERE run_id = ?`)
-      .run(state, rc, stats === undefined || stats === null ? null : JSON.stringify(stats), now, runId);
+      .prepare(`UPDATE remote_runs SET state = ?, rc = ?, stats = ?, result = ?, finished_at = ? WHERE run_id = ?`)
+      .run(state, rc, stats === undefined || stats === null ? null : JSON.stringify(stats), result === null ? null : JSON.stringify(result), now, runId);
   }
 
   events(runId: string, afterSeq = 0, limit = 1000): RunEventRow[] {

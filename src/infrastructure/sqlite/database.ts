@@ -1,5 +1,5 @@
 import BetterSqlite3 from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { runMigrations } from './migrator';
 
@@ -15,9 +15,15 @@ export interface OpenDatabaseOptions {
 
 /** Opens the SQLite file with Pressluft's pragmas and brings its schema up to date. */
 export function openDatabase(options: OpenDatabaseOptions): Database {
-  if (options.file !== ':memory:') mkdirSync(dirname(options.file), { recursive: true });
+  const onDisk = options.file !== ':memory:';
+  if (onDisk) {
+    mkdirSync(dirname(options.file), { recursive: true, mode: 0o700 });
+    // Created 0600 before SQLite opens it: SQLite gives the -wal and -shm files the database file's mode.
+    if (!existsSync(options.file) && !options.readonly) closeSync(openSync(options.file, 'a', 0o600));
+  }
   const db = new BetterSqlite3(options.file, { readonly: options.readonly ?? false });
   db.pragma('journal_mode = WAL');
+  if (onDisk && !options.readonly) for (const suffix of ['-wal', '-shm']) if (existsSync(options.file + suffix)) chmodSync(options.file + suffix, 0o600);
   db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
   db.pragma('foreign_keys = ON');
   // Several processes (serve, CLI, workers) share the file: wait for the writer lock instead of failing.

@@ -44,7 +44,7 @@ export class FileControlPlaneKey extends ControlPlaneKey {
     const pubFile = join(dir, 'id_ed25519.pub');
     if (!existsSync(encFile)) {
       const pair = generateParsableKeyPair(comment);
-      writeFileAtomic(pubFile, `${pair.public.trim()}\n`, 0o644);
+      writeFileAtomic(pubFile, `${pair.public.trim()}\n`, 0o600);
       box.writeSealedFile(encFile, pair.private, CONTEXT);
     }
     const privatePem = box.readSealedFile(encFile, CONTEXT).toString('utf8');
@@ -54,7 +54,7 @@ export class FileControlPlaneKey extends ControlPlaneKey {
     // The public line is derived from the private key, so a lost or edited .pub file cannot disagree.
     const savedComment = existsSync(pubFile) ? readFileSync(pubFile, 'utf8').trim().split(/\s+/).slice(2).join(' ') : '';
     const publicLine = `${key.type} ${key.getPublicSSH().toString('base64')} ${savedComment || comment}`;
-    if (!existsSync(pubFile)) writeFileAtomic(pubFile, `${publicLine}\n`, 0o644);
+    if (!existsSync(pubFile)) writeFileAtomic(pubFile, `${publicLine}\n`, 0o600);
     return new FileControlPlaneKey(privatePem, publicLine);
   }
 

@@ -329,9 +329,16 @@ function runChannel(
     let timer: NodeJS.Timeout | undefined;
 
     let settled = false;
+    const source = options.stdin !== undefined && typeof options.stdin !== 'string' && !Buffer.isBuffer(options.stdin) ? options.stdin : null;
+    const releaseSource = (): void => {
+      if (!source) return;
+      source.unpipe(channel);
+      source.destroy();
+    };
     const stop = (e: Error): void => {
       if (failure) return;
       failure = e;
+      releaseSource();
       // Do not wait for the server's close: it only comes when the remote process has ended.
       settled = true;
       if (timer) clearTimeout(timer);
@@ -380,6 +387,7 @@ function runChannel(
     });
     channel.on('error', (e: Error) => stop(e));
     channel.on('close', (code?: number | null, signal?: string) => {
+      releaseSource(); // the command ended (maybe before reading all of its input)
       if (exitCode === null && typeof code === 'number') exitCode = code;
       if (exitSignal === null && signal) exitSignal = signal;
       if (timer) clearTimeout(timer);
@@ -409,7 +417,10 @@ function runChannel(
         stderr: Buffer.concat(err).toString('utf8'),
       });
     });
-    if (options.stdin !== undefined) channel.end(options.stdin);
+    if (source) {
+      source.once('error', (e: Error) => stop(new DomainError('REMOTE_COMMAND_FAILED', `reading the input for ${describe(node)} failed: ${e.message}`, { nodeId: node.nodeId })));
+      source.pipe(channel);
+    } else if (options.stdin !== undefined) channel.end(options.stdin);
     else channel.end();
   });
 }

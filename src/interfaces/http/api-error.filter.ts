@@ -40,6 +40,12 @@ export function toApiError(error: unknown): { status: number; body: ApiErrorBody
   return body(500, 'INTERNAL', 'An unexpected error occurred.');
 }
 
+/** 429 answers say when to come back (Retry-After, seconds) from details.retryAfterSeconds. */
+export function setRetryAfter(reply: FastifyReply, status: number, details: Record<string, unknown>): void {
+  const seconds = details.retryAfterSeconds;
+  if (status === 429 && typeof seconds === 'number' && Number.isFinite(seconds)) reply.header('Retry-After', String(Math.max(1, Math.ceil(seconds))));
+}
+
 function body(status: number, code: ErrorCode, message: string) {
   return { status, body: { code, message, details: {} } };
 }
@@ -51,6 +57,8 @@ export class ApiErrorFilter implements ExceptionFilter {
   catch(error: unknown, host: ArgumentsHost): void {
     const { status, body: payload } = toApiError(error);
     if (status >= 500) this.logger.error(error instanceof Error ? error : String(error));
-    host.switchToHttp().getResponse<FastifyReply>().status(status).send(payload);
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    setRetryAfter(reply, status, payload.details);
+    reply.status(status).send(payload);
   }
 }

@@ -11,6 +11,7 @@ import { apiValidationPipe } from './validation.pipe';
 import { installApiDocs } from './api-docs';
 import { describeErrors } from './openapi-errors';
 import { installAuth } from './auth/install-auth';
+import { installIdempotencyCheck } from './idempotency';
 import { LoginPage } from '../pages/auth-pages';
 import { installStaticAssets } from '../pages/static-assets';
 
@@ -45,6 +46,7 @@ export async function createHttpApp(options: AppOptions): Promise<NestFastifyApp
   });
   // Authentication (session cookie or bearer token), CSRF and security headers for every route.
   installAuth(fastify, app.get(QueryBus), () => app.get(LoginPage), settings.cookieSecure);
+  installIdempotencyCheck(fastify, app.get(QueryBus));
   app.useGlobalPipes(apiValidationPipe());
   app.useGlobalFilters(new ApiErrorFilter());
 

@@ -6,6 +6,7 @@ import { LoginCommand } from '../../application/auth/login/login.command';
 import type { LoginResult } from '../../application/auth/login/login.handler';
 import { LogoutCommand } from '../../application/auth/logout/logout.command';
 import { LOGIN_CSRF_COOKIE, serializeCookie, SESSION_COOKIE } from '../http/auth/cookies';
+import { setRetryAfter, toApiError } from '../http/api-error.filter';
 import { commandMetaOf } from '../http/command-meta.decorator';
 import { LoginPage, safeNext } from './auth-pages';
 import { PAGES_OPTIONS, PagesOptions } from './pages-options';
@@ -42,6 +43,7 @@ export class AuthPagesController {
       return seeOther(reply, safeNext(values.next));
     } catch (error) {
       const failure = formFailure(error);
+      setRetryAfter(reply, failure.status, toApiError(error).body.details);
       return this.page.login(request, reply, failure.status, {
         values: { email: values.email ?? '' },
         errors: failure.errors,

@@ -5,7 +5,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal } from '../../application/auth/principal';
 import { DomainError } from '../../domain/common/domain-error';
 import type { ErrorCode } from '../../domain/common/error-codes';
-import { toApiError } from '../http/api-error.filter';
+import { setRetryAfter, toApiError } from '../http/api-error.filter';
 import '../http/auth/request-principal';
 import { PageRenderer } from './page-renderer';
 
@@ -95,6 +95,7 @@ export class PagesErrorFilter implements ExceptionFilter {
     const { status, body } = toApiError(error);
     const request = host.switchToHttp().getRequest<FastifyRequest>();
     const reply = host.switchToHttp().getResponse<FastifyReply>();
+    setRetryAfter(reply, status, body.details);
     const title = status === 404 ? 'Not found' : status >= 500 ? 'Something went wrong' : 'Request refused';
     sendHtml(reply, status, this.renderer.render('error', { title, principal: request.principal ?? null, code: body.code, message: body.message }));
   }

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -9,15 +9,17 @@ import { ListApiTokensQuery } from '../../application/auth/list-api-tokens/list-
 import type { Principal } from '../../application/auth/principal';
 import { RevokeApiTokenCommand } from '../../application/auth/revoke-api-token/revoke-api-token.command';
 import type { Page } from '../../application/common/page';
+import { SignedInUserGuard } from '../http/auth/signed-in-user.guard';
 import { CreateApiTokenDto } from '../http/auth/tokens.dto';
 import { commandMetaOf } from '../http/command-meta.decorator';
 import { PageQueryDto } from '../http/dto/list-query.dto';
 import { pagerLink, pageQuery, pathId } from './page-params';
 import { PageRenderer } from './page-renderer';
-import { CurrentPrincipal, formFailure, formValues, PagesErrorFilter, seeOther, sendHtml, validateForm } from './page-support';
+import { CurrentPrincipal, formFailure, formValues, optional, PagesErrorFilter, seeOther, sendHtml, validateForm } from './page-support';
 
 @ApiExcludeController()
 @UseFilters(PagesErrorFilter)
+@UseGuards(SignedInUserGuard)
 @Controller('tokens')
 export class TokensPagesController {
   constructor(
@@ -28,23 +30,28 @@ export class TokensPagesController {
 
   @Get()
   async list(@CurrentPrincipal() principal: Principal, @Query() raw: Record<string, string>, @Res() reply: FastifyReply) {
-    return sendHtml(reply, 200, await this.render(principal, raw, { values: { scope: 'read' }, errors: {} }));
+    return sendHtml(reply, 200, await this.render(principal, raw, { values: { scope: 'read', expiresInDays: '90' }, errors: {} }));
   }
 
   private async render(principal: Principal, raw: Record<string, string>, extra: Record<string, unknown>): Promise<string> {
     const q = pageQuery(PageQueryDto, raw ?? {});
     const page = await this.queries.execute<ListApiTokensQuery, Page<ApiTokenView>>(new ListApiTokensQuery(q.limit, q.cursor));
-    return this.renderer.render('tokens', { title: 'API tokens', nav: 'tokens', principal, tokens: page.items, next: pagerLink('/tokens', raw ?? {}, page.next), ...extra });
+    const now = new Date().toISOString();
+    const tokens = page.items.map((token) => ({ ...token, expired: token.expiresAt !== null && token.expiresAt <= now }));
+    return this.renderer.render('tokens', { title: 'API tokens', nav: 'tokens', principal, tokens, next: pagerLink('/tokens', raw ?? {}, page.next), ...extra });
   }
 
   @Post()
   async create(@CurrentPrincipal() principal: Principal, @Req() request: FastifyRequest, @Body() body: unknown, @Res() reply: FastifyReply) {
     const values = formValues(body);
     try {
-      const input = validateForm(CreateApiTokenDto, { name: values.name ?? '', scope: values.scope ?? '' });
-      const created = await this.commands.execute<CreateApiTokenCommand, CreateApiTokenResult>(new CreateApiTokenCommand(input.name, input.scope, commandMetaOf(request)));
+      const days = optional(values.expiresInDays);
+      const input = validateForm(CreateApiTokenDto, { name: values.name ?? '', scope: values.scope ?? '', ...(days === undefined ? {} : { expiresInDays: /^\d{1,5}$/.test(days) ? Number(days) : days }) });
+      const created = await this.commands.execute<CreateApiTokenCommand, CreateApiTokenResult>(
+        new CreateApiTokenCommand(input.name, input.scope, commandMetaOf(request), input.expiresInDays),
+      );
       // The secret is rendered into this one response (no-store) and nowhere else.
-      return sendHtml(reply, 201, await this.render(principal, {}, { created, values: { scope: 'read' }, errors: {} }));
+      return sendHtml(reply, 201, await this.render(principal, {}, { created, values: { scope: 'read', expiresInDays: '90' }, errors: {} }));
     } catch (error) {
       const failure = formFailure(error);
       return sendHtml(reply, failure.status, await this.render(principal, {}, { values, ...failure }));

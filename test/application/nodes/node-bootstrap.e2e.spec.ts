@@ -4,14 +4,16 @@
  * runs the real bootstrap.yml through the detached runner and records the node's facts
  * (NodeBootstrapped, GET /nodes/{id}). Bootstrap creates the management user `pressluft` and turns
  * root's SSH login off: the node switches to it (NodeManagementUserSwitched root -> pressluft), root is
- * refused, and everything after that (a playbook bundle upload through the sudo path, a second
- * bootstrap reporting changed=0, a health check) runs as pressluft through `sudo -n`. Needs root
+ * refused, and everything after that runs as pressluft through its one sudo command, the entry point
+ * /usr/local/sbin/pressluft-node: `sudo -n -l` lists only it, every other sudo invocation is refused, the
+ * entry point refuses bytes that do not match their hash, bad ids and path traversal; a bundle upload, a
+ * 60 MB content-addressed upload, a second bootstrap reporting changed=0 and a health check go through it. Needs root
  * (test nodes); node slot 2.
  */
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { JobContext, JobRecord } from '../../../src/application/ports/job-queue.port';
 import { NodeAddress } from '../../../src/application/ports/remote-shell.port';
 import { AnsibleRemoteRunner } from '../../../src/infrastructure/remote-runner/ansible-remote-runner';
 import { SqliteRunStore } from '../../../src/infrastructure/remote-runner/sqlite-run-store';
@@ -19,6 +21,7 @@ import { SecretBox } from '../../../src/infrastructure/secrets/secret-box';
 import { openDatabase } from '../../../src/infrastructure/sqlite/database';
 import { FileControlPlaneKey } from '../../../src/infrastructure/ssh/file-control-plane-key';
 import { Ssh2RemoteShell } from '../../../src/infrastructure/ssh/ssh2-remote-shell';
+import { testJobContext } from '../../support/job-context';
 import { pollUntil } from '../../support/poll-until';
 import { startTestApp, TestApp } from '../../support/test-app';
 import { downNode, ensureTemplate, execOnNode, TestNode, upNode } from '../../support/test-nodes';
@@ -97,29 +100,79 @@ describe('bootstrap of a bare node through the API (real node, real playbook)', 
     const as = (user: string): NodeAddress => ({ nodeId: `${id}-${user}`, host: node.ip, port: 22, user, hostKeyFingerprint: node.hostKeyFingerprint });
     await expect(shell.exec(as('root'), ['true'])).rejects.toMatchObject({ code: 'NODE_UNREACHABLE', message: expect.stringMatching(/authentication/i) });
     expect((await shell.exec(as('pressluft'), ['id', '-un'])).stdout.trim()).toBe('pressluft');
-    expect((await shell.exec(as('pressluft'), ['sudo', '-n', '/usr/bin/id'])).code).not.toBe(0);
     const sshdT = await execOnNode(node, ['sh', '-c', 'sshd -T | grep -E "^(permitrootlogin|passwordauthentication) "']);
     expect(sshdT.stdout).toContain('permitrootlogin no');
     expect(sshdT.stdout).toContain('passwordauthentication no');
 
-    // A bundle the node has not seen goes up through the sudo path (test/mkdir/tar/touch, vars via tar).
+    // The management user's sudo is exactly the entry point; every other sudo invocation is refused.
+    const pl = as('pressluft');
+    const sudoList = (await shell.exec(pl, ['sudo', '-n', '-l'])).stdout;
+    const rules = sudoList.slice(sudoList.indexOf('may run the following commands')).split('\n').slice(1).map((l) => l.trim()).filter(Boolean);
+    expect(rules).toEqual(['(root) NOPASSWD: /usr/local/sbin/pressluft-node']);
+    for (const argv of [
+      ['/usr/bin/id'],
+      ['/usr/bin/cat', '/var/lib/pressluft/facts.json'],
+      ['/usr/bin/tar', '-xzf', '-', '--no-same-owner', '-C', '/var/lib/pressluft/bundles/x'],
+      ['/usr/bin/mkdir', '-p', '-m', '0700', '/var/lib/pressluft/runs/x'],
+      ['sh', '-c', 'id'],
+      ['env', 'PL_NODE_ROOT=/tmp', '/usr/local/sbin/pressluft-node', 'version'],
+      ['PL_NODE_ROOT=/tmp', '/usr/local/sbin/pressluft-node', 'version'],
+      ['-u', 'root', '/bin/bash', '-c', 'id'],
+      ['/usr/bin/apt-get', 'update', '-q'],
+    ]) {
+      const res = await shell.exec(pl, ['sudo', '-n', ...argv]);
+      if (res.code === 0) throw new Error(`sudo ${argv.join(' ')} was allowed: ${res.stdout}`);
+    }
+    const entry = (args: string[], stdin?: Buffer) => shell.exec(pl, ['sudo', '-n', '/usr/local/sbin/pressluft-node', ...args], { stdin });
+    expect((await entry(['version'])).stdout.trim()).toBe('pressluft-node 1');
+    expect(JSON.parse((await entry(['read', 'facts'])).stdout)).toMatchObject({ management_user: 'pressluft' });
+    // The entry point refuses bytes that do not match their hash, bad ids, traversal, unknown commands.
+    const fakeHash = createHash('sha256').update('what the bytes should have been').digest('hex');
+    expect(await entry(['put-bundle', fakeHash], Buffer.from('other bytes'))).toMatchObject({ code: 3 });
+    expect(await entry(['put-upload', fakeHash], Buffer.from('other bytes'))).toMatchObject({ code: 3 });
+    for (const args of [
+      ['put-vars', '../../../etc/cron.d'],
+      ['put-vars', 'a/b'],
+      ['put-vars', '.hidden'],
+      ['put-bundle', '../x'],
+      ['has-upload', `../${fakeHash.slice(3)}`],
+      ['run', fakeHash, 'start', 'r1', '../../etc/x.yml'],
+      ['run', fakeHash, 'start', 'r1', 'x.sh'],
+      ['run', '../../../../tmp', 'start', 'r1', 'ping.yml'],
+      ['run', fakeHash, 'exec', 'r1'],
+      ['run', fakeHash, 'poll', 'r1', '0;id', '1'],
+      ['read', '../../../etc/shadow'],
+      ['sh'],
+    ]) {
+      expect({ args, code: (await entry(args, Buffer.from('{}'))).code }).toEqual({ args, code: 2 });
+    }
+    expect((await entry(['run', fakeHash, 'status', 'r1'])).code).toBe(1); // not a verified bundle
+    const refused = await execOnNode(node, ['sh', '-c', `ls -a /var/lib/pressluft/bundles /var/lib/pressluft/uploads /var/lib/pressluft/runs; test -e /etc/cron.d/vars.json && echo PLANTED`]);
+    expect(refused.stdout).not.toContain(fakeHash);
+    expect(refused.stdout).not.toContain('PLANTED');
+    expect(refused.stdout).not.toContain('.incoming');
+
+    // A bundle the node has not seen goes up through the entry point (verified, unpacked atomically), and
+    // a 60 MB file is uploaded content-addressed (streamed), once.
     const bundleDir = mkdtempSync(join(tmpdir(), 'pl-boot-bundle-'));
     cpSync(resolve(__dirname, '..', '..', '..', 'playbooks'), bundleDir, { recursive: true });
     writeFileSync(join(bundleDir, 'marker.txt'), `${Date.now()}\n`);
+    const big = join(bundleDir, 'big.bin');
+    writeFileSync(big, randomBytes(60 * 1024 * 1024));
     const db = openDatabase({ file: join(keyDir, 'runner-test.db') });
     try {
       const runner = new AnsibleRemoteRunner(shell, new SqliteRunStore(db), { playbooksDir: bundleDir, pollIntervalMs: 250 });
-      const lines: string[] = [];
-      const ctx = {
-        job: { id: 'sudo-path', kind: 'test', remoteRunId: null } as unknown as JobRecord,
-        signal: new AbortController().signal,
-        log: (l: string) => lines.push(l),
-        setRemoteRunId: () => undefined,
-      } as JobContext;
-      const ping = await runner.run(as('pressluft'), 'ping', {}, ctx);
+      const ctx = testJobContext({ id: 'sudo-path' });
+      const ping = await runner.run(pl, 'ping', {}, ctx);
       expect(ping).toMatchObject({ rc: 0, changed: 0 });
       const owners = await execOnNode(node, ['sh', '-c', `stat -c '%U %a' /var/lib/pressluft/runs/${ping.runId}/vars.json; ls /var/lib/pressluft/bundles | wc -l`]);
       expect(owners.stdout.trim().split('\n')).toEqual(['root 600', '2']);
+      const up = await runner.upload(pl, big, ctx);
+      const sha = createHash('sha256').update(readFileSync(big)).digest('hex');
+      expect(up).toEqual({ path: `/var/lib/pressluft/uploads/${sha}`, sha256: sha, size: 60 * 1024 * 1024, uploaded: true });
+      const onNode = await execOnNode(node, ['sh', '-c', `stat -c '%U %a %s' ${up.path}; sha256sum ${up.path} | cut -d' ' -f1; ls -a /var/lib/pressluft/uploads | grep -c incoming || true`]);
+      expect(onNode.stdout.trim().split('\n')).toEqual([`root 600 ${60 * 1024 * 1024}`, sha, '0']);
+      expect(await runner.upload(pl, big, ctx)).toMatchObject({ uploaded: false, path: up.path });
     } finally {
       db.close();
       rmSync(bundleDir, { recursive: true, force: true });

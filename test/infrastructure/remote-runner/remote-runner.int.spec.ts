@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { JobContext, JobFailure, JobRecord } from '../../../src/application/ports/job-queue.port';
+import { JobFailure, JobRecord } from '../../../src/application/ports/job-queue.port';
 import type { NodeAddress } from '../../../src/application/ports/remote-shell.port';
 import { AnsibleRemoteRunner } from '../../../src/infrastructure/remote-runner/ansible-remote-runner';
 import { SqliteRunStore } from '../../../src/infrastructure/remote-runner/sqlite-run-store';
@@ -11,6 +11,7 @@ import { Database, openDatabase } from '../../../src/infrastructure/sqlite/datab
 import { FileControlPlaneKey } from '../../../src/infrastructure/ssh/file-control-plane-key';
 import { Ssh2RemoteShell } from '../../../src/infrastructure/ssh/ssh2-remote-shell';
 import { LocalSshd, scratchDirForTestUser, startLocalSshd, TEST_SSH_USER } from '../../support/local-sshd';
+import { testJobContext, TestJobContext } from '../../support/job-context';
 import { pollUntil } from '../../support/poll-until';
 
 const REPO = resolve(__dirname, '..', '..', '..');
@@ -19,26 +20,7 @@ const d = ready ? describe : describe.skip;
 
 jest.setTimeout(120_000);
 
-interface FakeCtx extends JobContext {
-  lines: string[];
-  runId: string | null;
-  controller: AbortController;
-}
-
-function fakeCtx(remoteRunId: string | null = null): FakeCtx {
-  const controller = new AbortController();
-  const job = { id: `job-${Math.random().toString(36).slice(2)}`, kind: 'test', remoteRunId } as unknown as JobRecord;
-  const ctx: FakeCtx = {
-    job,
-    signal: controller.signal,
-    controller,
-    lines: [],
-    runId: remoteRunId,
-    log: (line) => ctx.lines.push(line),
-    setRemoteRunId: (id) => (ctx.runId = id),
-  };
-  return ctx;
-}
+const fakeCtx = (job: Partial<JobRecord> = {}): TestJobContext => testJobContext(job);
 
 d('AnsibleRemoteRunner against a real sshd (setsid path)', () => {
   let dataDir: string;
@@ -127,6 +109,23 @@ d('AnsibleRemoteRunner against a real sshd (setsid path)', () => {
     expect(store.get(ctx.runId!)).toMatchObject({ state: 'failed', rc: 2 });
   });
 
+  it('returns the play\'s pl_result as outputs, on success and in a failure\'s summary, scrubbed of registered secrets', async () => {
+    const { runner, store } = newRunner();
+    const secret = 'pw-' + Math.random().toString(36).slice(2);
+    const ok = await runner.run(node, 'report-and-fail', { fail_run: false, secret: 'nothing' }, fakeCtx());
+    expect(ok.outputs).toEqual({ phase: 'pre-switch', note: 'the secret was nothing' });
+    const ctx = fakeCtx();
+    ctx.addSecret(secret);
+    const err = (await runner.run(node, 'report-and-fail', { secret }, ctx).catch((e: unknown) => e)) as JobFailure;
+    expect(err).toMatchObject({ code: 'REMOTE_RUN_FAILED', summary: { outputs: { phase: 'pre-switch', note: 'the secret was [redacted]' } } });
+    expect(err.message).toContain('Echo the secret and fail');
+    expect(err.message).not.toContain('password'); // the task's stderr stays in run_events
+    const events = JSON.stringify(store.events(ctx.runId!));
+    expect(events).toContain('the password is [redacted]');
+    expect(events).not.toContain(secret);
+    expect(JSON.stringify([ctx.lines, err.summary, store.get(ctx.runId!)])).not.toContain(secret);
+  });
+
   it('survives the SSH connection being cut mid-run: the run completes, launched exactly once', async () => {
     const { runner, shell, store } = newRunner();
     const ctx = fakeCtx();
@@ -172,19 +171,23 @@ d('AnsibleRemoteRunner against a real sshd (setsid path)', () => {
       const shell2 = new Ssh2RemoteShell(key);
       shells.push(shell2);
       const runner2 = new AnsibleRemoteRunner(shell2, new SqliteRunStore(db2), { playbooksDir: bundleDir, remoteRoot, pollIntervalMs: 100, sudo: 'never' });
-      const ctxB = fakeCtx(runId);
+      const ctxB = fakeCtx({ id: ctxA.job.id });
       const pendingB = runner2.run(node, 'wait-for-gate', { gate }, ctxB);
       await pollUntil(() => ctxB.lines.some((l) => l.includes(`attaching to remote run ${runId}`)), { timeoutMs: 10_000, intervalMs: 20 });
       writeFileSync(gate, '');
       const result = await pendingB;
       expect(result).toMatchObject({ runId, rc: 0, reattached: true });
-      expect(ctxB.runId).toBe(runId);
       expect(launches(runId)).toBe(1);
       const events = new SqliteRunStore(db2).events(runId);
       expect(events.filter((e) => e.event === 'task_start').map((e) => e.task)).toEqual(['Announce', 'Wait for the gate file', 'After the gate']);
       expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1)); // no duplicates, no gaps
-      // Attaching to a run whose outcome is recorded launches a fresh run instead (a retry).
-      const retry = await runner2.run(node, 'ping', {}, fakeCtx(runId));
+      // A later attempt of the same job run reads the step's recorded result and launches nothing.
+      const later = await runner2.run(node, 'wait-for-gate', { gate }, fakeCtx({ id: ctxA.job.id, attempt: 3 }));
+      expect(later).toMatchObject({ runId, rc: 0, recorded: true });
+      expect(launches(runId)).toBe(1);
+      // An operator's retry is a new run of the job: the step launches anew.
+      const retry = await runner2.run(node, 'wait-for-gate', { gate }, fakeCtx({ id: ctxA.job.id, run: 2 }));
+      expect(retry).toMatchObject({ rc: 0, recorded: false });
       expect(retry.runId).not.toBe(runId);
     } finally {
       db2.close();

@@ -1,105 +1,102 @@
 /**
- * The argv the control plane sends through `sudo -n` as the management user must match an entry of
- * bootstrap.yml's sudoers list (pressluft_sudo_commands) exactly, the way sudo matches them: the command
- * path literally, the arguments as one string where `*` matches anything; an entry without arguments
- * allows any. Drives the runner's non-root path (bundle check/unpack, run dir, vars.json, pl-run start
- * and poll) and the bootstrap handler's root steps with a recording fake shell.
+ * What the control plane sends to a node, by SSH user: as the management user only
+ * `sudo -n /usr/local/sbin/pressluft-node …` (the one command its sudoers file allows, rendered here
+ * from the real template); as root the control plane's own copy of the entry point (`sh -c`), as an
+ * operator's sudo user the same through `sudo -n`. Drives the runner (bundle, vars, start, poll, upload,
+ * reports, ansible step) with a recording fake shell; the node side is tested on real nodes
+ * (test/application/nodes/node-bootstrap.e2e.spec.ts, test/playbooks/bootstrap.e2e.spec.ts).
  */
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { load } from 'js-yaml';
-import { APT_INSTALL_ANSIBLE_ARGV, APT_UPDATE_ARGV } from '../../../src/application/nodes/bootstrap-node/bootstrap-node.job-handler';
-import { JobContext, JobRecord } from '../../../src/application/ports/job-queue.port';
 import { ExecOptions, ExecResult, NodeAddress, RemoteShell } from '../../../src/application/ports/remote-shell.port';
-import { AnsibleRemoteRunner } from '../../../src/infrastructure/remote-runner/ansible-remote-runner';
+import { AnsibleRemoteRunner, NODE_ENTRY_POINT } from '../../../src/infrastructure/remote-runner/ansible-remote-runner';
 import { SqliteRunStore } from '../../../src/infrastructure/remote-runner/sqlite-run-store';
 import { openDatabase } from '../../../src/infrastructure/sqlite/database';
+import { testJobContext } from '../../support/job-context';
 
 const REPO = resolve(__dirname, '..', '..', '..');
-const HOME = '/var/lib/pressluft';
+const ENTRY_SCRIPT = readFileSync(resolve(REPO, 'playbooks', 'bin', 'pressluft-node'), 'utf8');
 
-function sudoersSpecs(): string[] {
+/** The sudoers lines bootstrap.yml installs, rendered with the play's defaults. */
+function sudoersRules(): string[] {
   const play = (load(readFileSync(resolve(REPO, 'playbooks', 'bootstrap.yml'), 'utf8')) as Array<{ vars: Record<string, unknown> }>)[0];
-  return (play.vars.pressluft_sudo_commands as string[]).map((c) => c.replace(/\{\{ *pressluft_home *\}\}/g, HOME));
-}
-
-const glob = (s: string): string => s.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*');
-
-/** sudoers semantics for the specs used here (no escapes, no `""`). */
-function allowed(argv: readonly string[], specs: string[]): boolean {
-  return specs.some((spec) => {
-    const [cmd, ...args] = spec.split(' ');
-    if (!new RegExp(`^${glob(cmd)}$`).test(argv[0])) return false;
-    if (args.length === 0) return true;
-    return new RegExp(`^${glob(args.join(' '))}$`).test(argv.slice(1).join(' '));
-  });
+  const vars: Record<string, string> = { pressluft_user: String(play.vars.pressluft_user), pressluft_entry_point: String(play.vars.pressluft_entry_point), ansible_managed: 'x' };
+  return readFileSync(resolve(REPO, 'playbooks', 'templates', 'sudoers-pressluft.j2'), 'utf8')
+    .replace(/\{\{ *(\w+) *\}\}/g, (_, name: string) => vars[name])
+    .split('\n')
+    .filter((l) => l.trim() !== '' && !l.startsWith('#') && !l.startsWith('Defaults'));
 }
 
 class RecordingShell extends RemoteShell {
-  readonly sent: string[][] = [];
+  readonly sent: Array<{ argv: string[]; stdin: ExecOptions['stdin'] }> = [];
   async scanHostKey(): Promise<string> {
     return 'SHA256:x';
   }
   async upload(): Promise<void> {
-    throw new Error('a non-root user must not use upload() (root-owned directories)');
+    throw new Error('the runner must not write files outside the entry point');
   }
-  async exec(_node: NodeAddress, argv: readonly string[], _options?: ExecOptions): Promise<ExecResult> {
-    this.sent.push([...argv]);
-    const cmd = argv[0] === 'sudo' ? argv.slice(2) : argv;
-    if (cmd[0] === '/usr/bin/test') return { code: 1, stdout: '', stderr: '' }; // bundle not there yet
-    if (cmd[0].endsWith('/bin/pl-run') && cmd[1] === 'start') return { code: 0, stdout: 'launched setsid\n', stderr: '' };
-    if (cmd[0].endsWith('/bin/pl-run') && cmd[1] === 'poll') {
-      const stats = JSON.stringify({ seq: 1, event: 'playbook_on_stats', stats: { localhost: { ok: 1, changed: 0, failures: 0, unreachable: 0, skipped: 0 } } });
+  async exec(_node: NodeAddress, argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
+    this.sent.push({ argv: [...argv], stdin: options.stdin });
+    const i = argv.indexOf(NODE_ENTRY_POINT) >= 0 ? argv.indexOf(NODE_ENTRY_POINT) : argv.indexOf('pressluft-node');
+    const [cmd, ...rest] = argv.slice(i + 1);
+    if (options.stdin && typeof options.stdin === 'object' && 'resume' in options.stdin) options.stdin.resume();
+    if (cmd === 'has-bundle' || cmd === 'has-upload') return { code: 1, stdout: '', stderr: '' };
+    if (cmd === 'run' && rest[1] === 'start') return { code: 0, stdout: 'launched setsid\n', stderr: '' };
+    if (cmd === 'run' && rest[1] === 'poll') {
+      const stats = JSON.stringify({ seq: 1, event: 'playbook_on_stats', stats: { localhost: { ok: 1, changed: 0, failures: 0, unreachable: 0, skipped: 0 } }, custom: { pl_result: { ok: true } } });
       return { code: 0, stdout: `succeeded 0 ${stats.length + 1}\n${stats}\n`, stderr: '' };
     }
-    return { code: 0, stdout: '', stderr: '' };
+    if (cmd === 'read') return { code: 0, stdout: '{"os":"Debian"}', stderr: '' };
+    return { code: 0, stdout: 'present\n', stderr: '' };
   }
 }
 
-describe('sudo argv of the management user vs the sudoers list', () => {
-  const specs = sudoersSpecs();
-
-  it('the list has no shell, no ansible-playbook and no systemctl', () => {
-    expect(specs.some((s) => /(^|\/)(sh|bash|ansible-playbook|systemctl|systemd-run|su)( |$)/.test(s))).toBe(false);
-  });
-
-  it('every root step of a run as pressluft is allowed, and nothing runs unprivileged in root-owned directories', async () => {
-    const shell = new RecordingShell();
-    const db = openDatabase({ file: ':memory:' });
+async function driveRunner(user: string): Promise<RecordingShell> {
+  const shell = new RecordingShell();
+  const db = openDatabase({ file: ':memory:' });
+  try {
     const runner = new AnsibleRemoteRunner(shell, new SqliteRunStore(db), { playbooksDir: resolve(REPO, 'playbooks'), pollIntervalMs: 1 });
-    const ctx = {
-      job: { id: 'j1', kind: 'test', remoteRunId: null } as unknown as JobRecord,
-      signal: new AbortController().signal,
-      log: () => undefined,
-      setRemoteRunId: () => undefined,
-    } as JobContext;
-    const node: NodeAddress = { nodeId: 'n1', host: '10.0.0.5', port: 22, user: 'pressluft', hostKeyFingerprint: 'SHA256:x' };
-    await expect(runner.run(node, 'ping', { secret: 's3cret' }, ctx)).resolves.toMatchObject({ rc: 0 });
+    const node: NodeAddress = { nodeId: 'n1', host: '10.0.0.5', port: 22, user, hostKeyFingerprint: 'SHA256:x' };
+    const result = await runner.run(node, 'ping', { secret: 's3cret-value' }, testJobContext());
+    expect(result).toMatchObject({ rc: 0, outputs: { ok: true } });
+    const file = join(tmpdir(), `pl-upload-${process.pid}.bin`);
+    writeFileSync(file, 'archive bytes');
+    await expect(runner.upload(node, file)).resolves.toMatchObject({ path: expect.stringMatching(/^\/var\/lib\/pressluft\/uploads\/[0-9a-f]{64}$/), uploaded: true, size: 13 });
+    await expect(runner.readReport(node, 'facts')).resolves.toEqual({ os: 'Debian' });
+    await expect(runner.ensureAnsible(node)).resolves.toBe('present');
+  } finally {
     db.close();
-    const kinds = shell.sent.map((a) => (a[0] === 'sudo' ? a.slice(2, 4).join(' ') : a.join(' ')));
-    const hash = /bundles\/([0-9a-f]{64})\//.exec(kinds[3])?.[1];
-    expect(kinds).toEqual([
-      '/usr/bin/test -f',
-      '/usr/bin/mkdir -p',
-      '/usr/bin/tar -xzf',
-      `/usr/bin/touch ${HOME}/bundles/${hash}/.complete`,
-      '/usr/bin/mkdir -p',
-      '/usr/bin/tar -xf',
-      `${HOME}/bundles/${hash}/bin/pl-run start`,
-      `${HOME}/bundles/${hash}/bin/pl-run poll`,
-    ]);
-    for (const argv of shell.sent) {
-      expect(argv.slice(0, 2)).toEqual(['sudo', '-n']);
-      if (!allowed(argv.slice(2), specs)) throw new Error(`not in the sudoers list: ${argv.slice(2).join(' ')}`);
-      expect(argv.join(' ')).not.toContain('s3cret'); // vars travel on stdin
-    }
+  }
+  return shell;
+}
+
+/** The entry point commands, in order, without their hashes and ids. */
+const commands = (shell: RecordingShell, start: number): string[] => shell.sent.map((s) => s.argv.slice(start).slice(0, s.argv[start] === 'run' ? 3 : 1).filter((a) => !/^[0-9a-f]{64}$/.test(a)).join(' '));
+
+describe('what the control plane runs on a node', () => {
+  it('the management user may run exactly the entry point through sudo, nothing else', () => {
+    expect(sudoersRules()).toEqual([`pressluft ALL=(root) NOPASSWD: ${NODE_ENTRY_POINT}`]);
   });
 
-  it('the bootstrap and health-check handlers\' root commands are allowed', () => {
-    for (const argv of [APT_UPDATE_ARGV, APT_INSTALL_ANSIBLE_ARGV, ['/usr/bin/cat', `${HOME}/facts.json`], ['/usr/bin/cat', `${HOME}/health.json`]]) {
-      if (!allowed(argv, specs)) throw new Error(`not in the sudoers list: ${argv.join(' ')}`);
+  it('as the management user every command is `sudo -n <entry point> …`, data only on stdin', async () => {
+    const shell = await driveRunner('pressluft');
+    for (const { argv } of shell.sent) {
+      expect(argv.slice(0, 3)).toEqual(['sudo', '-n', NODE_ENTRY_POINT]);
+      expect(argv.join(' ')).not.toContain('s3cret-value');
     }
-    expect(allowed(['/usr/bin/cat', '/etc/shadow'], specs)).toBe(false);
-    expect(allowed(['/usr/bin/id'], specs)).toBe(false);
+    expect(commands(shell, 3)).toEqual(['has-bundle', 'put-bundle', 'put-vars', 'run start', 'run poll', 'has-upload', 'put-upload', 'read', 'ensure-ansible']);
+    const vars = shell.sent.find((s) => s.argv[3] === 'put-vars')!;
+    expect(JSON.parse(String(vars.stdin))).toEqual({ secret: 's3cret-value' });
+  });
+
+  it('as root, the control plane\'s own copy of the entry point (no sudo); as another user, the same through sudo -n', async () => {
+    const inline = ['env', 'PL_NODE_ROOT=/var/lib/pressluft', 'sh', '-c', ENTRY_SCRIPT, 'pressluft-node'];
+    const root = await driveRunner('root');
+    for (const { argv } of root.sent) expect(argv.slice(0, 6)).toEqual(inline);
+    expect(commands(root, 6)).toContain('put-bundle');
+    const operator = await driveRunner('admin');
+    for (const { argv } of operator.sent) expect(argv.slice(0, 8)).toEqual(['sudo', '-n', ...inline]);
   });
 });

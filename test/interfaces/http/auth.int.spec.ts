@@ -66,16 +66,24 @@ describe('authentication', () => {
   });
 
   describe('API tokens', () => {
+    /** Token management is for signed-in users: the admin's session (cookie + CSRF header). */
+    let session: { cookie: string; csrf: string };
+    beforeAll(async () => {
+      session = await t.login();
+    });
+    const asUser = (method: string, path: string, body?: unknown) =>
+      t.requestAs(null, method, path, body, { cookie: session.cookie, 'x-csrf-token': session.csrf });
+
     it('POST /api/v1/tokens shows the secret once; GET lists without it; last use is recorded; DELETE revokes', async () => {
-      const created = await t.request('POST', '/api/v1/tokens', { name: 'ci bot', scope: 'write' });
+      const created = await asUser('POST', '/api/v1/tokens', { name: 'ci bot', scope: 'write' });
       expect(created.status).toBe(201);
       expect(created.body).toEqual({
-        token: { id: expect.any(String), name: 'ci bot', scope: 'write', createdBy: t.token.actor, createdAt: expect.any(String), revokedAt: null, lastUsedAt: null },
+        token: { id: expect.any(String), name: 'ci bot', scope: 'write', createdBy: `user:${t.admin.id}`, createdAt: expect.any(String), revokedAt: null, lastUsedAt: null, expiresAt: null },
         secret: expect.stringMatching(/^pl_[0-9a-z]+_[A-Za-z0-9_-]{43}$/),
       });
       const { id } = created.body.token;
       const secret = created.body.secret as string;
-      const list = await t.request('GET', '/api/v1/tokens');
+      const list = await asUser('GET', '/api/v1/tokens');
       expect(JSON.stringify(list.body)).not.toContain(secret.slice(-43));
       expect(list.body.items.find((x: { id: string }) => x.id === id)).toMatchObject({ name: 'ci bot', lastUsedAt: null });
 
@@ -83,23 +91,61 @@ describe('authentication', () => {
       expect(node.status).toBe(202);
       const history = await t.request('GET', `/api/v1/nodes/${node.body.node.id}/events`);
       expect(history.body.events[0].metadata.actor).toBe(`token:${id}`);
-      const used = (await t.request('GET', '/api/v1/tokens')).body.items.find((x: { id: string }) => x.id === id);
+      const used = (await asUser('GET', '/api/v1/tokens')).body.items.find((x: { id: string }) => x.id === id);
       expect(used.lastUsedAt).toEqual(expect.stringMatching(/^\d{4}-/));
 
-      const revoked = await t.request('DELETE', `/api/v1/tokens/${id}`);
+      const revoked = await asUser('DELETE', `/api/v1/tokens/${id}`);
       expect(revoked.status).toBe(200);
       expect(revoked.body.token).toMatchObject({ id, revokedAt: expect.any(String) });
       expect((await t.requestAs(secret, 'GET', '/api/v1/sites')).status).toBe(401);
       // Revoking again changes nothing.
       const before = t.eventCount();
-      expect((await t.request('DELETE', `/api/v1/tokens/${id}`)).status).toBe(200);
+      expect((await asUser('DELETE', `/api/v1/tokens/${id}`)).status).toBe(200);
       expect(t.eventCount()).toBe(before);
     });
 
-    it('a read-only token reads, and every mutation is 403 FORBIDDEN with nothing appended', async () => {
-      const secret = (await t.request('POST', '/api/v1/tokens', { name: 'reader', scope: 'read' })).body.secret as string;
+    it('an API token, even a write token, gets 403 on every token route (API and page) and appends nothing', async () => {
+      const before = t.eventCount();
+      for (const [method, path, body] of [
+        ['GET', '/api/v1/tokens', undefined],
+        ['POST', '/api/v1/tokens', { name: 'successor', scope: 'write' }],
+        ['DELETE', `/api/v1/tokens/${t.token.id}`, undefined],
+        ['GET', '/tokens', undefined],
+        ['POST', '/tokens', { name: 'successor', scope: 'write' }],
+        ['POST', `/tokens/${t.token.id}/revoke`, {}],
+      ] as const) {
+        const res = await t.request(method, path, body);
+        expect([method, path, res.status]).toEqual([method, path, 403]);
+        if (path.startsWith('/api/')) expect(res.body).toEqual({ code: 'FORBIDDEN', message: expect.any(String), details: {} });
+      }
+      expect(t.eventCount()).toBe(before);
+      expect((await t.request('GET', '/api/v1/sites')).status).toBe(200); // the token itself still works
+    });
+
+    it('a token can expire: expiresAt is set at creation, shown on the tokens page, and checked on every use', async () => {
+      const created = await asUser('POST', '/api/v1/tokens', { name: 'short lived', scope: 'read', expiresInDays: 1 });
+      expect(created.status).toBe(201);
+      const expiresAt = Date.parse(created.body.token.expiresAt);
+      expect(expiresAt - Date.now()).toBeGreaterThan(23 * 3_600_000);
+      expect(expiresAt - Date.now()).toBeLessThanOrEqual(24 * 3_600_000);
+      const secret = created.body.secret as string;
       expect((await t.requestAs(secret, 'GET', '/api/v1/sites')).status).toBe(200);
-      expect((await t.requestAs(secret, 'GET', '/api/v1/tokens')).status).toBe(200);
+      const page = await (await fetch(t.url + '/tokens', { headers: { cookie: session.cookie } })).text();
+      expect(page).toContain(created.body.token.expiresAt.replace('T', ' ').replace(/\.\d+Z$/, 'Z'));
+      // A day passes: the stored expiry (set from the event) is now in the past.
+      t.db.prepare('UPDATE rm_api_tokens SET expires_at = ? WHERE id = ?').run(new Date(Date.now() - 1000).toISOString(), created.body.token.id);
+      const refused = await t.requestAs(secret, 'GET', '/api/v1/sites');
+      expect([refused.status, refused.body.code]).toEqual([401, 'UNAUTHENTICATED']);
+      expect(await (await fetch(t.url + '/tokens', { headers: { cookie: session.cookie } })).text()).toMatch(/expired \d{4}-/);
+      for (const expiresInDays of [0, 3651, 1.5, 'soon']) {
+        const bad = await asUser('POST', '/api/v1/tokens', { name: 'bad expiry', scope: 'read', expiresInDays });
+        expect([expiresInDays, bad.status, bad.body.code]).toEqual([expiresInDays, 400, 'VALIDATION_FAILED']);
+      }
+    });
+
+    it('a read-only token reads, and every mutation is 403 FORBIDDEN with nothing appended', async () => {
+      const secret = (await asUser('POST', '/api/v1/tokens', { name: 'reader', scope: 'read' })).body.secret as string;
+      expect((await t.requestAs(secret, 'GET', '/api/v1/sites')).status).toBe(200);
       const before = t.eventCount();
       for (const [method, path, body] of [
         ['POST', '/api/v1/nodes', { name: 'ro', host: '10.0.0.9' }],
@@ -131,7 +177,7 @@ describe('authentication', () => {
         ['GET', '/api/v1/jobs/x/log?after=abc', undefined, 400, 'VALIDATION_FAILED'],
       ];
       for (const [method, path, body, status, code] of cases) {
-        const res = await t.request(method, path, body);
+        const res = path.startsWith('/api/v1/tokens') ? await asUser(method, path, body) : await t.request(method, path, body);
         expect([method, path, res.status, res.body]).toEqual([method, path, status, { code, message: expect.any(String), details: expect.any(Object) }]);
       }
       expect(t.eventCount()).toBe(before);
@@ -228,8 +274,9 @@ describe('authentication', () => {
   });
 
   describe('rate limiting', () => {
-    it('after 5 failures an account is locked for the window (429 even with the right password); other accounts are not', async () => {
-      const u = await startTestApp();
+    it('after 5 failures an account waits (429 with Retry-After at once, even with the right password); per IP after 20', async () => {
+      // A long first wait keeps this deterministic on a slow machine; the real default is in login-throttle.int.spec.ts.
+      const u = await startTestApp({ env: { PRESSLUFT_LOGIN_DELAY_MS: '600000' } });
       try {
         const { cookie, csrf } = await (async () => {
           const page = await fetch(u.url + '/login');
@@ -240,14 +287,17 @@ describe('authentication', () => {
         for (let i = 0; i < 5; i++) expect((await attempt(u.admin.email, 'wrong password ' + i)).status).toBe(401);
         const locked = await attempt(u.admin.email, u.admin.password);
         expect(locked.status).toBe(429);
+        expect(Number(locked.headers.get('retry-after'))).toBe(60); // the account's wait is capped at one minute
         expect(await locked.text()).toContain('RATE_LIMITED');
-        // Per IP: unknown accounts count too; 20 failures from one address lock the address (the refused attempt above did not count).
+        // Per IP: unknown accounts count too; 20 failures from one address make the address wait (the refused attempt above did not count).
         for (let i = 0; i < 15; i++) expect((await attempt(`nobody${i}@example.com`, 'x')).status).toBe(401);
-        expect((await attempt('nobody-else@example.com', 'x')).status).toBe(429);
+        const ipWait = await attempt('nobody-else@example.com', 'x');
+        expect(ipWait.status).toBe(429);
+        expect(Number(ipWait.headers.get('retry-after'))).toBeGreaterThan(60);
       } finally {
         await u.close();
       }
-    }, 180_000); // 21 scrypt verifications: slow on a loaded 2-core machine
+    }, 180_000); // 20 scrypt verifications: slow on a loaded 2-core machine
   });
 
   describe('expiry', () => {

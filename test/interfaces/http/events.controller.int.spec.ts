@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { startTestApp, TestApp } from '../../support/test-app';
 
 describe('events API', () => {
@@ -67,6 +69,8 @@ describe('events API', () => {
     const metrics = await t.request('GET', '/metrics');
     expect(metrics.headers.get('content-type')).toContain('text/plain');
     expect(metrics.body).toMatch(/^pressluft_events_appended_total \d+$/m);
+    const version = (JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
+    expect(metrics.body).toContain(`pressluft_build_info{version="${version}",node="${process.version}"} 1\n`);
     expect(metrics.body).toMatch(/^pressluft_jobs\{state="queued",kind="[a-z.-]+"\} \d+$/m);
     expect(metrics.body).toMatch(/^pressluft_http_request_duration_seconds_count\{method="GET",route="[^"]+",status="2xx"\} \d+$/m);
     const doc = await t.request('GET', '/api/docs');

@@ -49,14 +49,16 @@ describe('jobs API', () => {
     provision.release();
   });
 
-  it('a lifecycle job is retried through its site or node, not directly (409 with the way to do it)', async () => {
-    const { job } = await registerNode('j4');
+  it('a cancelled bootstrap job is retried as its next run; its node goes back to bootstrapping', async () => {
+    const { job, node } = await registerNode('j4');
     await t.request('POST', `/api/v1/jobs/${job.id}/cancel`);
-    const before = t.eventCount();
+    expect((await t.request('GET', `/api/v1/nodes/${node.id}`)).body.status).toBe('failed');
     const retry = await t.request('POST', `/api/v1/jobs/${job.id}/retry`);
-    expect([retry.status, retry.body.code]).toEqual([409, 'JOB_NOT_RETRYABLE']);
-    expect(retry.body.message).toContain('/bootstrap');
-    expect(t.eventCount()).toBe(before);
+    expect(retry.status).toBe(202);
+    expect(retry.body.job).toMatchObject({ id: job.id, state: 'queued', attempt: 0 });
+    expect((await t.request('GET', `/api/v1/nodes/${node.id}`)).body.status).toBe('bootstrapping');
+    const history = await t.request('GET', `/api/v1/jobs/${job.id}/events`);
+    expect(history.body.events.map((e: { type: string }) => e.type)).toEqual(['JobQueued', 'JobCancelRequested', 'JobCancelled', 'JobRetryRequested']);
   });
 
   it('bad input: unknown job 404, invalid id 400, bad filters 400, nothing appended', async () => {

@@ -5,5 +5,7 @@ export class CreateApiTokenCommand {
     readonly name: string,
     readonly scope: 'read' | 'write',
     readonly meta: CommandMeta,
+    /** Days until the token is refused; undefined = it does not expire. */
+    readonly expiresInDays?: number,
   ) {}
 }

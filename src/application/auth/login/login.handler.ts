@@ -7,6 +7,7 @@ import { Clock, IdGenerator } from '../../ports/clock.port';
 import { UnitOfWork } from '../../ports/unit-of-work.port';
 import { AuthStore, PasswordHasher, SecretTokens } from '../auth.ports';
 import { LoginThrottle } from '../login-throttle';
+import { PasswordCheckGate } from '../password-check-gate';
 import { LoginCommand } from './login.command';
 
 export interface LoginResult {
@@ -28,6 +29,7 @@ export class LoginHandler implements ICommandHandler<LoginCommand, LoginResult> 
     private readonly hasher: PasswordHasher,
     private readonly tokens: SecretTokens,
     private readonly throttle: LoginThrottle,
+    private readonly gate: PasswordCheckGate,
   ) {}
 
   async execute({ email: rawEmail, password, ip, meta }: LoginCommand): Promise<LoginResult> {
@@ -37,10 +39,32 @@ export class LoginHandler implements ICommandHandler<LoginCommand, LoginResult> 
     if (typeof password !== 'string' || password.length === 0) fields.password = ['is required'];
     if (Object.keys(fields).length > 0) throw new DomainError('VALIDATION_FAILED', 'email and password are required', { fields });
 
-    this.throttle.check(ip, email);
+    // Reserve the attempt before any hashing: a throttled attempt is answered at once and costs no scrypt.
+    const reservation = this.throttle.reserve(ip, email);
+    if (!reservation.ok) {
+      const known = reservation.firstOfWait ? this.store.credentialsByEmail(email) : undefined;
+      if (known) {
+        this.decideAndAppend.run(
+          userStreamId(known.userId),
+          userDecider,
+          { type: 'RecordLoginThrottled', ip, limit: reservation.limit, retryAfterSeconds: reservation.retryAfterSeconds },
+          { ...meta, actor: 'anonymous', ifMatch: undefined },
+        );
+      }
+      throw new DomainError('RATE_LIMITED', 'Too many failed sign-in attempts; try again later.', {
+        limit: reservation.limit,
+        retryAfterSeconds: reservation.retryAfterSeconds,
+      });
+    }
     const credentials = this.store.credentialsByEmail(email);
     // Unknown accounts still pay for one scrypt, so timing does not tell which emails exist.
-    const ok = await this.hasher.verify(password.slice(0, 1024), credentials?.passwordHash);
+    let ok: boolean;
+    try {
+      ok = await this.gate.run(() => this.hasher.verify(password.slice(0, 1024), credentials?.passwordHash));
+    } catch (error) {
+      this.throttle.fail(ip, email);
+      throw error;
+    }
     if (!ok || !credentials) {
       this.throttle.fail(ip, email);
       if (credentials) {
@@ -53,7 +77,7 @@ export class LoginHandler implements ICommandHandler<LoginCommand, LoginResult> 
       }
       throw new DomainError('INVALID_CREDENTIALS', 'The email address or password is wrong.', {});
     }
-    this.throttle.succeed(email);
+    this.throttle.succeed(ip, email);
     const sessionId = this.ids.newId();
     const sessionSecret = this.tokens.newSecret();
     this.uow.run(() => {

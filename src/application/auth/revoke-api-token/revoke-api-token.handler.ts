@@ -5,6 +5,7 @@ import { apiTokenStreamId } from '../../../domain/user/user.events';
 import { DecideAndAppend } from '../../common/decide-and-append';
 import { SqlReader } from '../../ports/sql-reader.port';
 import { ApiTokenRow, ApiTokenView, toApiTokenView } from '../auth.views';
+import { refuseTokenActor } from '../create-api-token/create-api-token.handler';
 import { RevokeApiTokenCommand } from './revoke-api-token.command';
 
 /** Revokes a token for good; revoking a revoked token changes nothing. */
@@ -16,6 +17,7 @@ export class RevokeApiTokenHandler implements ICommandHandler<RevokeApiTokenComm
   ) {}
 
   async execute({ tokenId, meta }: RevokeApiTokenCommand): Promise<ApiTokenView> {
+    refuseTokenActor(meta.actor);
     if (!this.sql.get('SELECT 1 FROM rm_api_tokens WHERE id = ?', [tokenId])) throw new NotFound('token', tokenId);
     this.decideAndAppend.run(apiTokenStreamId(tokenId), apiTokenDecider, { type: 'RevokeApiToken', tokenId }, meta);
     return toApiTokenView(this.sql.get<ApiTokenRow>('SELECT * FROM rm_api_tokens WHERE id = ?', [tokenId]) as ApiTokenRow);

@@ -9,6 +9,7 @@ import { siteStreamId } from '../../../domain/site/site.events';
 import { DecideAndAppend } from '../../common/decide-and-append';
 import type { CommandMeta } from '../../common/command-meta';
 import type { JobError, JobRecord } from '../../ports/job-queue.port';
+import { jobCommandId } from '../job-command-id';
 import { JOB_OUTCOMES, OutcomeCommand } from './job-outcomes';
 
 const WORKER_ACTOR = 'system:worker';
@@ -67,6 +68,6 @@ export class JobLifecycleRecorder {
   }
 
   private meta(job: JobRecord, step: string): CommandMeta {
-    return { actor: WORKER_ACTOR, commandId: `job/${job.id}/${step}`, correlationId: job.correlationId };
+    return { actor: WORKER_ACTOR, commandId: jobCommandId(job, step), correlationId: job.correlationId };
   }
 }

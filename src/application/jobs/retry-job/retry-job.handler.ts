@@ -1,17 +1,27 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { jobDecider } from '../../../domain/job/job.decider';
 import { jobStreamId } from '../../../domain/job/job.events';
+import { nodeDecider } from '../../../domain/node/node.decider';
+import { nodeStreamId } from '../../../domain/node/node.events';
 import { DomainError, NotFound } from '../../../domain/common/domain-error';
 import { CommandResult, toCommandResult } from '../../common/command-result';
 import { DecideAndAppend } from '../../common/decide-and-append';
-import { JobQueueAdmin } from '../../ports/job-queue.port';
-import { JOB_OUTCOMES } from '../job-lifecycle/job-outcomes';
+import { JobQueueAdmin, JobRecord } from '../../ports/job-queue.port';
 import { UnitOfWork } from '../../ports/unit-of-work.port';
+import { runSiteCommand } from '../../sites/run-site-command';
+import { JOB_KINDS } from '../job-kinds';
+import { JOB_OUTCOMES } from '../job-lifecycle/job-outcomes';
 import { RetryJobCommand } from './retry-job.command';
 
 /**
- * Retries the job itself. Jobs that drive a site's or node's lifecycle are retried through that
- * aggregate's own action (which queues a new job), so the lifecycle state always follows.
+ * Retries a failed or cancelled job, for every kind:
+ * - a site's lifecycle job (provision, deploy, reset, delete, …) through the site's own retry
+ *   (RequestSiteRetry: FAILED → the operation's state), which queues the operation as a new job; the
+ *   result names that job. The site decides whether a retry makes sense (409 otherwise).
+ * - every other job as a new run of the same job (run + 1, attempts from 1, every step launched anew);
+ *   the worker's records of the new run carry the run in their command ids, so the job's events and the
+ *   jobs table agree. A bootstrap also puts its node back to bootstrapping (NodeBootstrapRequested, whose
+ *   reactor finds this job queued under its dedup key and queues nothing else), so the outcome follows.
  */
 @CommandHandler(RetryJobCommand)
 export class RetryJobHandler implements ICommandHandler<RetryJobCommand, CommandResult> {
@@ -25,17 +35,26 @@ export class RetryJobHandler implements ICommandHandler<RetryJobCommand, Command
     return this.uow.run(() => {
       const job = this.queue.get(jobId);
       if (!job) throw new NotFound('job', jobId);
-      if (JOB_OUTCOMES[job.kind]) {
-        throw new DomainError('JOB_NOT_RETRYABLE', `a ${job.kind} job is retried through its ${job.siteId ? 'site (POST /api/v1/sites/{id}/retry)' : 'node (POST /api/v1/nodes/{id}/bootstrap or …/health-check)'}, so the lifecycle state follows`, {
-          jobId,
-          kind: job.kind,
-        });
+      if (job.state !== 'failed' && job.state !== 'cancelled') {
+        throw new DomainError('JOB_NOT_RETRYABLE', `job ${jobId} is ${job.state}; only failed or cancelled jobs can be retried`, { jobId, state: job.state });
       }
+      if (job.siteId && JOB_OUTCOMES[job.kind]) return runSiteCommand(this.decideAndAppend, { type: 'RequestSiteRetry', siteId: job.siteId }, meta);
       const result = this.decideAndAppend.run(jobStreamId(jobId), jobDecider, { type: 'RequestJobRetry', jobId }, meta);
-      if (!result.duplicate && !this.queue.retry(jobId)) {
-        throw new DomainError('JOB_NOT_RETRYABLE', `job ${jobId} is not failed or cancelled`, { jobId });
+      if (result.duplicate) return toCommandResult(result);
+      if (!this.queue.retry(jobId)) {
+        throw new DomainError('JOB_NOT_RETRYABLE', `job ${jobId} cannot be queued again: another ${job.kind} job with its key is still unfinished`, { jobId, kind: job.kind });
       }
-      return toCommandResult(result);
+      this.followLifecycle(job, meta);
+      return { ...toCommandResult(result), jobs: [{ id: job.id, kind: job.kind }] };
+    });
+  }
+
+  /** The aggregate a retried job drives goes back to the state the job's outcome expects. */
+  private followLifecycle(job: JobRecord, meta: RetryJobCommand['meta']): void {
+    if (job.kind !== JOB_KINDS.nodeBootstrap || !job.nodeId) return;
+    this.decideAndAppend.run(nodeStreamId(job.nodeId), nodeDecider, { type: 'RequestNodeBootstrap', nodeId: job.nodeId }, {
+      ...meta,
+      commandId: `${meta.commandId}/node`,
     });
   }
 }

@@ -19,12 +19,6 @@ export const PROBE_ANSIBLE_SCRIPT = [
   'if command -v ansible-playbook >/dev/null 2>&1 && command -v python3 >/dev/null 2>&1; then echo "ansible present"; else echo "ansible missing"; fi',
 ].join('\n');
 
-/** The one package step when it is missing, as root. A sudo user runs the same two apt-get commands (see sudoers). */
-export const INSTALL_ANSIBLE_SCRIPT =
-  'apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends python3 ansible-core >/dev/null';
-export const APT_UPDATE_ARGV = ['/usr/bin/apt-get', 'update', '-q'];
-export const APT_INSTALL_ANSIBLE_ARGV = ['/usr/bin/apt-get', 'install', '-y', '-q', '--no-install-recommends', 'python3', 'ansible-core'];
-
 /** PHP from the distribution's own packages, per release; 8.2 when the release is unknown. */
 export function phpVersionFor(osId: string, versionId: string): string {
   const table: Record<string, string> = {
@@ -42,10 +36,10 @@ export function phpVersionFor(osId: string, versionId: string): string {
  * `node.bootstrap`: python3 + ansible-core (one idempotent package step over SSH), then bootstrap.yml
  * through the detached runner, then the facts the playbook wrote (`<remote root>/facts.json`).
  *
- * bootstrap.yml creates the management user `pressluft` (key login, narrow sudo) and, unless
- * PRESSLUFT_LOCK_ROOT_LOGIN=off, turns root's SSH login off. When facts.json names that user, the
- * handler logs in as it and reads facts.json through `sudo -n` (the proof that the control plane can
- * work as it); the outcome then switches the node's SSH user (NodeManagementUserSwitched), so every
+ * bootstrap.yml creates the management user `pressluft` (key login; its one sudo command is the entry
+ * point /usr/local/sbin/pressluft-node) and, unless PRESSLUFT_LOCK_ROOT_LOGIN=off, turns root's SSH login
+ * off. When facts.json names that user, the handler logs in as it and reads facts.json through
+ * `sudo -n pressluft-node read facts` (the proof that the control plane can work as it); the outcome then switches the node's SSH user (NodeManagementUserSwitched), so every
  * later job connects as `pressluft`. A node whose registered user can no longer log in (root locked by
  * an earlier bootstrap whose switch was never recorded) is reached as `pressluft` instead.
  * Summary: {facts, runId, changed, managementUser}. SSH errors: see toNodeJobFailure.
@@ -79,11 +73,10 @@ export class BootstrapNodeJobHandler implements JobHandler {
         `running bootstrap.yml as ${address.user} (php ${vars.php_version}, firewall ${vars.manage_firewall ? 'on' : 'off'}, root login ${vars.lock_root_login ? 'off' : 'kept'})`,
       );
       const result = await this.runner.run(address, 'bootstrap', vars, ctx);
-      const factsPath = `${settings.remoteRoot}/facts.json`;
-      const facts = await this.readFacts(address, factsPath);
-      if (!facts) throw new JobFailure('REMOTE_RUN_FAILED', `bootstrap.yml finished but ${factsPath} is missing or not JSON`, true);
+      const facts = await this.readFacts(address);
+      if (!facts) throw new JobFailure('REMOTE_RUN_FAILED', `bootstrap.yml finished but ${settings.remoteRoot}/facts.json is missing or not JSON`, true);
       const managementUser = typeof facts.management_user === 'string' ? facts.management_user : null;
-      if (managementUser && managementUser !== address.user) await this.verifyManagementUser({ ...address, user: managementUser }, factsPath, ctx);
+      if (managementUser && managementUser !== address.user) await this.verifyManagementUser({ ...address, user: managementUser }, ctx);
       return { summary: { facts, runId: result.runId, changed: result.changed, managementUser } };
     } catch (err) {
       throw toNodeJobFailure(err);
@@ -110,38 +103,33 @@ export class BootstrapNodeJobHandler implements JobHandler {
       ctx.log(`ansible present on ${id} ${versionId} (${Date.now() - t0} ms)`);
       return { address, os: { id, versionId } };
     }
-    const steps = address.user === 'root' ? [['sh', '-c', INSTALL_ANSIBLE_SCRIPT]] : [['sudo', '-n', ...APT_UPDATE_ARGV], ['sudo', '-n', ...APT_INSTALL_ANSIBLE_ARGV]];
-    for (const argv of steps) {
-      const res = await this.shell.exec(address, argv, { timeoutMs: 20 * 60_000, signal: ctx.signal });
-      if (res.code !== 0) {
-        throw new JobFailure('REMOTE_COMMAND_FAILED', `installing python3 and ansible-core failed (exit ${res.code}): ${res.stderr.trim().slice(-500)}`, true);
-      }
-    }
+    // As root, or an operator's sudo user before bootstrap: the entry point's fixed package step.
+    await this.runner.ensureAnsible(address, ctx);
     ctx.log(`ansible installed on ${id} ${versionId} (${Date.now() - t0} ms)`);
     return { address, os: { id, versionId } };
   }
 
   /** facts.json as the user the run went through; after a root lockout whose connection is gone, as the management user. */
-  private async readFacts(address: NodeAddress, path: string): Promise<Record<string, unknown> | null> {
+  private async readFacts(address: NodeAddress): Promise<Record<string, unknown> | null> {
     try {
-      return await this.support.readJson(address, path);
+      return await this.runner.readReport(address, 'facts');
     } catch (err) {
       if (!(isAuthFailure(err) && address.user !== MANAGEMENT_USER)) throw err;
-      return this.support.readJson({ ...address, user: MANAGEMENT_USER }, path);
+      return this.runner.readReport({ ...address, user: MANAGEMENT_USER }, 'facts');
     }
   }
 
-  /** A fresh login as the management user and a `sudo -n` read of facts.json: what every later job relies on. */
-  private async verifyManagementUser(node: NodeAddress, factsPath: string, ctx: JobContext): Promise<void> {
-    const res = await this.shell.exec(node, this.support.asRoot(node, ['/usr/bin/cat', factsPath]), { timeoutMs: 30_000 }).catch((err: unknown) => {
+  /** A fresh login as the management user and a read of facts.json through its one sudo command: what every later job relies on. */
+  private async verifyManagementUser(node: NodeAddress, ctx: JobContext): Promise<void> {
+    const facts = await this.runner.readReport(node, 'facts').catch((err: unknown) => {
       throw new JobFailure(
         'REMOTE_COMMAND_FAILED',
         `bootstrap set up ${node.user}, but logging in as ${node.user}@${node.host} failed: ${err instanceof Error ? err.message : String(err)}`,
         true,
       );
     });
-    if (res.code !== 0) {
-      throw new JobFailure('REMOTE_COMMAND_FAILED', `bootstrap set up ${node.user}, but "sudo -n /usr/bin/cat ${factsPath}" failed as it (exit ${res.code}): ${res.stderr.trim().slice(0, 300)}`, true);
+    if (!facts) {
+      throw new JobFailure('REMOTE_COMMAND_FAILED', `bootstrap set up ${node.user}, but "sudo -n /usr/local/sbin/pressluft-node read facts" failed as it`, true);
     }
     ctx.log(`logged in as ${node.user}@${node.host} with sudo -n: later jobs connect as ${node.user}`);
   }

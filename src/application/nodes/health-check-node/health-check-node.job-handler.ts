@@ -25,7 +25,7 @@ export class HealthCheckNodeJobHandler implements JobHandler {
       const root = this.support.settings.remoteRoot;
       const phpVersion = typeof facts.php_version === 'string' ? facts.php_version : '8.2';
       const result = await this.runner.run(address, 'health-check', { php_version: phpVersion, pressluft_home: root }, ctx);
-      const health = await this.support.readJson(address, `${root}/health.json`);
+      const health = await this.runner.readReport(address, 'health');
       if (health) ctx.log(`health: ${JSON.stringify(health)}`);
       return { summary: { reachable: true, health, runId: result.runId } };
     } catch (err) {

@@ -3,6 +3,7 @@ import { nodeDecider } from '../../../domain/node/node.decider';
 import { nodeStreamId } from '../../../domain/node/node.events';
 import { DomainError } from '../../../domain/common/domain-error';
 import { DecideAndAppend } from '../../common/decide-and-append';
+import { jobCommandId } from '../../jobs/job-command-id';
 import { JobContext, JobFailure } from '../../ports/job-queue.port';
 import { NodeAccessSettings } from '../../ports/node-access.port';
 import { NodeAddress, RemoteShell } from '../../ports/remote-shell.port';
@@ -39,7 +40,7 @@ export class NodeJobSupport {
       });
       this.decideAndAppend.run(nodeStreamId(nodeId), nodeDecider, { type: 'PinNodeHostKey', nodeId, fingerprint }, {
         actor: 'system:worker',
-        commandId: `job/${ctx.job.id}/pin-host-key/${ctx.job.attempt}`,
+        commandId: jobCommandId(ctx.job, `pin-host-key/${ctx.job.attempt}`),
         correlationId: ctx.job.correlationId,
       });
       ctx.log(`pinned the host key ${fingerprint} of ${row.host}:${row.port} (first use)`);
@@ -49,26 +50,6 @@ export class NodeJobSupport {
       status: row.status,
       facts: JSON.parse(row.facts) as Record<string, unknown>,
     };
-  }
-
-  /** Runs argv as root on the node (`sudo -n` first when the SSH user is not root). */
-  asRoot(node: NodeAddress, argv: string[]): string[] {
-    return node.user === 'root' ? argv : ['sudo', '-n', ...argv];
-  }
-
-  /**
-   * Reads a JSON file on the node as root (`sudo -n /usr/bin/cat <path>` for the management user: the
-   * sudoers entries name facts.json and health.json exactly); null when it is missing or not JSON.
-   */
-  async readJson(node: NodeAddress, path: string): Promise<Record<string, unknown> | null> {
-    const res = await this.shell.exec(node, this.asRoot(node, ['/usr/bin/cat', path]), { timeoutMs: 30_000 });
-    if (res.code !== 0) return null;
-    try {
-      const parsed: unknown = JSON.parse(res.stdout);
-      return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : null;
-    } catch {
-      return null;
-    }
   }
 }
 

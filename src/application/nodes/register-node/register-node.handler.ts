@@ -10,6 +10,7 @@ import { CommandLog } from '../../ports/event-store.port';
 import { NodeAccessSettings } from '../../ports/node-access.port';
 import { RemoteShell } from '../../ports/remote-shell.port';
 import { SqlReader } from '../../ports/sql-reader.port';
+import { UnitOfWork } from '../../ports/unit-of-work.port';
 import { RegisterNodeCommand } from './register-node.command';
 
 export interface RegisterNodeResult extends CommandResult {
@@ -25,15 +26,14 @@ export class RegisterNodeHandler implements ICommandHandler<RegisterNodeCommand,
     private readonly sql: SqlReader,
     private readonly shell: RemoteShell,
     private readonly settings: NodeAccessSettings,
+    private readonly uow: UnitOfWork,
   ) {}
 
   async execute({ input, meta }: RegisterNodeCommand): Promise<RegisterNodeResult> {
     const previous = this.commands.previousResult(meta.commandId);
     if (previous) return { ...toCommandResult(previous), duplicate: true, nodeId: previous.streamId.slice('node-'.length) };
 
-    if (this.sql.get("SELECT 1 FROM rm_nodes WHERE name = ? AND status <> 'decommissioned'", [input.name.toLowerCase()])) {
-      throw new DomainError('DUPLICATE', `a node named "${input.name}" already exists`, { field: 'name' });
-    }
+    this.refuseTakenName(input.name);
     // Pin the host key the node presents now (DESIGN §2), unless the operator gave one: then the first
     // connection verifies it. Unreachable -> NODE_UNREACHABLE (502) and nothing is appended.
     let hostKeyFingerprint = input.hostKeyFingerprint;
@@ -43,12 +43,24 @@ export class RegisterNodeHandler implements ICommandHandler<RegisterNodeCommand,
       hostKeyFingerprint = await this.shell.scanHostKey(host, port, this.settings.connectTimeoutMs);
     }
     const nodeId = this.ids.newId();
-    const result = this.decideAndAppend.run(
-      nodeStreamId(nodeId),
-      nodeDecider,
-      { type: 'RegisterNode', nodeId, ...input, ...(hostKeyFingerprint ? { hostKeyFingerprint } : {}) },
-      meta,
-    );
+    // The scan above awaited: another registration of the same name may have committed meanwhile.
+    // Check again in the append's own transaction, so the loser gets 409 instead of hitting the unique index.
+    const result = this.uow.run(() => {
+      this.refuseTakenName(input.name);
+      return this.decideAndAppend.run(
+        nodeStreamId(nodeId),
+        nodeDecider,
+        { type: 'RegisterNode', nodeId, ...input, ...(hostKeyFingerprint ? { hostKeyFingerprint } : {}) },
+        meta,
+      );
+    });
     return { ...toCommandResult(result), nodeId };
+  }
+
+  /** Names are unique over every node the read model holds (the unique index rm_nodes_name, decommissioned ones included). */
+  private refuseTakenName(name: unknown): void {
+    if (typeof name === 'string' && this.sql.get('SELECT 1 FROM rm_nodes WHERE name = ?', [name.toLowerCase()])) {
+      throw new DomainError('DUPLICATE', `a node named "${name}" already exists`, { field: 'name' });
+    }
   }
 }

@@ -2,6 +2,8 @@ import * as m001 from './001-initial.migration';
 import * as m002 from './002-remote-runs.migration';
 import * as m003 from './003-auth.migration';
 import * as m004 from './004-job-log.migration';
+import * as m005 from './005-job-steps.migration';
+import * as m007 from './007-hardening.migration';
 
 /** Numbered, forward-only migrations. Append new ones; never edit or reorder a shipped one. */
 export const MIGRATIONS = [
@@ -9,4 +11,6 @@ export const MIGRATIONS = [
   { version: 2, name: '002-remote-runs', sql: m002.sql },
   { version: 3, name: '003-auth', sql: m003.sql },
   { version: 4, name: '004-job-log', sql: m004.sql },
+  { version: 5, name: '005-job-steps', sql: m005.sql },
+  { version: 7, name: '007-hardening', sql: m007.sql },
 ] as const;

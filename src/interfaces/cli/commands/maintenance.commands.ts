@@ -8,7 +8,7 @@ import { RebuildProjectionsCommand } from '../../../application/projections/rebu
 import type { ControlPlaneKeyView } from '../../../application/ssh/get-control-plane-key/get-control-plane-key.handler';
 import { GetControlPlaneKeyQuery } from '../../../application/ssh/get-control-plane-key/get-control-plane-key.query';
 import { CliError } from '../cli-error';
-import { LOCAL_HELP_GROUP, localAction, readStdin } from '../command-kit';
+import { intOption, LOCAL_HELP_GROUP, localAction, readStdin } from '../command-kit';
 
 /** The commands that work on the data directory of this machine (the server's own maintenance). */
 export function registerMaintenanceCommands(program: Command): void {
@@ -44,14 +44,18 @@ export function registerMaintenanceCommands(program: Command): void {
     .description('create an API token and print it once (stdout); only its hash is stored')
     .requiredOption('--name <name>', 'what the token is for, e.g. ci or laptop')
     .requiredOption('--scope <scope>', 'read (GET only) or write')
+    .option('--expires-in-days <days>', 'the token stops working after this many days (default: never)', intOption('--expires-in-days'))
     .action(
       localAction(async ({ app, out, opts, meta }) => {
         const scope = opts.scope;
         if (scope !== 'read' && scope !== 'write') throw new CliError('token create needs --scope read or --scope write', 2);
         const result = await app((ctx) =>
-          ctx.commands.execute<CreateApiTokenCommand, CreateApiTokenResult>(new CreateApiTokenCommand(opts.name as string, scope, meta())),
+          ctx.commands.execute<CreateApiTokenCommand, CreateApiTokenResult>(
+            new CreateApiTokenCommand(opts.name as string, scope, meta(), opts.expiresInDays as number | undefined),
+          ),
         );
-        out.info(`token ${result.token.id} (${result.token.name}, ${result.token.scope}) created; it is shown only this once`);
+        const expiry = result.token.expiresAt ? `, expires ${result.token.expiresAt}` : '';
+        out.info(`token ${result.token.id} (${result.token.name}, ${result.token.scope}${expiry}) created; it is shown only this once`);
         if (result.secret === null) throw new CliError(`token ${result.token.id} was created by an earlier run of this command; its secret is not kept`);
         out.line(result.secret);
       }),

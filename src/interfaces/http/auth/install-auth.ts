@@ -82,7 +82,7 @@ export function installAuth(fastify: FastifyInstance, queries: QueryBus, pages: 
     if (authorization !== undefined) {
       const bearer = /^Bearer\s+(\S+)\s*$/i.exec(authorization)?.[1] ?? '';
       principal = await queries.execute<AuthenticateQuery, Principal | null>(new AuthenticateQuery({ bearer }));
-      if (!principal && !publicRoute) return deny(request, reply, pages(), 401, 'UNAUTHENTICATED', 'The API token is invalid or revoked.');
+      if (!principal && !publicRoute) return deny(request, reply, pages(), 401, 'UNAUTHENTICATED', 'The API token is invalid, revoked or expired.');
     } else {
       const secret = parseCookies(request.headers.cookie)[SESSION_COOKIE];
       if (secret) {

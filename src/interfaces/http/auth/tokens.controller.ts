@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Post, Query, UseGuards } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { ApiTokenView } from '../../../application/auth/auth.views';
@@ -10,10 +10,12 @@ import type { CommandMeta } from '../../../application/common/command-meta';
 import { Meta } from '../command-meta.decorator';
 import { PageQueryDto } from '../dto/list-query.dto';
 import { IdParam } from '../params';
+import { SignedInUserGuard } from './signed-in-user.guard';
 import { CreateApiTokenDto } from './tokens.dto';
 
-/** API tokens: the secret is in the 201 answer of POST only; afterwards only its name, scope and last use. */
+/** API tokens: the secret is in the 201 answer of POST only; afterwards only its name, scope and last use. Signed-in users only (a token gets 403). */
 @ApiTags('tokens')
+@UseGuards(SignedInUserGuard)
 @ApiBearerAuth()
 @Controller('api/v1/tokens')
 export class TokensController {
@@ -25,7 +27,7 @@ export class TokensController {
   @Post()
   @HttpCode(201)
   async create(@Body() body: CreateApiTokenDto, @Meta() meta: CommandMeta) {
-    const result = await this.commands.execute<CreateApiTokenCommand, CreateApiTokenResult>(new CreateApiTokenCommand(body.name, body.scope, meta));
+    const result = await this.commands.execute<CreateApiTokenCommand, CreateApiTokenResult>(new CreateApiTokenCommand(body.name, body.scope, meta, body.expiresInDays));
     return { token: result.token, secret: result.secret };
   }
 

@@ -5,6 +5,7 @@ import type { CommandMeta } from '../../../application/common/command-meta';
 import { CancelJobCommand } from '../../../application/jobs/cancel-job/cancel-job.command';
 import { GetJobQuery } from '../../../application/jobs/get-job/get-job.query';
 import { ListJobsQuery } from '../../../application/jobs/list-jobs/list-jobs.query';
+import type { CommandResult } from '../../../application/common/command-result';
 import { RetryJobCommand } from '../../../application/jobs/retry-job/retry-job.command';
 import { StreamHistoryQuery } from '../../../application/events/stream-history/stream-history.query';
 import { Meta } from '../command-meta.decorator';
@@ -57,7 +58,8 @@ export class JobsController {
   @Post(':id/retry')
   @HttpCode(202)
   async retry(@IdParam() id: string, @Meta() meta: CommandMeta) {
-    await this.commands.execute(new RetryJobCommand(id, meta));
-    return { job: await this.queries.execute(new GetJobQuery(id)) };
+    // A site's job is retried through its site, which queues the operation as a new job: answer with that one.
+    const result: CommandResult = await this.commands.execute(new RetryJobCommand(id, meta));
+    return { job: await this.queries.execute(new GetJobQuery(result.jobs[0]?.id ?? id)) };
   }
 }

@@ -31,6 +31,9 @@
 # directory, /etc/default/pressluft and the user; --uninstall --purge removes those too.
 # Settings can be given as environment variables (PRESSLUFT_HTTP_HOST etc., see docs/configuration.md).
 set -euo pipefail
+# One compound command: bash reads all of it before running any of it, so `curl … | bash` never runs a
+# half-downloaded script, and nothing below can read the rest of the script from stdin by accident.
+{
 
 SOURCE=$(cd "$(dirname "$0")" && pwd)
 SOURCE_GIVEN=0
@@ -120,7 +123,9 @@ if [ "$UNINSTALL" = 1 ]; then
   exit 0
 fi
 
-WORK=$(mktemp -d /var/tmp/pressluft-install.XXXXXX)
+# Scratch space next to PREFIX (same file system: the unpacked release is moved into place, not copied).
+mkdir -p "$(dirname "$PREFIX")"
+WORK=$(mktemp -d "$PREFIX.install.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 
 say "OS packages"
@@ -287,7 +292,7 @@ if [ -n "$STAGE" ]; then
       base=$(basename "$entry")
       [ "$base" != node ] || die "a release must not contain node/"
       rm -rf --one-file-system "${PREFIX:?}/$base.new"
-      cp -a "$entry" "$PREFIX/$base.new"
+      case "$STAGE" in "$WORK"/*) mv "$entry" "$PREFIX/$base.new" ;; *) cp -a "$entry" "$PREFIX/$base.new" ;; esac # our own unpacked copy: move it
       rm -rf --one-file-system "${PREFIX:?}/$base"
       mv "$PREFIX/$base.new" "$PREFIX/$base"
     done
@@ -383,7 +388,7 @@ WantedBy=multi-user.target
 EOF
   systemctl daemon-reload
   systemctl enable pressluft.service >/dev/null
-  [ "$START" = 1 ] && systemctl restart pressluft.service
+  if [ "$START" = 1 ]; then systemctl restart pressluft.service; fi
 else
   say "no systemd here: start it with: setpriv --reuid=pressluft --regid=pressluft --init-groups env \$(grep -v '^#' $ENV_FILE | xargs) $NODE $PREFIX/bin/pressluft serve"
 fi
@@ -399,6 +404,12 @@ elif [ -n "$ADMIN_EMAIL" ]; then
   say "first admin $ADMIN_EMAIL (password from stdin)"
   if [ -t 0 ]; then
     read -r -s -p "Password for $ADMIN_EMAIL (12+ characters): " PASSWORD; echo
+    printf '%s' "$PASSWORD" | as_pressluft admin create --email "$ADMIN_EMAIL"
+    unset PASSWORD
+  elif [ ! -f "${BASH_SOURCE[0]:-}" ]; then
+    # `curl … | bash -s --`: stdin is the script, so the password comes from the terminal
+    { : </dev/tty; } 2>/dev/null || die "no terminal to read the admin password from: run install.sh from a file with the password on stdin, or leave out --admin-email and run \`pressluft admin create\` later"
+    read -r -s -p "Password for $ADMIN_EMAIL (12+ characters): " PASSWORD </dev/tty; echo
     printf '%s' "$PASSWORD" | as_pressluft admin create --email "$ADMIN_EMAIL"
     unset PASSWORD
   else
@@ -456,3 +467,5 @@ if [ "$LOCAL_NODE" = 1 ]; then
 fi
 
 say "done: curl http://127.0.0.1:8080/healthz"
+exit 0
+}

@@ -1,7 +1,7 @@
 #!/bin/bash
 # test/setup-host.sh — prepare this host for every test tier (root, Debian 12). Idempotent; npm test runs it.
 #   1. host packages: test nodes (nspawn, debootstrap, apt-cacher-ng), sshd for the local node,
-#      ansible-core for playbook checks, chromium for the browser tests
+#      ansible-core for playbook checks, chromium for the browser tests, pebble (ACME test server)
 #   2. tear down leftovers of an earlier run of the same state dir (PL_NODES_* settings)
 #   3. build or reuse the node templates
 set -euo pipefail
@@ -15,7 +15,7 @@ if [ ! -e /usr/sbin/policy-rc.d ]; then
 fi
 
 PKGS=(debootstrap systemd-container apt-cacher-ng openssh-client openssh-server iproute2 ansible-core ansible-lint ca-certificates util-linux procps
-      chromium fonts-dejavu-core curl tar)
+      chromium fonts-dejavu-core curl tar pebble openssl)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -5,6 +5,9 @@ import { ListEventsHandler } from './events/list-events/list-events.handler';
 import { StreamHistoryHandler } from './events/stream-history/stream-history.handler';
 import { VerifyEventsHandler } from './events/verify-events/verify-events.handler';
 import { CheckIdempotencyKeyHandler } from './common/check-idempotency-key/check-idempotency-key.handler';
+import { CreateAnchorHandler } from './events/create-anchor/create-anchor.handler';
+import { VerifyAnchorHandler } from './events/verify-anchor/verify-anchor.handler';
+import { BackupDatabaseHandler } from './system/backup-database/backup-database.handler';
 import { CancelJobHandler } from './jobs/cancel-job/cancel-job.handler';
 import { GetJobHandler } from './jobs/get-job/get-job.handler';
 import { JobLifecycleRecorder } from './jobs/job-lifecycle/job-lifecycle.recorder';
@@ -65,6 +68,9 @@ export const APPLICATION_PROVIDERS: Provider[] = [
   StreamHistoryHandler,
   VerifyEventsHandler,
   CheckIdempotencyKeyHandler,
+  CreateAnchorHandler,
+  VerifyAnchorHandler,
+  BackupDatabaseHandler,
   GetMetricsHandler,
   RenderMetricsHandler,
   RebuildProjectionsHandler,

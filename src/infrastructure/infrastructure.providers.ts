@@ -8,6 +8,12 @@ import { NodeAccessSettings } from '../application/ports/node-access.port';
 import { REAL_JOB_HANDLER_CLASSES } from '../application/application.providers';
 import { HealthCheckScheduler } from './scheduler/health-check.scheduler';
 import { PruneScheduler } from './scheduler/prune.scheduler';
+import { AnchorScheduler } from './scheduler/anchor.scheduler';
+import { AnchorArchive, AnchorSigner } from '../application/ports/chain-anchor.port';
+import { Ed25519AnchorSigner } from './anchors/ed25519-anchor-signer';
+import { FileAnchorArchive } from './anchors/file-anchor-archive';
+import { DatabaseBackup } from '../application/ports/database-backup.port';
+import { SqliteDatabaseBackup } from './sqlite/sqlite-database-backup';
 import { ProjectionRebuilder } from '../application/ports/projection-rebuilder.port';
 import { SqlReader } from '../application/ports/sql-reader.port';
 import { UnitOfWork } from '../application/ports/unit-of-work.port';
@@ -84,6 +90,10 @@ export function infrastructureProviders(settings: Settings, jobHandlers: JobHand
     WorkerService,
     HealthCheckScheduler,
     PruneScheduler,
+    AnchorScheduler,
+    { provide: AnchorSigner, useFactory: () => new Ed25519AnchorSigner(settings.anchorKeyFile) },
+    { provide: AnchorArchive, useFactory: () => new FileAnchorArchive(settings.anchorOffsiteDir) },
+    { provide: DatabaseBackup, useFactory: (db: Database) => new SqliteDatabaseBackup(db), inject: [DATABASE] },
     ...remoteExecutionProviders(settings),
   ];
 }

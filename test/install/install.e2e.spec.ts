@@ -1,12 +1,19 @@
 /**
- * install.sh end to end on a fresh FULL test node (Debian 12 with the web stack's packages, nothing
- * configured; no internet, no npm: apt only through the harness's proxy). The host's Node binary and
- * this checkout (with node_modules and dist) are copied in, then install.sh runs as root with the
- * admin password on stdin (not a TTY): systemd service as `pressluft`, first admin, node "local" over
- * SSH to 127.0.0.1, whose bootstrap (by the service's own worker) switches the control plane to
- * pressluft@127.0.0.1 and locks root's SSH login: on this host the service user and the node's
- * management user are the same account. A second run (upgrade/repair) must change nothing that
- * matters, and a re-bootstrap afterwards must report changed=0. Needs root (test nodes); slot 0.
+ * install.sh end to end on a BARE test node (Debian 12 with systemd, sshd, python3 and sudo only: no
+ * Node.js, no web stack; apt only through the harness's proxy, no other network). The test builds what
+ * a server without a checkout gets: a Node.js archive in the nodejs.org layout
+ * (node-vX-linux-ARCH.tar.xz with bin/, include/, share/, repacked from tools/node24's registry
+ * binary) with the SHASUMS256.txt it writes, and a release archive from `npm run release` (plus a
+ * second one, the same build repacked with a bumped version string, for the upgrade). install.sh is
+ * copied in alone (no checkout) and runs as root with the admin password on stdin (not a TTY):
+ *   1. --no-start: Node.js from the archive (verified) into /opt/pressluft/node, the release verified
+ *      and installed, first admin, node "local" registered with a restricted root key;
+ *   2. a normal run: the service starts, bootstraps the local node (web stack through apt), switches
+ *      to pressluft@127.0.0.1, and install.sh removes the control plane's key from root's keys;
+ *   3. the upgrade to the bumped release after a site's worth of events: new code runs, migrations ran
+ *      once, every event and read-model row kept, the chain verifies; a re-bootstrap reports changed=0;
+ *   4. --uninstall keeps the data (a reinstall finds every event), --uninstall --purge removes it.
+ * Needs root (test nodes); slot 0.
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -17,16 +24,25 @@ import { pollUntil } from '../support/poll-until';
 import { downNode, ensureTemplate, NODES_SCRIPT, nodesBase, TestNode, upNode } from '../support/test-nodes';
 import { CmdResult, makeKeyPair, runCmd, tmpDir } from '../playbooks/node-ssh';
 
-jest.setTimeout(15 * 60_000);
+jest.setTimeout(45 * 60_000); // each step on its own: a bare node's bootstrap installs the whole web stack through apt
 
 const REPO = path.resolve(__dirname, '..', '..');
-const SRC = '/root/pressluft-src';
+const PKG = '/root/pl'; // install.sh, the Node archive with its SHASUMS256.txt, the release archives
 const EMAIL = 'admin@example.test';
 const PATH_ENV = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+const NODE_BIN = '/opt/pressluft/node/bin/node';
 /** The CLI exactly as install.sh's as_pressluft runs it: the pressluft user, the service's environment file. */
 const AS_PRESSLUFT =
   'cd /opt/pressluft && umask 077 && set -a && . /etc/default/pressluft && set +a && ' +
-  'setpriv --reuid=pressluft --regid=pressluft --init-groups /usr/local/bin/node bin/pressluft';
+  `setpriv --reuid=pressluft --regid=pressluft --init-groups ${NODE_BIN} bin/pressluft`;
+const ROOT_KEY_OPTIONS = 'from="127.0.0.1",no-port-forwarding,no-agent-forwarding,no-X11-forwarding,no-pty';
+
+const NODE_PKG_DIR = path.join(REPO, 'tools', 'node24', 'node_modules', `node-linux-${process.arch}`);
+const NODE_VERSION = (JSON.parse(fs.readFileSync(path.join(NODE_PKG_DIR, 'package.json'), 'utf8')) as { version: string }).version;
+const NODE_TOP = `node-v${NODE_VERSION}-linux-${process.arch}`;
+const VERSION = (JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { version: string }).version;
+const VERSION2 = `${VERSION}-e2e.2`;
+const releaseName = (v: string) => `pressluft-${v}-node${process.versions.node.split('.')[0]}-linux-${process.arch}.tar.gz`;
 
 /** A line of `pressluft node list` (JSON of the node view). */
 type NodeJson = NodeView;
@@ -43,12 +59,21 @@ async function phase<T>(name: string, fn: () => Promise<T>): Promise<T> {
   }
 }
 
-describe('install.sh on a fresh server (real node, real systemd, real sshd)', () => {
+async function hostOk(script: string, timeoutMs = 15 * 60_000): Promise<string> {
+  const r = await runCmd('bash', ['-c', script], undefined, timeoutMs);
+  if (r.code !== 0) throw new Error(`on the host: ${script}\nrc=${r.code}\n${r.stdout.slice(-3000)}\n${r.stderr.slice(-3000)}`);
+  return r.stdout;
+}
+
+describe('install.sh on a bare server: Node.js and a release archive, upgrade, uninstall (real node, real systemd, real sshd)', () => {
   let node: TestNode;
   let keyDir: string;
+  let artifacts: string;
   // a fresh password each run: it must show up nowhere but in the login form
   const password = `pl-e2e-${randomBytes(18).toString('base64url')}`;
   let install1: CmdResult;
+  let install2: CmdResult;
+  let rootKeysAfter1 = '';
   let rootSshBefore: CmdResult;
   let token = '';
   let local: NodeJson;
@@ -62,35 +87,43 @@ describe('install.sh on a fresh server (real node, real systemd, real sshd)', ()
     return r.stdout;
   };
   const cliOk = async (args: string): Promise<string> => shOk(`${AS_PRESSLUFT} ${args}`);
-  const nodes = async (): Promise<NodeJson[]> =>
-    (await cliOk('local node list'))
+  const jsonLines = <T>(text: string): T[] =>
+    text
       .split('\n')
       .filter((l) => l.trim() !== '')
-      .map((l) => JSON.parse(l) as NodeJson);
+      .map((l) => JSON.parse(l) as T);
+  const nodes = async (): Promise<NodeJson[]> => jsonLines<NodeJson>(await cliOk('local node list'));
   const events = async (filter = ''): Promise<Array<{ type: string; streamId: string; data: Record<string, unknown> }>> =>
-    (await cliOk(`local events export ${filter}`))
-      .split('\n')
-      .filter((l) => l.trim() !== '')
-      .map((l) => JSON.parse(l));
+    jsonLines(await cliOk(`local events export ${filter}`));
   /** REST inside the node with the API token; returns status and parsed body. */
-  const api = async (method: string, urlPath: string): Promise<{ status: number; body: any }> => {
-    const out = await shOk(`curl -sS -X ${method} -H "Authorization: Bearer ${token}" -w '\\n%{http_code}' http://127.0.0.1:8080${urlPath}`);
+  const api = async (method: string, urlPath: string, body?: unknown): Promise<{ status: number; body: any }> => {
+    const data = body === undefined ? '' : `-H 'Content-Type: application/json' --data-binary @-`;
+    const out = await shOk(
+      `curl -sS -X ${method} -H "Authorization: Bearer ${token}" ${data} -w '\\n%{http_code}' http://127.0.0.1:8080${urlPath}`,
+      body === undefined ? undefined : JSON.stringify(body),
+    );
     const nl = out.lastIndexOf('\n');
     const text = out.slice(0, nl);
     return { status: Number(out.slice(nl + 1)), body: text ? JSON.parse(text) : null };
   };
-  const runInstall = (extraEnv: string[] = []): Promise<CmdResult> =>
-    sh(`bash ${SRC}/install.sh --admin-email ${EMAIL}`, password, 10 * 60_000, extraEnv);
+  const install = (args: string, env: string[] = [], timeoutMs = 10 * 60_000): Promise<CmdResult> =>
+    sh(`bash ${PKG}/install.sh ${args}`, password, timeoutMs, env);
+  const withNode = `--node-archive ${PKG}/${NODE_TOP}.tar.xz --node-shasums ${PKG}/SHASUMS256.txt`;
+  const release = (v: string) => `--release-archive ${PKG}/${releaseName(v)}`;
   const service = async () => {
     const active = (await sh('systemctl is-active pressluft')).stdout.trim();
-    const show = await shOk('systemctl show -p MainPID -p NRestarts pressluft');
+    const show = await shOk('systemctl show -p MainPID -p NRestarts -p ExecStart pressluft');
     const mainPid = Number(/MainPID=(\d+)/.exec(show)?.[1] ?? 0);
     const nRestarts = Number(/NRestarts=(\d+)/.exec(show)?.[1] ?? -1);
+    const execStart = /ExecStart=\{ path=(\S+)/.exec(show)?.[1] ?? '';
     const uid = mainPid > 0 ? (await shOk(`awk '/^Uid:/{print $2; exit}' /proc/${mainPid}/status`)).trim() : '';
     const user = uid ? (await shOk(`getent passwd ${uid} | cut -d: -f1`)).trim() : '';
-    return { active, mainPid, nRestarts, user };
+    return { active, mainPid, nRestarts, user, execStart };
   };
   const healthz = () => sh('curl -fsS --max-time 10 http://127.0.0.1:8080/healthz');
+  const buildInfo = async () => /^pressluft_build_info\{version="([^"]+)",node="([^"]+)"\} 1$/m.exec(
+    (await shOk(`curl -fsS -H "Authorization: Bearer ${token}" http://127.0.0.1:8080/metrics`)),
+  );
   /** The pages' sign-in form (double-submit CSRF cookie), password from stdin; then GET / with the session. */
   const login = async (pw: string) => {
     const out = await shOk(
@@ -111,10 +144,11 @@ describe('install.sh on a fresh server (real node, real systemd, real sshd)', ()
     if (!m) throw new Error(`login script said: ${out}`);
     return { login: Number(m[1]), home: Number(m[2]), session: Number(m[3]) };
   };
-  const cpKeyLines = async () => {
-    const pub = (await cliOk('ssh-key')).trim();
+  /** Lines of root's authorized_keys that hold the control plane's key (with or without options). */
+  const cpKeyLines = async (): Promise<string[]> => {
+    const blob = (await cliOk('ssh-key')).trim().split(/\s+/)[1];
     const keys = await shOk('cat /root/.ssh/authorized_keys');
-    return keys.split('\n').filter((l) => l.trim() === pub).length;
+    return keys.split('\n').filter((l) => l.includes(blob));
   };
   const jobDone = (jobId: string, what: string) =>
     pollUntil(
@@ -125,36 +159,68 @@ describe('install.sh on a fresh server (real node, real systemd, real sshd)', ()
       { timeoutMs: 8 * 60_000, intervalMs: 1000, description: `${what} job ${jobId} finished` },
     );
   const runLog = async (jobId: string) => (await api('GET', `/api/v1/jobs/${jobId}/run-log`)).body;
+  /** Every rm_ table and schema_migrations, read with the installed better-sqlite3 as the service user. */
+  const dumpTables = async (): Promise<Record<string, unknown[]>> =>
+    JSON.parse(
+      await shOk(
+        'cd /opt/pressluft && setpriv --reuid=pressluft --regid=pressluft --init-groups ' +
+          `${NODE_BIN} -e '` +
+          'const db = new (require("better-sqlite3"))("/var/lib/pressluft/pressluft.db", { readonly: true });' +
+          'const names = db.prepare("SELECT name FROM sqlite_master WHERE type = ? AND (name LIKE ? OR name = ?) ORDER BY name").pluck().all("table", "rm_%", "schema_migrations");' +
+          'const out = {}; for (const n of names) out[n] = db.prepare("SELECT * FROM " + n + " ORDER BY 1, 2").all();' +
+          "process.stdout.write(JSON.stringify(out));'",
+      ),
+    );
+  const rawEvents = async (): Promise<string[]> => (await cliOk('local events export')).split('\n').filter((l) => l.trim() !== '');
 
   beforeAll(async () => {
     keyDir = tmpDir('pl-install-key-');
+    artifacts = tmpDir('pl-install-art-');
     const kg = await makeKeyPair(keyDir);
     if (kg.code !== 0) throw new Error(`ssh-keygen failed: ${kg.stderr}`);
     await phase('template', () => ensureTemplate());
-    node = await phase('node up (full)', () => upNode('full', 0, [path.join(keyDir, 'id_ed25519.pub')]));
-
-    await phase('copy node binary + checkout', async () => {
-      // Node 20 (same ABI and glibc as the host: better-sqlite3's native module works as built)
-      await pipeInto(node, 'cat', [process.execPath], 'cat > /usr/local/bin/node && chmod 0755 /usr/local/bin/node');
-      await pipeInto(
-        node,
-        'tar',
-        ['-C', REPO, '--exclude=./.git', '--exclude=./data', '--exclude=./test-artifacts', '-cf', '-', '.'],
-        `rm -rf ${SRC} && mkdir -p ${SRC} && tar -C ${SRC} -xf -`,
-      );
+    await phase('Node.js archive (nodejs.org layout) + SHASUMS256.txt', () =>
+      hostOk(
+        [
+          'set -euo pipefail',
+          `cd ${artifacts}`,
+          `mkdir ${NODE_TOP} && cp -a ${NODE_PKG_DIR}/bin ${NODE_PKG_DIR}/include ${NODE_PKG_DIR}/share ${NODE_TOP}/`,
+          `tar --owner=0 --group=0 -cf - ${NODE_TOP} | xz -1 -T2 > ${NODE_TOP}.tar.xz && rm -rf ${NODE_TOP}`,
+          // a SHASUMS256.txt as nodejs.org publishes it: other archives of the release are listed too
+          `{ echo "${'0'.repeat(64)}  node-v${NODE_VERSION}-linux-s390x.tar.xz"; sha256sum ${NODE_TOP}.tar.xz; } > SHASUMS256.txt`,
+          `cp ${REPO}/install.sh .`,
+        ].join('\n'),
+      ),
+    );
+    await phase('npm run release', () => hostOk(`cd ${REPO} && npm run --silent release -- --out ${artifacts} >/dev/null`));
+    await phase('release with a bumped version (repacked)', () =>
+      hostOk(
+        [
+          'set -euo pipefail',
+          `cd ${artifacts} && mkdir b && tar -C b -xzf ${releaseName(VERSION)}`,
+          `a=${releaseName(VERSION).replace(/\.tar\.gz$/, '')} z=${releaseName(VERSION2).replace(/\.tar\.gz$/, '')}`,
+          'mv "b/$a" "b/$z"',
+          `sed -i 's/"version":"${VERSION}"/"version":"${VERSION2}"/' "b/$z/release.json"`,
+          `sed -i '0,/"version": "${VERSION}"/s//"version": "${VERSION2}"/' "b/$z/package.json"`,
+          `grep -q '"version":"${VERSION2}"' "b/$z/release.json" && grep -q '"version": "${VERSION2}"' "b/$z/package.json"`,
+          'tar -C b --owner=0 --group=0 --numeric-owner -czf "$z.tar.gz" "$z" && rm -rf b && sha256sum "$z.tar.gz" > "$z.tar.gz.sha256"',
+        ].join('\n'),
+      ),
+    );
+    node = await phase('node up (bare)', () => upNode('bare', 0, [path.join(keyDir, 'id_ed25519.pub')]));
+    await phase('copy install.sh, Node.js archive and releases', async () => {
+      await pipeInto(node, 'tar', ['-C', artifacts, '-cf', '-', '.'], `rm -rf ${PKG} && mkdir -p ${PKG} && tar -C ${PKG} -xf -`);
       // our test key's private part: proves root may log in to 127.0.0.1 before the bootstrap, and not after
       await shOk('umask 077 && cat > /root/.ssh/pl_test_key', fs.readFileSync(path.join(keyDir, 'id_ed25519'), 'utf8'));
     });
+    const bare = await sh('command -v node; command -v npm; command -v curl; command -v xz; dpkg -l nginx 2>/dev/null | grep ^ii; true');
+    if (bare.stdout.trim() !== '') throw new Error(`the bare node is not bare: ${bare.stdout}`);
     rootSshBefore = await sshRootLocal();
-    install1 = await phase('install.sh (first run)', () => runInstall(['PRESSLUFT_LOG_LEVEL=info']));
-    if (install1.code === 0) {
-      token = (await cliOk('token create --name t --scope write')).trim();
-    }
   });
 
   afterAll(async () => {
     if (node) await phase('node down', () => downNode(node));
-    if (keyDir) fs.rmSync(keyDir, { recursive: true, force: true });
+    for (const dir of [keyDir, artifacts]) if (dir) fs.rmSync(dir, { recursive: true, force: true });
     console.log(`install e2e timings (s): ${timings.map(([n, s]) => `${n}=${s.toFixed(1)}`).join(', ')}`);
   });
 
@@ -163,20 +229,68 @@ describe('install.sh on a fresh server (real node, real systemd, real sshd)', ()
       'ssh -i /root/.ssh/pl_test_key -o IdentitiesOnly=yes -o BatchMode=yes -o StrictHostKeyChecking=no ' +
         '-o UserKnownHostsFile=/dev/null -o LogLevel=ERROR -o ConnectTimeout=10 root@127.0.0.1 true',
     );
+  const failed = (what: string, r: CmdResult) => new Error(`${what} failed (rc=${r.code}):\n${r.stdout.slice(-4000)}\n${r.stderr.slice(-4000)}`);
 
-  it('install.sh exits 0 (node and npm-less build, first admin, node "local")', () => {
-    if (install1.code !== 0) throw new Error(`install.sh failed (rc=${install1.code}):\n${install1.stdout.slice(-4000)}\n${install1.stderr.slice(-4000)}`);
-    expect(install1.stdout).toContain('[pressluft-install] done');
-    expect(token).toMatch(/\S{20,}/);
-    // the node has no npm: this run must not have needed it
-    expect(install1.stdout + install1.stderr).not.toMatch(/npm/i);
+  it('installs Node.js 24 from the archive, verified against SHASUMS256.txt, into /opt/pressluft/node (no npm needed)', async () => {
+    install1 = await phase('install.sh --no-start (Node.js, release, admin, node "local")', () =>
+      install(`${withNode} ${release(VERSION)} --admin-email ${EMAIL} --no-start`, [
+        'PRESSLUFT_LOG_LEVEL=info',
+        'PRESSLUFT_HEALTH_CHECK_INTERVAL_MS=0', // no periodic jobs: the upgrade check compares whole tables
+      ]),
+    );
+    if (install1.code !== 0) throw failed('install.sh --no-start', install1);
+    rootKeysAfter1 = (await cpKeyLines()).join('\n');
+    expect(install1.stdout).toContain(`Node.js archive ${NODE_TOP}.tar.xz verified against ${PKG}/SHASUMS256.txt`);
+    expect(install1.stdout).toContain(`release archive verified (sha256 `);
+    expect(install1.stdout).toContain(`Pressluft ${VERSION} (release for Node.js 24, ${process.arch})`);
+    expect((await shOk(`${NODE_BIN} --version`)).trim()).toBe(`v${NODE_VERSION}`);
+    expect((await shOk('readlink -f /usr/local/bin/node')).trim()).toBe(NODE_BIN); // the server had no node
+    expect((await shOk('stat -c "%U %a" /opt/pressluft/node/bin/node')).trim()).toBe('root 755');
+    expect((await shOk('cat /opt/pressluft/release.json'))).toContain(`"version":"${VERSION}"`);
+    expect((await shOk('ls /opt/pressluft')).split('\n').filter(Boolean).sort()).toEqual(
+      ['README.md', 'bin', 'dist', 'docs', 'install.sh', 'node', 'node_modules', 'package-lock.json', 'package.json', 'playbooks', 'release.json', 'src'],
+    );
+    expect(install1.stdout + install1.stderr).not.toMatch(/\bnpm\b/); // no npm on the node, none needed
+    // --no-start: enabled, not started
+    expect((await sh('systemctl is-active pressluft')).stdout.trim()).toBe('inactive');
   });
 
-  it('runs as a systemd service as the unprivileged user pressluft, /healthz answers', async () => {
+  it('refuses a Node.js archive or a release that does not match its checksum, and installs nothing', async () => {
+    const bad = await shOk(`cp ${PKG}/${NODE_TOP}.tar.xz /root/${NODE_TOP}.tar.xz && printf x >> /root/${NODE_TOP}.tar.xz && echo ok`);
+    expect(bad.trim()).toBe('ok');
+    const before = await shOk(`sha256sum ${NODE_BIN} /opt/pressluft/release.json`);
+    const r1 = await install(`--node-archive /root/${NODE_TOP}.tar.xz --node-shasums ${PKG}/SHASUMS256.txt ${release(VERSION)} --no-start --no-local-node`);
+    expect(r1.code).not.toBe(0);
+    expect(r1.stderr).toContain(`${NODE_TOP}.tar.xz does not match its sha256 in ${PKG}/SHASUMS256.txt: not installed`);
+    const r2 = await install(`${release(VERSION)} --release-sha256 ${'ab'.repeat(32)} --no-start --no-local-node`);
+    expect(r2.code).not.toBe(0);
+    expect(r2.stderr).toContain('does not match sha256');
+    const r3 = await sh(`cd /root && bash ${PKG}/install.sh --no-start`);
+    expect(r3.code).not.toBe(0);
+    expect(r3.stderr).toContain('give --release-archive FILE or --release-url URL --release-sha256 HEX');
+    expect(await shOk(`sha256sum ${NODE_BIN} /opt/pressluft/release.json`)).toBe(before);
+  });
+
+  it('root gets the control plane key only restricted to 127.0.0.1 without forwarding or terminal, and loses it after the switch', async () => {
+    expect(rootKeysAfter1.split('\n')).toEqual([expect.stringMatching(new RegExp(`^${ROOT_KEY_OPTIONS.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} ssh-ed25519 `))]);
+    install2 = await phase('install.sh (starts the service, waits for the local bootstrap)', () =>
+      install(`${release(VERSION)} --admin-email ${EMAIL} --bootstrap-timeout 2300`, [], 40 * 60_000),
+    );
+    if (install2.code !== 0) throw failed('install.sh (second run)', install2);
+    expect(install2.stdout + install2.stderr).not.toMatch(/\bnpm\b/);
+    token = (await cliOk('token create --name t --scope write')).trim();
+    expect(install2.stdout).toContain("removed the control plane's key from /root/.ssh/authorized_keys");
+    expect(await cpKeyLines()).toEqual([]);
+    const ownKey = fs.readFileSync(path.join(keyDir, 'id_ed25519.pub'), 'utf8').trim().split(/\s+/)[1];
+    expect(await shOk('cat /root/.ssh/authorized_keys')).toContain(ownKey); // only the control plane's line went
+  });
+
+  it('runs as a systemd service as the unprivileged user pressluft on the installed Node.js, /healthz answers', async () => {
     const s = await service();
     expect(s.active).toBe('active');
     expect(s.mainPid).toBeGreaterThan(0);
     expect(s.user).toBe('pressluft');
+    expect(s.execStart).toBe(NODE_BIN);
     expect((await shOk('systemctl is-enabled pressluft')).trim()).toBe('enabled');
     // the account gets sudo rules as the local node's management user: inside the service they must be useless
     const status = await shOk(`grep -E '^(NoNewPrivs|CapEff|CapBnd):' /proc/${s.mainPid}/status`);
@@ -186,6 +300,7 @@ describe('install.sh on a fresh server (real node, real systemd, real sshd)', ()
     const h = await healthz();
     expect(h.code).toBe(0);
     expect(JSON.parse(h.stdout)).toMatchObject({ status: 'ok' });
+    expect((await buildInfo())?.slice(1)).toEqual([VERSION, `v${NODE_VERSION}`]);
     const env = await shOk('cat /etc/default/pressluft');
     expect(env).toContain('PRESSLUFT_DATA_DIR=/var/lib/pressluft');
     expect(env).toContain('PRESSLUFT_HTTP_HOST=127.0.0.1');
@@ -209,39 +324,20 @@ describe('install.sh on a fresh server (real node, real systemd, real sshd)', ()
     expect(journal).toContain('pressluft listening'); // the right journal
     expect(log).toContain('"type":"UserCreated"');
     expect(log).toContain(EMAIL);
-    for (const text of [env, journal, log, install1.stdout, install1.stderr]) expect(text).not.toContain(password);
+    for (const text of [env, journal, log, install1.stdout, install1.stderr, install2.stdout, install2.stderr]) expect(text).not.toContain(password);
     expect(db.trim()).toBe('0');
   });
 
-  it('registers node "local" (127.0.0.1, host key pinned) and queues its bootstrap', async () => {
+  it('bootstraps the local node on the bare server (web stack through apt): ready as pressluft, root login refused', async () => {
     const list = await nodes();
     expect(list).toHaveLength(1);
     local = list[0];
-    expect(local).toMatchObject({ name: 'local', host: '127.0.0.1', port: 22, hostKeyFingerprint: node.hostKeyFingerprint });
+    expect(local).toMatchObject({ name: 'local', host: '127.0.0.1', port: 22, hostKeyFingerprint: node.hostKeyFingerprint, status: 'ready', user: 'pressluft' });
     expect(rootSshBefore.code).toBe(0); // root could log in to 127.0.0.1 before the bootstrap
-    expect(await cpKeyLines()).toBe(1);
-  });
-
-  it('the service bootstraps the local node over SSH: ready, management user pressluft, root login refused', async () => {
-    const done = await phase('local bootstrap (poll until ready)', () =>
-      pollUntil(
-        async () => {
-          const n = (await nodes()).find((x) => x.name === 'local');
-          return n && n.status !== 'bootstrapping' ? n : null;
-        },
-        { timeoutMs: 8 * 60_000, intervalMs: 1000, description: 'node "local" leaves bootstrapping' },
-      ),
-    );
-    if (done.status !== 'ready') {
-      const jobs = await api('GET', `/api/v1/jobs?nodeId=${local.id}`);
-      const logs = await Promise.all((jobs.body?.items ?? []).map((j: { id: string }) => runLog(j.id)));
-      throw new Error(`node "local" is ${done.status}:\n${JSON.stringify(logs, null, 1).slice(-6000)}`);
-    }
-    local = done;
-    expect(local.user).toBe('pressluft');
     expect(local.facts).toMatchObject({ management_user: 'pressluft', root_login: false });
     const switched = (await events(`--stream node-${local.id} --type NodeManagementUserSwitched`)).map((e) => e.data);
     expect(switched).toEqual([expect.objectContaining({ from: 'root', to: 'pressluft' })]);
+    expect((await shOk('systemctl is-active nginx mariadb')).trim().split('\n')).toEqual(['active', 'active']);
 
     const after = await sshRootLocal();
     expect(after.code).toBe(255);
@@ -252,7 +348,6 @@ describe('install.sh on a fresh server (real node, real systemd, real sshd)', ()
   it('after the bootstrap the service still runs on its data directory (same account, same home)', async () => {
     const s = await service();
     expect(s).toMatchObject({ active: 'active', user: 'pressluft', nRestarts: 0 });
-    expect((await healthz()).code).toBe(0);
     // one account: the service user's data directory is the management user's home
     expect((await shOk('getent passwd pressluft')).trim()).toMatch(/^pressluft:x:\d+:\d+::\/var\/lib\/pressluft:\/bin\/bash$/);
     const modes = (await shOk(
@@ -269,8 +364,6 @@ describe('install.sh on a fresh server (real node, real systemd, real sshd)', ()
       'bundles root 700',
       'runs root 700',
     ]);
-    // and it still writes: a sign-in appends events
-    expect(await login(password)).toMatchObject({ login: 303, session: 1 });
   });
 
   it('a health check of the local node succeeds (as pressluft@127.0.0.1)', async () => {
@@ -278,28 +371,55 @@ describe('install.sh on a fresh server (real node, real systemd, real sshd)', ()
     expect(req.status).toBe(202);
     const job = await phase('health check', () => jobDone(req.body.job.id, 'health-check'));
     if (job.state !== 'succeeded') throw new Error(`health check ${job.state}: ${JSON.stringify(await runLog(job.id)).slice(-4000)}`);
-    const n = (await api('GET', `/api/v1/nodes/${local.id}`)).body;
-    expect(n).toMatchObject({ status: 'ready', user: 'pressluft' });
+    expect((await api('GET', `/api/v1/nodes/${local.id}`)).body).toMatchObject({ status: 'ready', user: 'pressluft' });
   });
 
-  it('a second install.sh run (upgrade/repair) is idempotent', async () => {
-    const pidBefore = (await service()).mainPid;
-    const r = await phase('install.sh (second run)', () => runInstall());
-    if (r.code !== 0) throw new Error(`second install.sh failed (rc=${r.code}):\n${r.stdout.slice(-4000)}\n${r.stderr.slice(-4000)}`);
+  let eventsBefore: string[] = [];
+  let tablesBefore: Record<string, unknown[]> = {};
+  it('upgrade: a newer release over a site\'s events restarts the service on the new code and keeps every event and row', async () => {
+    // a site's worth of events (its provisioning job is cancelled, so nothing changes the log behind our back)
+    const created = await api('POST', '/api/v1/sites', { name: 'Upgrade Site', nodeId: local.id, domain: 'upgrade.example.test', adminEmail: EMAIL });
+    expect(created.status).toBe(202);
+    const cancel = await api('POST', `/api/v1/jobs/${created.body.job.id}/cancel`);
+    expect([200, 202]).toContain(cancel.status);
+    await jobDone(created.body.job.id, 'cancelled site.provision');
+    eventsBefore = await rawEvents();
+    tablesBefore = await dumpTables();
+    expect(eventsBefore.some((l) => l.includes('"type":"SiteCreated"'))).toBe(true);
+    expect(tablesBefore.rm_sites).toHaveLength(1);
+    const migrations = tablesBefore.schema_migrations as Array<{ version: number; applied_at: string }>;
+    expect(migrations.length).toBeGreaterThan(0);
+    const before = await service();
+
+    const r = await phase('install.sh (upgrade to the bumped release)', () => install(`${release(VERSION2)} --admin-email ${EMAIL}`));
+    if (r.code !== 0) throw failed('upgrade', r);
+    expect(r.stdout).toContain(`Pressluft ${VERSION2} (release`);
     expect(r.stdout).toContain(`admin ${EMAIL} exists already`);
     expect(r.stdout).toContain("node 'local' is registered already");
+    expect(r.stdout).toContain(`Node.js v${NODE_VERSION} in /opt/pressluft/node`);
+    expect(r.stdout).not.toContain('Node.js archive'); // kept, not unpacked again
     const s = await service();
     expect(s).toMatchObject({ active: 'active', user: 'pressluft' });
-    expect(s.mainPid).not.toBe(pidBefore); // restarted on the new code
-    await pollUntil(async () => (await healthz()).code === 0, { timeoutMs: 60_000, description: '/healthz after the restart' });
-    expect(await events('--type UserCreated')).toHaveLength(1);
+    expect(s.mainPid).not.toBe(before.mainPid);
+    await pollUntil(async () => (await healthz()).code === 0, { timeoutMs: 60_000, description: '/healthz after the upgrade' });
+    expect((await buildInfo())?.[1]).toBe(VERSION2); // the running process is the new code
+    expect(await shOk('cat /opt/pressluft/release.json')).toContain(`"version":"${VERSION2}"`);
+
+    expect(await rawEvents()).toEqual(eventsBefore); // every event, byte for byte (hashes included)
+    const tablesAfter = await dumpTables();
+    expect(tablesAfter).toEqual(tablesBefore); // every read-model row, and schema_migrations: applied once, untouched
+    expect(JSON.parse(await cliOk('events verify --json'))).toMatchObject({ ok: true, checked: eventsBefore.length });
+    // the rows are what the log says: a rebuild from the log gives the same tables
+    await cliOk('projections rebuild');
+    expect(await dumpTables()).toEqual(tablesBefore);
     expect(await nodes()).toHaveLength(1);
-    expect(await cpKeyLines()).toBe(1);
+    expect(await events('--type UserCreated')).toHaveLength(1);
+    expect(await cpKeyLines()).toEqual([]);
     expect(await login(password)).toMatchObject({ login: 303, home: 200, session: 1 });
     for (const text of [r.stdout, r.stderr]) expect(text).not.toContain(password);
   });
 
-  it('a re-bootstrap after the second run changes nothing (install.sh and bootstrap.yml agree on the shared home)', async () => {
+  it('a re-bootstrap after the upgrade changes nothing (install.sh and bootstrap.yml agree on the shared home)', async () => {
     const req = await api('POST', `/api/v1/nodes/${local.id}/bootstrap`);
     expect(req.status).toBe(202);
     const job = await phase('re-bootstrap', () => jobDone(req.body.job.id, 'bootstrap'));
@@ -311,6 +431,34 @@ describe('install.sh on a fresh server (real node, real systemd, real sshd)', ()
     expect(logBody.runs.at(-1).stats.localhost).toMatchObject({ changed: 0, failures: 0 });
     expect((await service()).active).toBe('active');
     expect((await api('GET', `/api/v1/nodes/${local.id}`)).body).toMatchObject({ status: 'ready', user: 'pressluft' });
+  });
+
+  it('--uninstall removes the service and the code and keeps the data: a reinstall finds every event', async () => {
+    const logBefore = await rawEvents();
+    const u = await phase('install.sh --uninstall', () => install('--uninstall'));
+    if (u.code !== 0) throw failed('uninstall', u);
+    expect((await sh('systemctl is-active pressluft')).stdout.trim()).not.toBe('active');
+    expect((await sh('test -e /etc/systemd/system/pressluft.service || test -e /opt/pressluft || test -e /usr/local/bin/node')).code).not.toBe(0);
+    expect((await shOk('stat -c "%U %a" /var/lib/pressluft/pressluft.db /var/lib/pressluft/secret.key /etc/default/pressluft')).trim().split('\n'))
+      .toEqual(['pressluft 600', 'pressluft 600', 'root 644']);
+    expect((await sh('id pressluft')).code).toBe(0);
+
+    const again = await phase('install.sh after uninstall', () => install(`${withNode} ${release(VERSION2)} --admin-email ${EMAIL}`));
+    if (again.code !== 0) throw failed('reinstall', again);
+    expect(again.stdout).toContain(`admin ${EMAIL} exists already`);
+    expect(again.stdout).toContain("node 'local' is registered already");
+    expect((await rawEvents()).slice(0, logBefore.length)).toEqual(logBefore);
+    expect(JSON.parse(await cliOk('events verify --json'))).toMatchObject({ ok: true });
+    expect((await service()).active).toBe('active');
+  });
+
+  it('--uninstall --purge removes the data directory, the settings and the user too', async () => {
+    const p = await phase('install.sh --uninstall --purge', () => install('--uninstall --purge'));
+    if (p.code !== 0) throw failed('purge', p);
+    for (const f of ['/etc/systemd/system/pressluft.service', '/opt/pressluft', '/var/lib/pressluft', '/etc/default/pressluft', '/etc/sudoers.d/pressluft', '/usr/local/bin/node']) {
+      expect((await sh(`test -e ${f}`)).code).toBe(1);
+    }
+    expect((await sh('id pressluft')).code).not.toBe(0);
   });
 });
 

@@ -45,7 +45,7 @@ SUITE=bookworm
 BARE_PKGS="systemd systemd-sysv dbus iproute2 ca-certificates openssh-server sudo python3"
 FULL_PKGS="nginx php8.2 php8.2-fpm php8.2-cli php8.2-mysql php8.2-gd php8.2-curl php8.2-xml php8.2-mbstring"
 FULL_PKGS+=" php8.2-zip php8.2-intl mariadb-server mariadb-client wordpress wordpress-theme-twentytwentythree"
-FULL_PKGS+=" restic curl rsync ansible-core"
+FULL_PKGS+=" restic curl rsync ansible-core git composer"
 
 log() { echo "[pl-nodes $(date +%T)] $*" >&2; }
 die() { echo "pl-nodes: $*" >&2; exit 1; }
@@ -137,13 +137,18 @@ build_template() {   # KIND
   log "$kind template built in $((SECONDS - t0)) s: $T"
 }
 
-prune_templates() {   # remove templates of older versions that no overlay uses any more
+# Remove templates of other versions that no overlay uses and that no `up` used for a day: branches
+# with different package lists share the cache, and pruning a template another checkout still boots
+# from would make the two rebuild each other's template over and over.
+prune_templates() {
   local d cur_bare cur_full
   cur_bare=$(tpl_dir bare); cur_full=$(tpl_dir full)
   for d in "$CACHE"/bare-* "$CACHE"/full-*; do
     [ -d "$d" ] || continue
     case "$d" in "$cur_bare"|"$cur_full"|*.tmp.*) continue ;; esac
     grep -q "lowerdir=$d[,:]" /proc/mounts && continue
+    [ -n "$(find "$d/.pl-stamp" "$d.last-used" -maxdepth 0 -mmin -1440 2>/dev/null)" ] && continue
+    rm -f "$d.last-used"
     log "removing old template $d"; rm -rf --one-file-system "$d"
   done
 }
@@ -285,6 +290,7 @@ cmd_up() {
   check_n "$N"
   local T D R NS VETH t0=$SECONDS
   T=$(tpl_dir "$KIND"); [ -f "$T/.pl-stamp" ] || die "template $KIND missing: run '$0 template' first"
+  touch "$T.last-used"   # see prune_templates (beside the template: a lower dir in use is not written)
   D=$(node_dir "$N"); R=$D/root; NS=$(ns_name "$N"); VETH=$(veth_name "$N")
   mkdir -p "$STATE/nodes"
   ensure_unreachable_route

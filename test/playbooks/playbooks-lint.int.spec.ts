@@ -46,7 +46,19 @@ const playbooks = fs
 
 describe('playbooks', () => {
   it('has the playbooks the control plane needs', () => {
-    expect(playbooks).toEqual(expect.arrayContaining(['bootstrap.yml', 'health-check.yml', 'ping.yml']));
+    expect(playbooks).toEqual(
+      expect.arrayContaining([
+        'bootstrap.yml',
+        'health-check.yml',
+        'ping.yml',
+        'site-provision.yml',
+        'site-deploy.yml',
+        'site-rollback.yml',
+        'site-domains.yml',
+        'site-delete.yml',
+        'site-health.yml',
+      ]),
+    );
     expect(fs.existsSync(path.join(PLAYBOOKS, 'ansible.cfg'))).toBe(true);
     expect(fs.existsSync(path.join(PLAYBOOKS, 'callback_plugins', 'pl_jsonl.py'))).toBe(true);
   });
@@ -87,6 +99,12 @@ describe('playbooks', () => {
           '    - name: Broken',
           '      ansible.builtin.command: sh -c "echo boom-on-stderr >&2; exit 3"',
           '      ignore_errors: true',
+          '    - name: Result',
+          '      ansible.builtin.set_stats:',
+          '        per_host: false',
+          '        aggregate: false',
+          '        data:',
+          '          pl_result: {release_id: r1, switched: true}',
           '',
         ].join('\n'),
       );
@@ -104,7 +122,9 @@ describe('playbooks', () => {
       expect(broken.ignore_errors).toBe(true);
       const stats = events[events.length - 1];
       expect(stats.event).toBe('playbook_on_stats');
-      expect(stats.stats.localhost).toMatchObject({ ok: 2, failures: 0, ignored: 1 });
+      expect(stats.stats.localhost).toMatchObject({ ok: 3, failures: 0, ignored: 1 });
+      // set_stats data of the play (per_host: false) travels as `custom`
+      expect(stats.custom).toEqual({ pl_result: { release_id: 'r1', switched: true } });
       for (const e of events) expect(typeof e.ts).toBe('string');
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });

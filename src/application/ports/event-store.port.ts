@@ -92,12 +92,28 @@ export interface VerifyResult {
   readonly firstBroken?: { globalPosition: number; eventId: string; reason: string };
 }
 
+export interface VerifyOptions {
+  /** Called after each chunk with the number of events checked so far. */
+  readonly onChunk?: (checked: number) => void;
+  readonly chunkSize?: number;
+}
+
+/** The newest event's position and hash: what an anchor signs. */
+export interface ChainHead {
+  readonly position: number;
+  readonly hash: string;
+  readonly recordedAt: string;
+}
+
 export abstract class EventStore {
   /** Appends atomically with inline projections and reactors, or throws VersionConflict. */
   abstract append(request: AppendRequest): AppendResult;
   abstract readStream(streamId: string): StreamSlice;
   abstract query(query: EventQuery): RecordedEvent[];
-  abstract verify(): VerifyResult;
+  /** Walks the hash chain in chunks (never blocking the process for long); names the first broken link. */
+  abstract verify(options?: VerifyOptions): Promise<VerifyResult>;
+  abstract head(): ChainHead | null;
+  abstract hashAt(position: number): string | null;
   abstract count(): number;
 }
 

@@ -63,13 +63,23 @@ export interface Settings {
   readonly pruneIntervalMs: number;
   /** ed25519 key that signs chain-head anchors, PEM, 0600, apart from the database (PRESSLUFT_ANCHOR_KEY_FILE). */
   readonly anchorKeyFile: string;
-  /** Where scheduled anchors are written (PRESSLUFT_ANCHOR_DIR). */
-  readonly anchorDir: string;
   /** A second directory that receives every anchor, e.g. next to off-site backups; empty = none (PRESSLUFT_ANCHOR_OFFSITE_DIR). */
   readonly anchorOffsiteDir: string | null;
   /** Interval of scheduled anchors, ms; 0 = off (PRESSLUFT_ANCHOR_INTERVAL_MS). */
   readonly anchorIntervalMs: number;
+  /** ACME directory the nodes' client gets certificates from (PRESSLUFT_ACME_DIRECTORY_URL; docs/tls.md). */
+  readonly acmeDirectoryUrl: string;
+  /** E-mail of the ACME account; '' = not set, certificates cannot be requested (PRESSLUFT_ACME_EMAIL). */
+  readonly acmeEmail: string;
+  /** CA bundle (PEM file on the control plane) the nodes' client trusts for the directory; '' = system store (PRESSLUFT_ACME_CA_FILE). */
+  readonly acmeCaFile: string;
 }
+
+/** Let's Encrypt's directories; PRESSLUFT_ACME_DIRECTORY_URL also takes these names. */
+export const ACME_DIRECTORIES = {
+  letsencrypt: 'https://acme-v02.api.letsencrypt.org/directory',
+  'letsencrypt-staging': 'https://acme-staging-v02.api.letsencrypt.org/directory',
+} as const;
 
 export function loadSettings(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Settings {
   const dataDir = resolve(cwd, env.PRESSLUFT_DATA_DIR ?? join(cwd, 'data'));
@@ -107,10 +117,40 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, cwd = process
     jobLogRetentionDays: int(env.PRESSLUFT_JOB_LOG_RETENTION_DAYS, 30, 'PRESSLUFT_JOB_LOG_RETENTION_DAYS'),
     pruneIntervalMs: int(env.PRESSLUFT_PRUNE_INTERVAL_MS, 3_600_000, 'PRESSLUFT_PRUNE_INTERVAL_MS'),
     anchorKeyFile: env.PRESSLUFT_ANCHOR_KEY_FILE ? resolve(cwd, env.PRESSLUFT_ANCHOR_KEY_FILE) : join(dataDir, 'anchor', 'anchor-signing-key.pem'),
-    anchorDir: env.PRESSLUFT_ANCHOR_DIR ? resolve(cwd, env.PRESSLUFT_ANCHOR_DIR) : join(dataDir, 'anchors'),
     anchorOffsiteDir: env.PRESSLUFT_ANCHOR_OFFSITE_DIR ? resolve(cwd, env.PRESSLUFT_ANCHOR_OFFSITE_DIR) : null,
     anchorIntervalMs: int(env.PRESSLUFT_ANCHOR_INTERVAL_MS, 3_600_000, 'PRESSLUFT_ANCHOR_INTERVAL_MS'),
+    acmeDirectoryUrl: acmeDirectory(env.PRESSLUFT_ACME_DIRECTORY_URL),
+    acmeEmail: email(env.PRESSLUFT_ACME_EMAIL, 'PRESSLUFT_ACME_EMAIL'),
+    acmeCaFile: readableFile(env.PRESSLUFT_ACME_CA_FILE, cwd, 'PRESSLUFT_ACME_CA_FILE'),
   };
+}
+
+function acmeDirectory(raw: string | undefined): string {
+  if (raw === undefined || raw === '') return ACME_DIRECTORIES.letsencrypt;
+  if (raw in ACME_DIRECTORIES) return ACME_DIRECTORIES[raw as keyof typeof ACME_DIRECTORIES];
+  let url: URL | null = null;
+  try {
+    url = new URL(raw);
+  } catch {
+    url = null;
+  }
+  if (url?.protocol !== 'https:' || /\s/.test(raw)) {
+    throw new Error(`PRESSLUFT_ACME_DIRECTORY_URL must be an https:// URL, "letsencrypt" or "letsencrypt-staging", got "${raw}"`);
+  }
+  return raw;
+}
+
+function email(raw: string | undefined, name: string): string {
+  if (raw === undefined || raw === '') return '';
+  if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(raw)) throw new Error(`${name} must be an e-mail address, got "${raw}"`);
+  return raw;
+}
+
+function readableFile(raw: string | undefined, cwd: string, name: string): string {
+  if (raw === undefined || raw === '') return '';
+  const file = resolve(cwd, raw);
+  if (!existsSync(file)) throw new Error(`${name}: no file at ${file}`);
+  return file;
 }
 
 /** The playbooks/ directory next to the code (works from src/ and from dist/src/), else ./playbooks. */

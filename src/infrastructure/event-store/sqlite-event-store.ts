@@ -3,6 +3,7 @@ import { Clock, IdGenerator } from '../../application/ports/clock.port';
 import {
   AppendRequest,
   AppendResult,
+  ChainHead,
   CommandLog,
   EnqueuedJob,
   EventMetadata,
@@ -11,8 +12,12 @@ import {
   JobEnqueuer,
   RecordedEvent,
   StreamSlice,
+  VerifyOptions,
   VerifyResult,
 } from '../../application/ports/event-store.port';
+
+/** Events hashed per chunk of verify() before it yields to the event loop. */
+export const VERIFY_CHUNK = 2_000;
 import type { Reactor } from '../../application/reactors/reactor';
 import { DomainEvent } from '../../domain/common/domain-event';
 import { DomainError, VersionConflict } from '../../domain/common/domain-error';
@@ -237,11 +242,35 @@ export class SqliteEventStore extends EventStore implements CommandLog {
     return rows.map((row) => toRecordedEvent(row, upcast));
   }
 
-  verify(): VerifyResult {
+  /**
+   * Walks the chain in chunks of VERIFY_CHUNK events, yielding to the event loop between chunks, so a
+   * long log never blocks the HTTP server. `onChunk` reports progress (checked so far) after each chunk.
+   */
+  async verify(options: VerifyOptions = {}): Promise<VerifyResult> {
     let previous = GENESIS_HASH;
     let checked = 0;
     let expectedPosition: number | undefined;
-    for (const row of this.db.prepare('SELECT * FROM events ORDER BY global_position').iterate() as IterableIterator<EventRow>) {
+    let after = 0;
+    const chunk = this.db.prepare('SELECT * FROM events WHERE global_position > ? ORDER BY global_position LIMIT ?');
+    for (;;) {
+      const rows = chunk.all(after, options.chunkSize ?? VERIFY_CHUNK) as EventRow[];
+      if (rows.length === 0) break;
+      const broken = this.verifyRows(rows, previous, expectedPosition);
+      checked += broken.checked;
+      if (broken.firstBroken) return { ok: false, checked, firstBroken: broken.firstBroken };
+      const last = rows[rows.length - 1];
+      previous = last.hash as string;
+      expectedPosition = last.global_position + 1;
+      after = last.global_position;
+      options.onChunk?.(checked);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    return { ok: true, checked };
+  }
+
+  private verifyRows(rows: EventRow[], previous: string, expectedPosition: number | undefined): { checked: number; firstBroken?: VerifyResult['firstBroken'] } {
+    let checked = 0;
+    for (const row of rows) {
       const reason =
         expectedPosition !== undefined && row.global_position !== expectedPosition
           ? `an event is missing before position ${row.global_position}`
@@ -258,12 +287,23 @@ export class SqliteEventStore extends EventStore implements CommandLog {
               })
             ? 'hash does not match the event and the previous hash'
             : undefined;
-      if (reason) return { ok: false, checked, firstBroken: { globalPosition: row.global_position, eventId: row.event_id, reason } };
+      if (reason) return { checked, firstBroken: { globalPosition: row.global_position, eventId: row.event_id, reason } };
       previous = row.hash as string;
       expectedPosition = row.global_position + 1;
       checked++;
     }
-    return { ok: true, checked };
+    return { checked };
+  }
+
+  head(): ChainHead | null {
+    const row = this.stmt.head.get() as { position: number; hash: string } | undefined;
+    if (!row) return null;
+    const recordedAt = this.db.prepare('SELECT recorded_at FROM events WHERE global_position = ?').pluck().get(row.position) as string;
+    return { position: row.position, hash: row.hash, recordedAt };
+  }
+
+  hashAt(position: number): string | null {
+    return (this.db.prepare('SELECT hash FROM events WHERE global_position = ?').pluck().get(position) as string | undefined) ?? null;
   }
 
   count(): number {

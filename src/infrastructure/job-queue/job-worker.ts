@@ -106,6 +106,13 @@ export class JobWorker {
     this.wakeSleeper?.();
   }
 
+  /** A cancel of `jobId` was committed: abort its handler now if it runs here (else the heartbeat sees the flag). */
+  checkCancel(jobId: string): void {
+    const running = this.running.get(jobId);
+    if (!running || running.controller.signal.aborted) return;
+    if (this.safe(() => this.opts.queue.isCancelRequested(jobId))) running.controller.abort('cancelled' satisfies AbortReason);
+  }
+
   get runningCount(): number {
     return this.running.size;
   }

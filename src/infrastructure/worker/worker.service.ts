@@ -2,6 +2,7 @@ import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBoo
 import { EventBus } from '@nestjs/cqrs';
 import { Subscription } from 'rxjs';
 import { hostname } from 'node:os';
+import { JobCancelRequested } from '../../application/common/job-cancel-requested.event';
 import { JobsEnqueued } from '../../application/common/jobs-enqueued.event';
 import { JobLifecycleRecorder } from '../../application/jobs/job-lifecycle/job-lifecycle.recorder';
 import { JOB_HANDLERS, JobHandler } from '../../application/ports/job-queue.port';
@@ -50,6 +51,7 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
     });
     this.doorbell = this.events.subscribe((event) => {
       if (event instanceof JobsEnqueued) this.worker?.wake();
+      if (event instanceof JobCancelRequested) this.worker?.checkCancel(event.jobId);
     });
     this.worker.start();
   }

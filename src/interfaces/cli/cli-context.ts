@@ -1,4 +1,6 @@
 import { INestApplicationContext } from '@nestjs/common';
+import type { VerifyResult } from '../../application/ports/event-store.port';
+import { VerifyEventsQuery } from '../../application/events/verify-events/verify-events.query';
 import { NestFactory } from '@nestjs/core';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { AppModule } from '../app.module';
@@ -30,11 +32,24 @@ export function withBuses<T>(fn: (buses: { commands: CommandBus; queries: QueryB
   return withContext((ctx) => fn({ commands: ctx.get(CommandBus), queries: ctx.get(QueryBus) }));
 }
 
-export async function serve(): Promise<void> {
+/**
+ * Starts the control plane. It first walks the hash chain: on a broken chain it refuses to start
+ * (naming the first broken event) unless `allowBrokenChain`, so nobody runs on a tampered log unawares.
+ */
+export async function serve(options: { allowBrokenChain?: boolean } = {}): Promise<void> {
   const settings = cliSettings();
+  const logger = new JsonLogger(settings.logLevel, 'stdout', settings.logFormat);
+  // Checked in a context without HTTP and worker: nothing runs on the log before it passed.
+  const chain = await withContext((ctx) => ctx.get(QueryBus).execute<VerifyEventsQuery, VerifyResult>(new VerifyEventsQuery()));
+  if (!chain.ok) {
+    const where = `hash chain broken at position ${chain.firstBroken?.globalPosition} (event ${chain.firstBroken?.eventId}): ${chain.firstBroken?.reason}`;
+    if (!options.allowBrokenChain) {
+      throw new Error(`${where}; not starting (restore a backup, see docs/control-plane-backup.md, or start with --allow-broken-chain)`);
+    }
+    logger.event('error', 'starting on a broken hash chain (--allow-broken-chain)', { firstBroken: chain.firstBroken });
+  }
   const app = await createHttpApp({ settings });
   await app.listen({ host: settings.httpHost, port: settings.httpPort });
-  const logger = new JsonLogger(settings.logLevel, 'stdout', settings.logFormat);
   logger.event('info', 'pressluft listening', { url: `http://${settings.httpHost}:${settings.httpPort}`, dataDir: settings.dataDir });
   // Stop claiming jobs, let running handlers hand their jobs back, close the database, exit 0.
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {

@@ -1,6 +1,7 @@
 import { QueryBus } from '@nestjs/cqrs';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyReply } from 'fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule, AppOptions } from '../app.module';
 import { JsonLogger } from '../../infrastructure/logging/json-logger';
@@ -32,7 +33,17 @@ export async function createHttpApp(options: AppOptions): Promise<NestFastifyApp
   const { settings } = options;
   // The request id is the correlation id: from a valid X-Correlation-Id, else a new UUID. Commands
   // record it as metadata.correlationId, so the events and jobs a request caused carry it too.
-  const adapter = new FastifyAdapter({ bodyLimit: settings.bodyLimit, trustProxy: false, genReqId: requestIdOf });
+  const adapter = new FastifyAdapter({
+    bodyLimit: settings.bodyLimit,
+    trustProxy: false,
+    genReqId: requestIdOf,
+    // Errors Fastify raises while routing (a path parameter over 100 characters, a malformed URL) get
+    // the same {code, message, details} as every other error instead of Fastify's own body.
+    frameworkErrors: (error: { code?: string }, _request: unknown, reply: FastifyReply) => {
+      const message = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'A path parameter is too long.' : 'The URL is malformed.';
+      void reply.code(400).type('application/json; charset=utf-8').send({ code: 'VALIDATION_FAILED', message, details: { path: 'invalid' } });
+    },
+  });
   const logger = new JsonLogger(settings.logLevel, 'stdout', settings.logFormat);
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(options), adapter, {
     logger,

@@ -84,8 +84,9 @@ export class JobsPagesController {
 
   private async act(principal: Principal, id: string, reply: FastifyReply, label: string, run: (id: string) => Promise<unknown>) {
     try {
-      await run(id);
-      return seeOther(reply, `/jobs/${id}?done=${label}`);
+      // A site's job is retried through its site, which queues a new job: show that one.
+      const result = (await run(id)) as { jobs?: readonly { id: string }[] } | undefined;
+      return seeOther(reply, `/jobs/${result?.jobs?.[0]?.id ?? id}?done=${label}`);
     } catch (error) {
       const failure = formFailure(error);
       return sendHtml(reply, failure.status, await this.renderDetail(principal, id, { formError: failure.formError ?? { code: 'VALIDATION_FAILED', message: label } }));

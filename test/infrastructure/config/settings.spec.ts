@@ -16,7 +16,21 @@ describe('loadSettings', () => {
     expect(loadSettings({ PRESSLUFT_LOCK_ROOT_LOGIN: 'off' }, '/x').lockRootLogin).toBe(false);
   });
 
+  it('given no ACME settings, uses Let\'s Encrypt production, no e-mail and the system CA store', () => {
+    expect(loadSettings({}, '/x')).toMatchObject({ acmeDirectoryUrl: 'https://acme-v02.api.letsencrypt.org/directory', acmeEmail: '', acmeCaFile: '' });
+  });
+
+  it('given ACME settings, takes the staging name or a URL, the e-mail and a CA file relative to the working directory', () => {
+    expect(loadSettings({ PRESSLUFT_ACME_DIRECTORY_URL: 'letsencrypt-staging' }, '/x').acmeDirectoryUrl).toBe('https://acme-staging-v02.api.letsencrypt.org/directory');
+    const s = loadSettings({ PRESSLUFT_ACME_DIRECTORY_URL: 'https://10.254.1.1:14000/dir', PRESSLUFT_ACME_EMAIL: 'ops@example.org', PRESSLUFT_ACME_CA_FILE: 'settings.spec.ts' }, __dirname);
+    expect(s).toMatchObject({ acmeDirectoryUrl: 'https://10.254.1.1:14000/dir', acmeEmail: 'ops@example.org', acmeCaFile: __filename });
+  });
+
   it.each([
+    ['PRESSLUFT_ACME_DIRECTORY_URL', 'http://acme.example/dir'],
+    ['PRESSLUFT_ACME_DIRECTORY_URL', 'staging'],
+    ['PRESSLUFT_ACME_EMAIL', 'ops at example.org'],
+    ['PRESSLUFT_ACME_CA_FILE', '/nonexistent/ca.pem'],
     ['PRESSLUFT_LOCK_ROOT_LOGIN', 'no'],
     ['PRESSLUFT_HTTP_PORT', 'eighty'],
     ['PRESSLUFT_LOG_LEVEL', 'chatty'],

@@ -91,17 +91,17 @@ describe('SqliteEventStore (real SQLite file)', () => {
     }
   });
 
-  it('chains hashes and verify names the first broken link (edited data, deleted event)', () => {
+  it('chains hashes and verify names the first broken link (edited data, deleted event)', async () => {
     for (const id of ['a', 'b', 'c']) s.store.append({ streamId: `node-${id}`, expectedVersion: 0, events: [nodeRegistered(id)], metadata: meta() });
-    expect(s.store.verify()).toEqual({ ok: true, checked: 3 });
+    expect(await s.store.verify()).toEqual({ ok: true, checked: 3 });
     s.db.prepare(`UPDATE events SET metadata = json_set(metadata, '$.actor', 'user:mallory') WHERE global_position = 2`).run();
-    expect(s.store.verify()).toMatchObject({ ok: false, checked: 1, firstBroken: { globalPosition: 2 } });
+    expect(await s.store.verify()).toMatchObject({ ok: false, checked: 1, firstBroken: { globalPosition: 2 } });
   });
 
-  it('verify detects a deleted event', () => {
+  it('verify detects a deleted event', async () => {
     for (const id of ['a', 'b', 'c']) s.store.append({ streamId: `node-${id}`, expectedVersion: 0, events: [nodeRegistered(id)], metadata: meta() });
     s.db.prepare('DELETE FROM events WHERE global_position = 2').run();
-    expect(s.store.verify()).toMatchObject({ ok: false, firstBroken: { globalPosition: 3, reason: expect.stringContaining('missing') } });
+    expect(await s.store.verify({ chunkSize: 1 })).toMatchObject({ ok: false, firstBroken: { globalPosition: 3, reason: expect.stringContaining('missing') } });
   });
 
   it('upcasts stored old schema versions on read (SiteCreated v1 -> v2)', () => {

@@ -3,7 +3,7 @@
  * as steps "first" and "second") and is SIGKILLed after both remote runs ended but before the job
  * completed. The next attempt (another worker process, after the lease expired) launches nothing: it
  * reads both steps' recorded results and completes the job; pl-run's `launches` file of each run has one
- * line. An operator's retry is a new run of the job and launches both steps anew. Needs root (test nodes).
+ * line. An operator's retry of a failed job is a new run of it and launches both steps anew. Needs root (test nodes).
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { once } from 'node:events';
@@ -108,6 +108,27 @@ describe('remote runs are launched once per step of a job run (real node)', () =
     ]);
     expect(await launches(first.first_run)).toBe(1);
     expect(await launches(first.second_run)).toBe(1);
+    await stop(worker);
+  });
+
+  it('an operator\'s retry of a failed job is a new run of it: every step is launched anew, once', async () => {
+    const queue = new SqliteJobQueue(db, { nowMs: () => Date.now() });
+    queue.enqueue({ id: 'job-steps-2', kind: 'test.steps', payload: { failFirstRun: true }, maxAttempts: 1, correlationId: 'steps', actor: 'system:test' });
+    const worker = await spawnWorker('go');
+    await pollUntil(() => queue.get('job-steps-2')?.state === 'failed', { timeoutMs: 120_000, intervalMs: 200, description: 'first run failed' });
+    expect(queue.retry('job-steps-2')).toBe(true);
+    const done = await pollUntil(() => (queue.get('job-steps-2')?.state === 'succeeded' ? queue.get('job-steps-2') : null), {
+      timeoutMs: 120_000,
+      intervalMs: 200,
+      description: 'second run succeeded',
+    });
+    expect(done).toMatchObject({ run: 2, attempt: 1 });
+    const [one, two] = steps('job-steps-2');
+    expect(one).toMatchObject({ run: 1, attempt: 1, first_recorded: 0, second_recorded: 0 });
+    expect(two).toMatchObject({ run: 2, attempt: 1, first_recorded: 0, second_recorded: 0 });
+    expect(new Set([one.first_run, one.second_run, two.first_run, two.second_run]).size).toBe(4);
+    expect(runsOf('job-steps-2').map((r) => `${r.job_run}/${r.step}`)).toEqual(['1/first', '1/second', '2/first', '2/second']);
+    for (const id of [one.first_run, one.second_run, two.first_run, two.second_run]) expect(await launches(id)).toBe(1);
     await stop(worker);
   });
 });

@@ -4,10 +4,10 @@
  * Runs kind 'test.steps' jobs: two steps (ping.yml as step "first", then as step "second") through the
  * real runner, records what each attempt saw in step_log (created by the test), then completes — or,
  * with "hold", says 'runs-done' over IPC and hangs until it is killed (between the remote runs' end and
- * the job's completion).
+ * the job's completion). A job with payload.failFirstRun fails after its steps in its first run.
  */
 import { resolve } from 'node:path';
-import type { JobHandler } from '../../../src/application/ports/job-queue.port';
+import { JobFailure, type JobHandler } from '../../../src/application/ports/job-queue.port';
 import type { NodeAddress } from '../../../src/application/ports/remote-shell.port';
 import { JobWorker, type WorkerQueue } from '../../../src/infrastructure/job-queue/job-worker';
 import { SqliteJobQueue } from '../../../src/infrastructure/job-queue/sqlite-job-queue';
@@ -47,6 +47,7 @@ const handler: JobHandler = {
     const first = await runner.run(node, 'ping', {}, ctx, { step: 'first' });
     const second = await runner.run(node, 'ping', {}, ctx, { step: 'second' });
     record.run(ctx.job.id, process.pid, ctx.job.attempt, ctx.job.run, first.runId, first.recorded ? 1 : 0, second.runId, second.recorded ? 1 : 0);
+    if (ctx.job.payload.failFirstRun === true && ctx.job.run === 1) throw new JobFailure('REMOTE_RUN_FAILED', 'failed after its steps (test)', false);
     if (mode === 'hold') {
       process.send?.('runs-done');
       await new Promise(() => undefined); // killed here

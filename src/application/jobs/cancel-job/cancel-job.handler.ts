@@ -1,9 +1,10 @@
-import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { CommandHandler, EventBus, ICommandHandler } from '@nestjs/cqrs';
 import { jobDecider } from '../../../domain/job/job.decider';
 import { jobStreamId } from '../../../domain/job/job.events';
 import { DomainError, NotFound } from '../../../domain/common/domain-error';
 import { CommandResult, toCommandResult } from '../../common/command-result';
 import { DecideAndAppend } from '../../common/decide-and-append';
+import { JobCancelRequested } from '../../common/job-cancel-requested.event';
 import { JobQueueAdmin } from '../../ports/job-queue.port';
 import { UnitOfWork } from '../../ports/unit-of-work.port';
 import { JobLifecycleRecorder } from '../job-lifecycle/job-lifecycle.recorder';
@@ -16,6 +17,7 @@ export class CancelJobHandler implements ICommandHandler<CancelJobCommand, Comma
     private readonly queue: JobQueueAdmin,
     private readonly uow: UnitOfWork,
     private readonly recorder: JobLifecycleRecorder,
+    private readonly doorbell: EventBus,
   ) {}
 
   async execute({ jobId, meta }: CancelJobCommand): Promise<CommandResult> {
@@ -27,6 +29,7 @@ export class CancelJobHandler implements ICommandHandler<CancelJobCommand, Comma
       const outcome = this.queue.requestCancel(jobId);
       if (!outcome) throw new DomainError('JOB_NOT_CANCELLABLE', `job ${jobId} already finished`, { jobId });
       if (outcome === 'cancelled') this.recorder.cancelledOutcome(job);
+      else queueMicrotask(() => this.doorbell.publish(new JobCancelRequested(jobId))); // after the commit
       return toCommandResult(result);
     });
   }

@@ -4,7 +4,27 @@ import { VerifyEventsQuery } from '../../../application/events/verify-events/ver
 import type { ApiClient } from '../api-client';
 import { CliError } from '../cli-error';
 import { API_HELP_GROUP, apiAction, intOption, LOCAL_MARK, localAction } from '../command-kit';
-import type { Column } from '../output';
+import type { Column, Output } from '../output';
+import { readFileSync } from 'node:fs';
+import { CreateAnchorCommand } from '../../../application/events/create-anchor/create-anchor.command';
+import type { CreateAnchorResult } from '../../../application/events/create-anchor/create-anchor.handler';
+import { VerifyAnchorQuery } from '../../../application/events/verify-anchor/verify-anchor.query';
+import type { AnchorVerifyResult } from '../../../application/events/verify-anchor/verify-anchor.handler';
+import type { LocalActionContext } from '../command-kit';
+
+/** `events verify --anchor FILE`: exit 1 with the reason when the log does not extend the anchor. */
+async function verifyAnchor(file: string, app: LocalActionContext['app'], out: Output): Promise<void> {
+  let anchor: unknown;
+  try {
+    anchor = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new CliError(`cannot read the anchor ${file}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const result = await app((ctx) => ctx.queries.execute<VerifyAnchorQuery, AnchorVerifyResult>(new VerifyAnchorQuery(anchor)));
+  out.document(result);
+  if (result.anchorBroken) throw new CliError(`the log does not extend the anchor: ${result.anchorBroken}`);
+  if (!result.ok) throw new CliError(`hash chain broken at position ${result.firstBroken?.globalPosition}: ${result.firstBroken?.reason}`);
+}
 
 interface EventPage {
   items: RecordedEvent[];
@@ -100,10 +120,23 @@ export function registerEventsCommands(program: Command): void {
   );
 
   events
-    .command('verify')
-    .description(`${LOCAL_MARK} check the hash chain on the data directory; exit 1 and name the first broken event (the API's GET /api/v1/events/verify does the same remotely)`)
+    .command('anchor')
+    .description(`${LOCAL_MARK} verify the chain, sign its head (position, hash, time) with the anchor key and print the anchor (JSON); also written to PRESSLUFT_ANCHOR_OFFSITE_DIR`)
     .action(
       localAction(async ({ app, out }) => {
+        const result = await app((ctx) => ctx.commands.execute<CreateAnchorCommand, CreateAnchorResult>(new CreateAnchorCommand()));
+        out.document(result.anchor);
+        for (const file of result.files) out.info(`anchor written to ${file}`);
+      }),
+    );
+
+  events
+    .command('verify')
+    .description(`${LOCAL_MARK} check the hash chain on the data directory; exit 1 and name the first broken event (the API's GET /api/v1/events/verify does the same remotely)`)
+    .option('--anchor <file>', 'also prove the log still extends this signed anchor (no cut tail, no rewritten log)')
+    .action(
+      localAction(async ({ app, out, opts }) => {
+        if (typeof opts.anchor === 'string') return verifyAnchor(opts.anchor, app, out);
         const result = await app((ctx) => ctx.queries.execute<VerifyEventsQuery, VerifyResult>(new VerifyEventsQuery()));
         out.item(result, [
           { header: 'ok', value: (r) => r.ok },

@@ -7,18 +7,35 @@ import type { RebuildReport } from '../../../application/ports/projection-rebuil
 import { RebuildProjectionsCommand } from '../../../application/projections/rebuild-projections/rebuild-projections.command';
 import type { ControlPlaneKeyView } from '../../../application/ssh/get-control-plane-key/get-control-plane-key.handler';
 import { GetControlPlaneKeyQuery } from '../../../application/ssh/get-control-plane-key/get-control-plane-key.query';
+import { BackupDatabaseCommand } from '../../../application/system/backup-database/backup-database.command';
+import type { DatabaseBackupReport } from '../../../application/ports/database-backup.port';
 import { CliError } from '../cli-error';
-import { intOption, LOCAL_HELP_GROUP, localAction, readStdin } from '../command-kit';
+import { LOCAL_HELP_GROUP, localAction, readStdin } from '../command-kit';
 
 /** The commands that work on the data directory of this machine (the server's own maintenance). */
 export function registerMaintenanceCommands(program: Command): void {
   program
     .command('serve')
     .helpGroup(LOCAL_HELP_GROUP)
-    .description('start the control plane (HTTP API, admin pages, job worker)')
-    .action(async () => {
-      await (await import('../cli-context')).serve();
+    .description('start the control plane (HTTP API, admin pages, job worker); refuses to start on a broken hash chain')
+    .option('--allow-broken-chain', 'start even though the event log\'s hash chain is broken (the break is logged)')
+    .action(async (opts: { allowBrokenChain?: boolean }) => {
+      await (await import('../cli-context')).serve({ allowBrokenChain: opts.allowBrokenChain === true });
     });
+
+  program
+    .command('db')
+    .helpGroup(LOCAL_HELP_GROUP)
+    .description('the database')
+    .command('backup')
+    .description('a consistent copy of the database while the service runs (SQLite online backup); never overwrites; see docs/control-plane-backup.md')
+    .argument('<file>', 'where the copy goes (must not exist)')
+    .action(
+      localAction(async ({ app, out, args }) => {
+        const report = await app((ctx) => ctx.commands.execute<BackupDatabaseCommand, DatabaseBackupReport>(new BackupDatabaseCommand(args[0])));
+        out.document(report);
+      }),
+    );
 
   program
     .command('admin')
@@ -44,15 +61,16 @@ export function registerMaintenanceCommands(program: Command): void {
     .description('create an API token and print it once (stdout); only its hash is stored')
     .requiredOption('--name <name>', 'what the token is for, e.g. ci or laptop')
     .requiredOption('--scope <scope>', 'read (GET only) or write')
-    .option('--expires-in-days <days>', 'the token stops working after this many days (default: never)', intOption('--expires-in-days'))
+    .option('--expires-in-days <days>', 'the token stops working after this many days (default: never)')
     .action(
       localAction(async ({ app, out, opts, meta }) => {
         const scope = opts.scope;
         if (scope !== 'read' && scope !== 'write') throw new CliError('token create needs --scope read or --scope write', 2);
+        const rawDays = opts.expiresInDays as string | undefined;
+        const days = rawDays === undefined ? undefined : Number(rawDays);
+        if (days !== undefined && !(Number.isInteger(days) && days >= 1)) throw new CliError('--expires-in-days must be a whole number of days, at least 1', 2);
         const result = await app((ctx) =>
-          ctx.commands.execute<CreateApiTokenCommand, CreateApiTokenResult>(
-            new CreateApiTokenCommand(opts.name as string, scope, meta(), opts.expiresInDays as number | undefined),
-          ),
+          ctx.commands.execute<CreateApiTokenCommand, CreateApiTokenResult>(new CreateApiTokenCommand(opts.name as string, scope, meta(), days)),
         );
         const expiry = result.token.expiresAt ? `, expires ${result.token.expiresAt}` : '';
         out.info(`token ${result.token.id} (${result.token.name}, ${result.token.scope}${expiry}) created; it is shown only this once`);

@@ -1,0 +1,56 @@
+<?php
+// Serialization-safe search-replace over every text column of the site's tables (no WP-CLI here).
+//   php pl-wp-search-replace.php DOCROOT FROM TO [--dry-run]      run as the site user
+// Serialized values are unserialized (only stdClass is instantiated, never a plugin's class), rewritten
+// and serialized again, so the s:N: lengths stay right. Objects of other classes are left untouched and
+// counted in skipped_values; so are corrupt serialized strings. Tables without a single-column primary
+// key are skipped. Prints {"dry_run":..,"changed":{table:rows},"skipped_values":N}.
+if (PHP_SAPI !== 'cli' || $argc < 4) { fwrite(STDERR, "usage: pl-wp-search-replace.php DOCROOT FROM TO [--dry-run]\n"); exit(2); }
+[, $root, $from, $to] = $argv;
+$dry = in_array('--dry-run', $argv, true);
+if ($from === '') { fwrite(STDERR, "FROM must not be empty\n"); exit(2); }
+$_SERVER['HTTP_HOST'] = 'localhost';
+define('WP_ADMIN', true);
+define('DISABLE_WP_CRON', true);
+chdir($root);
+require $root . '/wp-load.php';
+global $wpdb;
+
+function pl_replace($v, $from, $to, &$skipped) {
+    if (is_string($v)) {
+        if (is_serialized($v)) {
+            $u = @unserialize($v, ['allowed_classes' => ['stdClass']]);   // never instantiate plugin classes
+            if ($u === false && $v !== 'b:0;') { $skipped++; return $v; }    // corrupt: leave as is
+            return serialize(pl_replace($u, $from, $to, $skipped));          // lengths recomputed
+        }
+        return str_replace($from, $to, $v);
+    }
+    if (is_array($v)) { foreach ($v as $k => $x) { $v[$k] = pl_replace($x, $from, $to, $skipped); } return $v; }
+    if ($v instanceof __PHP_Incomplete_Class) { $skipped++; return $v; }   // other classes: untouched, counted
+    if (is_object($v)) { foreach (get_object_vars($v) as $k => $x) { $v->$k = pl_replace($x, $from, $to, $skipped); } return $v; }
+    return $v;
+}
+
+$report = []; $skipped = 0;
+foreach ($wpdb->get_col($wpdb->prepare('SHOW TABLES LIKE %s', $wpdb->esc_like($wpdb->prefix) . '%')) as $table) {
+    $pk = $wpdb->get_col("SHOW KEYS FROM `$table` WHERE Key_name = 'PRIMARY'", 4);
+    if (count($pk) !== 1) { continue; }
+    $pk = $pk[0]; $n = 0;
+    $cols = array_filter($wpdb->get_results("SHOW COLUMNS FROM `$table`"), fn($c) => preg_match('/char|text|blob/i', $c->Type));
+    foreach ($cols as $c) {
+        $col = $c->Field;
+        $rows = $wpdb->get_results($wpdb->prepare("SELECT `$pk` AS id, `$col` AS v FROM `$table` WHERE `$col` LIKE %s",
+                                                  '%' . $wpdb->esc_like($from) . '%'));
+        foreach ($rows as $r) {
+            $new = pl_replace($r->v, $from, $to, $skipped);
+            if ($new === $r->v) { continue; }
+            $n++;
+            if (!$dry && $wpdb->update($table, [$col => $new], [$pk => $r->id]) === false) {
+                fwrite(STDERR, "update of $table.$col failed: {$wpdb->last_error}\n"); exit(3);
+            }
+        }
+    }
+    if ($n) { $report[$table] = $n; }
+}
+wp_cache_flush();
+echo json_encode(['dry_run' => $dry, 'changed' => (object) $report, 'skipped_values' => $skipped]), "\n";

@@ -1,0 +1,293 @@
+/**
+ * The site playbooks on a real FULL node, run the way the control plane runs them (bundle + 0600 vars
+ * file, `ansible-playbook -c local` as root): provision (idempotent, no secret in any argv), deploy
+ * (archive; refused before the switch; rolled back after it), rollback, domains (serialized URLs),
+ * isolation between two sites, a broken pool file, delete. One node, several sites, shared by all
+ * tests in order. Needs root.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { downNode, ensureTemplate, TestNode, upNode } from '../support/test-nodes';
+import { buildReleaseArchive, wordPressArchive, WordPressArchive } from '../support/wordpress-archive';
+import { makeKeyPair, NodeSsh, tmpDir } from './node-ssh';
+import { allSecrets, BUNDLE, failedTasks, http, makeSite, nameVars, provisionVars, runSite, upload } from './site-node';
+
+jest.setTimeout(30 * 60_000);
+
+const PROBE = `<?php
+// What this site's PHP (its FPM pool) can reach: ?read[]=PATH and ?db=NAME.
+require __DIR__ . '/wp-load.php';
+header('Content-Type: application/json');
+$out = ['read' => [], 'db' => null];
+foreach ((array) ($_GET['read'] ?? []) as $p) { $out['read'][$p] = @file_get_contents($p) !== false ? 'READABLE' : 'denied'; }
+if (isset($_GET['db'])) { mysqli_report(MYSQLI_REPORT_OFF); $m = @mysqli_connect('localhost', DB_USER, DB_PASSWORD, $_GET['db']); $out['db'] = $m ? 'CONNECTED' : 'refused'; }
+echo json_encode($out);
+`;
+
+describe('site playbooks on a full node', () => {
+  let node: TestNode;
+  let ssh: NodeSsh;
+  let work: string;
+  let core: WordPressArchive;
+  const rel: Record<string, { path: string; sha256: string }> = {};
+  const alpha = makeSite('alpha', 'alpha.test');
+  const beta = makeSite('beta', 'beta.test');
+  const gamma = makeSite('gamma', 'gamma.test');
+  const t0 = Date.now();
+
+  const sh = (cmd: string) => ssh.shOk(cmd);
+  const current = async (site: typeof alpha) => (await sh(`readlink ${site.base}/current`)).trim();
+  const archiveSource = (a: { path: string; sha256: string }) => ({ type: 'archive', archive: a.path, archive_sha256: a.sha256 });
+
+  beforeAll(async () => {
+    work = tmpDir('pl-site-pb-');
+    const kg = await makeKeyPair(work);
+    if (kg.code !== 0) throw new Error(`ssh-keygen failed: ${kg.stderr}`);
+    await ensureTemplate();
+    node = await upNode('full', 0, [path.join(work, 'id_ed25519.pub')]);
+    ssh = new NodeSsh(node.ip, path.join(work, 'id_ed25519'));
+    await ssh.uploadBundle(BUNDLE);
+    core = await wordPressArchive(node);
+    rel.core = await upload(ssh, core.path, core.sha256);
+    const make = async (name: string, files: Record<string, string>) => {
+      const f = path.join(work, `${name}.tar.gz`);
+      rel[name] = await upload(ssh, f, await buildReleaseArchive(core, files, f));
+    };
+    await make('good', {
+      'wp-content/mu-plugins/marker.php': "<?php add_action('wp_head', function () { echo '<meta name=\"pl-release\" content=\"good\">'; });\n",
+      'pl-probe.php': PROBE,
+      '.env': 'DOTFILE-SECRET\n',
+    });
+    // a plugin that dies when WordPress loads it: caught before the switch
+    await make('fatal', { 'wp-content/mu-plugins/boom.php': '<?php pl_no_such_function();\n' });
+    // fine on the CLI, 500 through PHP-FPM: caught only after the switch
+    await make('httpfail', { 'wp-content/mu-plugins/http500.php': "<?php if (PHP_SAPI !== 'cli') { http_response_code(500); exit; }\n" });
+  });
+
+  afterAll(async () => {
+    console.log(`site playbooks suite: ${((Date.now() - t0) / 1000).toFixed(0)} s wall`);
+    if (node) await downNode(node);
+    if (work) fs.rmSync(work, { recursive: true, force: true });
+  });
+
+  it('provisions a site that answers through Nginx, with no secret in any process argv during the run', async () => {
+    // sample every process's argv on the node while the playbook runs
+    await sh(
+      "rm -f /root/argv.log /root/argv.stop; setsid sh -c 'while [ ! -f /root/argv.stop ]; do " +
+        "for f in /proc/[0-9]*/cmdline; do tr \"\\\\0\" \" \" < $f 2>/dev/null; echo; done >> /root/argv.log; sleep 0.05; done' " +
+        '</dev/null >/dev/null 2>&1 &',
+    );
+    const run = await runSite(ssh, 'site-provision.yml', provisionVars(alpha, rel.core, 'r0001', { domain_aliases: ['www.alpha.test'] }));
+    await sh('touch /root/argv.stop');
+    expect(failedTasks(run)).toEqual([]);
+    expect(run.rc).toBe(0);
+    expect(run.result).toMatchObject({ release_id: 'r0001', wordpress_version: core.version, site_url: 'http://alpha.test', installed: true });
+
+    const page = await http(node.ip, 'alpha.test');
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('<title>Site alpha');
+    expect(page.headers.toLowerCase()).not.toContain('x-robots-tag');
+    const alias = await http(node.ip, 'www.alpha.test', '/a?b=1');
+    expect(alias.status).toBe(301);
+    expect(alias.headers).toMatch(/^location: http:\/\/alpha\.test\/a\?b=1\r?$/im);
+
+    const argv = await sh('cat /root/argv.log');
+    expect(argv).toContain('ansible-playbook'); // the sampler saw the run
+    expect(argv).toContain('site-provision.yml');
+    for (const s of allSecrets(alpha)) expect(argv).not.toContain(s);
+    const events = await sh('cat /root/pl-runs/*/events.jsonl');
+    for (const s of allSecrets(alpha)) expect(events).not.toContain(s);
+
+    // the layout and isolation pieces
+    const ls = await sh(
+      `stat -c '%U:%G %a %n' ${alpha.base} ${alpha.base}/releases/r0001 ${alpha.base}/releases/r0001/index.php ` +
+        `${alpha.base}/shared/wp-config.php ${alpha.base}/shared/uploads; id -nG ${alpha.user}; id -nG www-data`,
+    );
+    expect(ls).toContain(`root:w-alpha 750 ${alpha.base}\n`);
+    expect(ls).toContain(`root:w-alpha 750 ${alpha.base}/releases/r0001\n`);
+    expect(ls).toContain(`root:w-alpha 640 ${alpha.base}/releases/r0001/index.php\n`);
+    expect(ls).toContain(`root:s-alpha 640 ${alpha.base}/shared/wp-config.php\n`);
+    expect(ls).toContain(`s-alpha:w-alpha 2750 ${alpha.base}/shared/uploads\n`);
+    const pool = await sh('cat /etc/php/8.2/fpm/pool.d/pl-alpha.conf');
+    expect(pool).toMatch(/^user = s-alpha$/m);
+    expect(pool).toMatch(/^pm = ondemand$/m);
+    expect(pool).toMatch(/^php_admin_value\[open_basedir\] = \/var\/www\/sites\/alpha\/$/m);
+    expect(pool).toMatch(/^php_admin_value\[disable_functions\] = .*shell_exec/m);
+    expect(pool).toMatch(/^php_admin_value\[upload_max_filesize\] = 64M$/m);
+    expect(await sh('cat /etc/php/8.2/fpm/conf.d/90-pressluft.ini')).toMatch(/opcache.validate_permission = 1[\s\S]*opcache.validate_root = 1/);
+    expect(await sh("grep '^disable_functions' /etc/php/8.2/cli/php.ini || true")).not.toContain('shell_exec');
+    expect(await sh(`grep -c "'DISALLOW_FILE_MODS', true" ${alpha.base}/shared/wp-config.php`)).toBe('1\n');
+    // the pool's workers (started on demand by the requests above) run as the site user
+    const comms = await sh(`for p in $(find /proc -mindepth 1 -maxdepth 1 -user ${alpha.user} -name '[0-9]*'); do cat $p/comm; done`);
+    expect(comms).toContain('php-fpm8.2');
+  });
+
+  it('a second provision run changes nothing', async () => {
+    const run = await runSite(ssh, 'site-provision.yml', provisionVars(alpha, rel.core, 'r0001', { domain_aliases: ['www.alpha.test'] }));
+    expect(run.rc).toBe(0);
+    expect(run.changed).toBe(0);
+    expect(run.result).toMatchObject({ release_id: 'r0001', installed: false });
+  });
+
+  it('provisions a second (noindex) site beside the first', async () => {
+    const run = await runSite(ssh, 'site-provision.yml', provisionVars(beta, rel.core, 'r0001', { env_name: 'staging', noindex: true }));
+    expect(failedTasks(run)).toEqual([]);
+    const page = await http(node.ip, 'beta.test');
+    expect(page.status).toBe(200);
+    expect(page.headers).toMatch(/^x-robots-tag: noindex, nofollow\r?$/im);
+    expect((await sh(`id -u ${alpha.user}; id -u ${beta.user}`)).trim().split('\n')).toHaveLength(2);
+    await sh(`runuser -u ${beta.user} -- sh -c 'echo BETA-UPLOAD > ${beta.base}/shared/uploads/private.txt'`);
+  });
+
+  it('deploys a release from an archive without reloading php-fpm', async () => {
+    const masterBefore = (await sh('systemctl show -p MainPID --value php8.2-fpm')).trim();
+    const run = await runSite(ssh, 'site-deploy.yml', nameVars(alpha, { release_id: 'r0002', source: archiveSource(rel.good) }));
+    expect(failedTasks(run)).toEqual([]);
+    expect(run.result).toMatchObject({ release_id: 'r0002', previous_release_id: 'r0001', phase: 'done', switched: true, rolled_back: false });
+    expect(await current(alpha)).toBe('releases/r0002');
+    expect((await http(node.ip, 'alpha.test')).body).toContain('<meta name="pl-release" content="good">');
+    expect((await sh('systemctl show -p MainPID --value php8.2-fpm')).trim()).toBe(masterBefore);
+    expect(run.events.some((e) => /php-fpm/i.test(e.task ?? '') && e.event === 'runner_on_ok' && e.changed)).toBe(false);
+    // the release is immutable to the site user
+    const w = await ssh.sh(`runuser -u ${alpha.user} -- sh -c 'echo x >> ${alpha.base}/current/index.php'`);
+    expect(w.code).not.toBe(0);
+  });
+
+  it('never serves wp-config.php or dotfiles, and never runs PHP under uploads', async () => {
+    expect((await http(node.ip, 'alpha.test', '/wp-config.php')).status).toBe(403);
+    const env = await http(node.ip, 'alpha.test', '/.env');
+    expect(env.status).toBe(403);
+    expect(env.body).not.toContain('DOTFILE-SECRET');
+    await sh(`runuser -u ${alpha.user} -- sh -c 'echo "<?php echo \\"UPLOAD-\\" . \\"EXECUTED\\";" > ${alpha.base}/shared/uploads/evil.php'`);
+    const evil = await http(node.ip, 'alpha.test', '/wp-content/uploads/evil.php');
+    expect(evil.status).toBe(403);
+    expect(evil.body).not.toContain('UPLOAD-EXECUTED');
+    const evil2 = await http(node.ip, 'alpha.test', '/wp-content/uploads/evil.php/x.jpg');
+    expect(evil2.body).not.toContain('UPLOAD-EXECUTED');
+  });
+
+  it("site A's PHP cannot read site B's files or reach B's database (A's own: yes)", async () => {
+    const q = new URLSearchParams();
+    const paths = [
+      `${alpha.base}/shared/wp-config.php`, // control: its own config
+      `${beta.base}/shared/wp-config.php`,
+      `${beta.base}/current/index.php`,
+      `${beta.base}/shared/uploads/private.txt`,
+      '/etc/passwd',
+    ];
+    for (const p of paths) q.append('read[]', p);
+    const own = await http(node.ip, 'alpha.test', `/pl-probe.php?${q}&db=${alpha.db}`);
+    expect(own.status).toBe(200);
+    const a = JSON.parse(own.body) as { read: Record<string, string>; db: string };
+    expect(a.read).toEqual({
+      [paths[0]]: 'READABLE',
+      [paths[1]]: 'denied',
+      [paths[2]]: 'denied',
+      [paths[3]]: 'denied',
+      [paths[4]]: 'denied',
+    });
+    expect(a.db).toBe('CONNECTED');
+    const other = JSON.parse((await http(node.ip, 'alpha.test', `/pl-probe.php?db=${beta.db}`)).body) as { db: string };
+    expect(other.db).toBe('refused');
+  });
+
+  it('refuses a release whose plugin dies at load time before the switch (current unchanged)', async () => {
+    const run = await runSite(ssh, 'site-deploy.yml', nameVars(alpha, { release_id: 'r0003', source: archiveSource(rel.fatal) }));
+    expect(run.rc).not.toBe(0);
+    expect(run.result).toMatchObject({ release_id: 'r0003', phase: 'pre-switch', switched: false, rolled_back: false });
+    expect(String(run.result?.reason)).toContain('pl_no_such_function');
+    expect(await current(alpha)).toBe('releases/r0002');
+    expect((await sh(`ls -A ${alpha.base}/releases`)).trim().split('\n')).toEqual(['r0001', 'r0002']);
+    expect((await http(node.ip, 'alpha.test')).status).toBe(200);
+  });
+
+  it('switches back at once when the new release fails only over HTTP, and marks it bad', async () => {
+    const run = await runSite(ssh, 'site-deploy.yml', nameVars(alpha, { release_id: 'r0004', source: archiveSource(rel.httpfail) }));
+    expect(run.rc).not.toBe(0);
+    expect(run.result).toMatchObject({ release_id: 'r0004', previous_release_id: 'r0002', phase: 'post-switch', switched: true, rolled_back: true, rollback_failed: false });
+    expect(String(run.result?.reason)).toContain('HTTP 500');
+    expect(await current(alpha)).toBe('releases/r0002');
+    expect(await sh(`cat ${alpha.base}/releases/r0004/.pl-bad`)).toContain('HTTP 500');
+    expect((await http(node.ip, 'alpha.test')).status).toBe(200);
+  });
+
+  it('rolls back to the previous good release, refuses a bad one without force, and to a named one', async () => {
+    const prev = await runSite(ssh, 'site-rollback.yml', nameVars(alpha));
+    expect(failedTasks(prev)).toEqual([]);
+    expect(prev.result).toMatchObject({ release_id: 'r0001', previous_release_id: 'r0002', switched: true });
+    expect(await current(alpha)).toBe('releases/r0001');
+    expect((await http(node.ip, 'alpha.test')).body).not.toContain('pl-release');
+
+    const bad = await runSite(ssh, 'site-rollback.yml', nameVars(alpha, { target_release_id: 'r0004' }));
+    expect(bad.rc).not.toBe(0);
+    expect(failedTasks(bad).join('\n')).toContain('marked bad');
+    expect(await current(alpha)).toBe('releases/r0001');
+
+    const named = await runSite(ssh, 'site-rollback.yml', nameVars(alpha, { target_release_id: 'r0002' }));
+    expect(named.rc).toBe(0);
+    expect(named.result).toMatchObject({ release_id: 'r0002', previous_release_id: 'r0001' });
+    expect((await http(node.ip, 'alpha.test')).body).toContain('content="good"');
+  });
+
+  it('a broken pool file of someone else never takes the running sites down', async () => {
+    await sh(
+      "printf '[broken]\\nuser = no-such-user\\nlisten = /run/php/broken.sock\\npm = ondemand\\npm.max_children = 1\\n' > /etc/php/8.2/fpm/pool.d/zz-broken.conf",
+    );
+    try {
+      const run = await runSite(ssh, 'site-provision.yml', provisionVars(gamma, rel.core, 'r0001'));
+      expect(run.rc).not.toBe(0);
+      expect(failedTasks(run).join('\n')).toMatch(/Test the whole php-fpm configuration/);
+      expect((await sh('systemctl is-active php8.2-fpm')).trim()).toBe('active');
+      expect((await http(node.ip, 'alpha.test')).status).toBe(200);
+      expect((await http(node.ip, 'beta.test')).status).toBe(200);
+    } finally {
+      await sh('rm -f /etc/php/8.2/fpm/pool.d/zz-broken.conf');
+    }
+  });
+
+  it('a new primary domain rewrites URLs, serialized ones with correct lengths, and the old one redirects', async () => {
+    const before = 'a:2:{s:3:"url";s:17:"http://alpha.test";s:6:"nested";a:1:{i:0;s:22:"http://alpha.test/page";}}';
+    await ssh.shOk(`mariadb ${alpha.db}`, {
+      input: `INSERT INTO wp_options (option_name, option_value, autoload) VALUES ('pl_serialized', '${before}', 'no');`,
+    });
+    const run = await runSite(
+      ssh,
+      'site-domains.yml',
+      nameVars(alpha, { primary_domain: 'alpha2.test', domain_aliases: ['alpha.test'], previous_primary_domain: 'alpha.test' }),
+    );
+    expect(failedTasks(run)).toEqual([]);
+    expect(run.result).toMatchObject({ primary_domain: 'alpha2.test', aliases: ['alpha.test'] });
+    const opts = await ssh.shOk(`mariadb -N ${alpha.db}`, {
+      input: "SELECT option_name, option_value FROM wp_options WHERE option_name IN ('siteurl','home','pl_serialized') ORDER BY option_name;",
+    });
+    expect(opts).toContain('home\thttp://alpha2.test\n');
+    expect(opts).toContain('siteurl\thttp://alpha2.test\n');
+    expect(opts).toContain('pl_serialized\ta:2:{s:3:"url";s:18:"http://alpha2.test";s:6:"nested";a:1:{i:0;s:23:"http://alpha2.test/page";}}\n');
+    expect((await http(node.ip, 'alpha2.test')).status).toBe(200);
+    const old = await http(node.ip, 'alpha.test', '/x');
+    expect(old.status).toBe(301);
+    expect(old.headers).toMatch(/^location: http:\/\/alpha2\.test\/x\r?$/im);
+  });
+
+  it('deletes a site completely and leaves the other one serving; a second delete changes nothing', async () => {
+    const run = await runSite(ssh, 'site-delete.yml', nameVars(beta));
+    expect(failedTasks(run)).toEqual([]);
+    expect(run.result).toEqual({ deleted: true });
+    const left = await ssh.sh(
+      `id ${beta.user} 2>&1; getent group w-beta; ls -d ${beta.base} /etc/php/8.2/fpm/pool.d/pl-beta.conf /run/php/pl-beta.sock ` +
+        `/etc/nginx/sites-enabled/pl-beta.conf /etc/nginx/sites-available/pl-beta.conf /var/log/nginx/pl-beta.* 2>&1; ` +
+        `echo "SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME='${beta.db}'; SELECT COUNT(*) FROM mysql.user WHERE User='${beta.db}';" | mariadb -N`,
+    );
+    expect(left.stdout).toMatch(new RegExp(`id: .${beta.user}.: no such user`));
+    expect(left.stdout).not.toMatch(/^w-beta:/m);
+    expect(left.stdout.match(/No such file or directory/g)?.length).toBe(6);
+    expect(left.stdout.trim().split('\n').slice(-2)).toEqual(['0', '0']);
+    expect((await http(node.ip, 'beta.test')).status).not.toBe(200);
+    expect((await http(node.ip, 'alpha2.test')).status).toBe(200);
+    expect(await sh(`id -nG www-data`)).toContain('w-alpha');
+
+    const again = await runSite(ssh, 'site-delete.yml', nameVars(beta));
+    expect(again.rc).toBe(0);
+    expect(again.changed).toBe(0);
+  });
+});

@@ -1,4 +1,5 @@
 import type { SystemMetrics } from '../system/get-metrics/get-metrics.handler';
+import type { BuildInfo } from '../system/render-metrics/render-metrics.query';
 
 export interface RenderedMetrics {
   readonly contentType: string;
@@ -16,5 +17,5 @@ export abstract class MetricsRegistry {
   abstract observeJob(kind: string, outcome: string, seconds: number): void;
   /** One remote Ansible run, by its final state. */
   abstract observeRemoteRun(playbook: string, outcome: string, seconds: number): void;
-  abstract render(snapshot: SystemMetrics): Promise<RenderedMetrics>;
+  abstract render(snapshot: SystemMetrics, build: BuildInfo): Promise<RenderedMetrics>;
 }

@@ -1,6 +1,7 @@
 import { LoggerService } from '@nestjs/common';
+import { Writable } from 'node:stream';
 import pino, { DestinationStream, Logger as Pino } from 'pino';
-import pretty from 'pino-pretty';
+import type { PrettyOptions } from 'pino-pretty';
 import type { LogFormat, LogLevel } from '../config/settings';
 
 /**
@@ -35,7 +36,12 @@ type Target = 'stdout' | 'stderr' | ((line: string) => void);
 function destination(target: Target): DestinationStream {
   if (target === 'stdout') return pino.destination({ fd: 1, sync: true });
   if (target === 'stderr') return pino.destination({ fd: 2, sync: true });
-  return { write: (chunk: string) => target(chunk.replace(/\n$/, '')) };
+  return new Writable({
+    write(chunk: Buffer | string, _encoding, done) {
+      target(chunk.toString().replace(/\n$/, ''));
+      done();
+    },
+  });
 }
 
 function isTty(target: Target): boolean {
@@ -55,6 +61,8 @@ export function createPino(level: LogLevel, target: Target = 'stdout', format: L
   };
   const readable = format === 'pretty' || (format === 'auto' && isTty(target));
   if (!readable) return pino(options, destination(target));
+  // Loaded only for a terminal: services and pipes never pay for it.
+  const pretty = (require('pino-pretty') as { default: (o: PrettyOptions) => DestinationStream }).default;
   const stream = pretty({
     sync: true,
     colorize: isTty(target),

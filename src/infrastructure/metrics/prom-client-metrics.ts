@@ -1,6 +1,7 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { MetricsRegistry, RenderedMetrics } from '../../application/ports/metrics.port';
 import type { SystemMetrics } from '../../application/system/get-metrics/get-metrics.handler';
+import type { BuildInfo } from '../../application/system/render-metrics/render-metrics.query';
 
 const HTTP_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 /** Jobs and Ansible runs take seconds to many minutes. */
@@ -49,6 +50,13 @@ export class PromClientMetrics extends MetricsRegistry {
     registers: [this.registry],
   });
 
+  private readonly build = new Gauge({
+    name: 'pressluft_build_info',
+    help: 'The running version of Pressluft and of Node.js.',
+    labelNames: ['version', 'node'] as const,
+    registers: [this.registry],
+  });
+
   constructor() {
     super();
     collectDefaultMetrics({ register: this.registry });
@@ -66,7 +74,9 @@ export class PromClientMetrics extends MetricsRegistry {
     this.runDuration.observe({ playbook, outcome }, seconds);
   }
 
-  async render(snapshot: SystemMetrics): Promise<RenderedMetrics> {
+  async render(snapshot: SystemMetrics, build: BuildInfo): Promise<RenderedMetrics> {
+    this.build.reset();
+    this.build.set({ version: build.version, node: build.node }, 1);
     this.events.reset();
     this.events.inc(snapshot.eventsAppended);
     // Gauges are set afresh each scrape, so a state with no jobs any more drops to 0 instead of lingering.

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-// Everything this process creates (database, WAL, keys, backups, anchors) is private to the user running it.
+// Everything this process creates (database, WAL, keys, backups, anchors, the login file) is private to its user.
 process.umask(0o077);
 import { CommanderError } from 'commander';
 import { CliError } from './cli-error';

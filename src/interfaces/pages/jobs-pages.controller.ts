@@ -6,6 +6,7 @@ import type { Principal } from '../../application/auth/principal';
 import type { Page } from '../../application/common/page';
 import { CancelJobCommand } from '../../application/jobs/cancel-job/cancel-job.command';
 import { GetJobQuery } from '../../application/jobs/get-job/get-job.query';
+import type { JobDetailView } from '../../application/jobs/get-job/get-job.handler';
 import type { JobView } from '../../application/jobs/job.view';
 import { ListJobsQuery } from '../../application/jobs/list-jobs/list-jobs.query';
 import { RetryJobCommand } from '../../application/jobs/retry-job/retry-job.command';
@@ -49,9 +50,26 @@ export class JobsPagesController {
   }
 
   private async renderDetail(principal: Principal, id: string, extra: Record<string, unknown>): Promise<string> {
-    const job = await this.queries.execute<GetJobQuery, JobView>(new GetJobQuery(id));
+    const job = await this.queries.execute<GetJobQuery, JobDetailView>(new GetJobQuery(id));
     const log = await this.queries.execute<ReadJobLogQuery, JobLogPage>(new ReadJobLogQuery(id, undefined));
-    return this.renderer.render('job', { title: `Job ${job.kind}`, nav: 'jobs', principal, job, lines: log.lines, finished: log.finished, retryable: job.state === 'failed' || job.state === 'cancelled', ...extra });
+    // The Ansible recap, one row per run and host (a run without stats yet gets one row without counts).
+    const recap = job.outcome.runs.flatMap((run): Record<string, unknown>[] => {
+      const base = { runId: run.runId, playbook: run.playbook, state: run.state, duration: seconds(run.durationMs) };
+      const hosts = Object.entries(run.hosts);
+      return hosts.length ? hosts.map(([host, counts]) => ({ ...base, host, ...counts })) : [{ ...base, host: null }];
+    });
+    return this.renderer.render('job', {
+      title: `Job ${job.kind}`,
+      nav: 'jobs',
+      principal,
+      job,
+      duration: seconds(job.outcome.durationMs),
+      recap,
+      lines: log.lines,
+      finished: log.finished,
+      retryable: job.state === 'failed' || job.state === 'cancelled',
+      ...extra,
+    });
   }
 
   @Post(':id/cancel')
@@ -74,4 +92,8 @@ export class JobsPagesController {
       return sendHtml(reply, failure.status, await this.renderDetail(principal, id, { formError: failure.formError ?? { code: 'VALIDATION_FAILED', message: label } }));
     }
   }
+}
+
+function seconds(ms: number | null): string | null {
+  return ms === null ? null : `${(ms / 1000).toFixed(1)} s`;
 }

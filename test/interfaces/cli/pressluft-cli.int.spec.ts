@@ -120,5 +120,5 @@ describe('pressluft CLI', () => {
       child.kill('SIGTERM');
       expect(await exited).toBe(0);
     }
-  });
+  }, 120_000); // start-up on a loaded machine (6 parallel sessions) took 30 s+; a budget, not an assertion
 });

@@ -14,6 +14,7 @@ import { ScriptedHandler } from '../../support/test-job-handlers';
  */
 const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = join(__dirname, '../../../test-artifacts/screenshots');
+const DOC_IMG = join(__dirname, '../../../docs/img');
 
 describe('admin pages in a browser', () => {
   let t: TestApp;
@@ -28,9 +29,12 @@ describe('admin pages in a browser', () => {
   const cspViolations: string[] = [];
 
   const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+  /** The screenshots docs/getting-started.md shows (kept in the repository, so the doc shows these pages as they are). */
+  const docShot = (name: string) => page.screenshot({ path: join(DOC_IMG, `${name}.png`), fullPage: false });
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
+    mkdirSync(DOC_IMG, { recursive: true });
     t = await startTestApp({ jobHandlers: [provision, bootstrap, health] });
     profile = mkdtempSync(join(tmpdir(), 'pressluft-chromium-'));
     context = await chromium.launchPersistentContext(profile, {
@@ -58,6 +62,7 @@ describe('admin pages in a browser', () => {
     expect(res?.status()).toBe(401);
     expect(await page.title()).toBe('Sign in · Pressluft');
     await shot('01-login');
+    await docShot('login');
     await page.keyboard.press('Tab');
     expect(await page.evaluate('document.activeElement && document.activeElement.textContent')).toBe('Skip to content');
     const outline = await page.evaluate('getComputedStyle(document.activeElement).outlineStyle');
@@ -79,6 +84,7 @@ describe('admin pages in a browser', () => {
     expect(await page.inputValue('#cp-public-key')).toMatch(/^ssh-ed25519 AAAA/);
     expect(await page.textContent('#cp-fingerprint')).toMatch(/^SHA256:/);
     await shot('02a-node-form');
+    await docShot('node-form');
     await page.fill('#f-name', 'web-1');
     await page.fill('#f-host', '203.0.113.10');
     await page.fill('#f-port', '70000');
@@ -95,6 +101,7 @@ describe('admin pages in a browser', () => {
     }, /ready/);
     expect(await page.textContent('pre.json')).toContain('debian-12');
     await shot('03-node-detail');
+    await docShot('node-detail');
     const nodeUrl = page.url().replace(/\?.*$/, '');
     // Check health now: the job page; its failure (another host key) flags the node.
     await page.click('button:has-text("Check health now")');
@@ -124,6 +131,7 @@ describe('admin pages in a browser', () => {
     provision.hold();
     await page.goto(t.url + '/sites/new');
     await shot('05-site-form');
+    await docShot('site-form');
     await page.fill('#f-name', 'Acme Blog');
     await page.selectOption('#f-nodeId', { label: 'web-1 (ready)' });
     await page.fill('#f-domain', 'blog.example.com');
@@ -154,13 +162,19 @@ describe('admin pages in a browser', () => {
       result('runner_on_ok', 'Reload nginx', 'web-1', false),
       { event: 'playbook_on_stats', task: null, host: null, changed: null, data: { stats: { 'web-1': { ok: 3, changed: 2, failures: 0, unreachable: 0, skipped: 1 } } } },
     );
-    rows.finish('succeeded', 0, {}).log('run r-e2e-1 succeeded (changed=2)');
+    rows.finish('succeeded', 0, { 'web-1': { ok: 3, changed: 2, failures: 0, unreachable: 0, skipped: 1 } }).log('run r-e2e-1 succeeded (changed=2)');
     await expectEventually(async () => (await page.textContent('#job-log')) ?? '', /RECAP web-1 ok=3[\s\S]*run r-e2e-1 succeeded/);
     await shot('06a-job-live-log-running');
     provision.release();
     await expectEventually(async () => (await page.textContent('#job-log')) ?? '', /JobSucceeded/);
     await expectEventually(async () => (await page.textContent('#log-status')) ?? '', /Finished: succeeded/);
     await shot('06-job-live-log');
+    // The outcome: duration and the Ansible recap per host of its run, on the page as in the API.
+    await page.reload();
+    expect(await page.textContent('[data-job-duration]')).toMatch(/^\d+\.\d s$/);
+    const recap = await page.$$eval('[data-job-recap] tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent?.trim())));
+    expect(recap).toEqual([['site-provision.yml', 'r-e2e-1', 'succeeded', 'web-1', '3', '2', '0', '1', '0', expect.stringMatching(/^\d+\.\d s$/)]]);
+    await docShot('job-outcome');
     await page.goto(t.url + '/jobs');
     await shot('07-jobs');
     await page.goto(t.url + '/sites');
@@ -168,10 +182,12 @@ describe('admin pages in a browser', () => {
     await page.click('text=Acme Blog');
     expect(await page.textContent('dl.props')).toContain('ACTIVE');
     await shot('09-site-detail');
+    await docShot('site-detail');
     await page.click('text=Timeline');
     await shot('10-site-timeline');
     await page.goto(t.url + '/');
     await shot('11-dashboard');
+    await docShot('dashboard');
   });
 
   it('opens the event inspector, filters, follows the causation chain, verifies and exports', async () => {
@@ -199,6 +215,7 @@ describe('admin pages in a browser', () => {
 
   it('creates an API token (shown once) and revokes it', async () => {
     await page.goto(t.url + '/tokens');
+    await docShot('tokens');
     await page.fill('#f-name', 'deploy-bot');
     await page.check('input[name=scope][value=write]');
     await page.click('form.card button[type=submit]');
@@ -211,6 +228,19 @@ describe('admin pages in a browser', () => {
     expect(await page.textContent('tr.revoked')).toContain('deploy-bot');
     expect((await t.requestAs(secret, 'GET', '/api/v1/sites')).status).toBe(401);
     await shot('16-tokens');
+  });
+
+  it('shows the API reference (Swagger UI from the app itself, under the page CSP)', async () => {
+    const requests: string[] = [];
+    page.on('request', (r) => requests.push(r.url()));
+    await page.goto(t.url + '/api/docs');
+    await page.waitForSelector('.swagger-ui .info .title');
+    expect(await page.textContent('.swagger-ui .info .title')).toContain('Pressluft API');
+    await page.waitForSelector('.opblock-tag-section');
+    expect(await page.$$eval('.opblock-summary-path', (els) => els.map((e) => e.textContent))).toEqual(expect.arrayContaining(['/api/v1/nodes', '/api/v1/jobs/{id}']));
+    expect(requests.filter((u) => !u.startsWith(t.url))).toEqual([]); // no CDN
+    await docShot('api-docs');
+    page.removeAllListeners('request');
   });
 
   it('refuses a form post without the CSRF token (from the signed-in browser)', async () => {

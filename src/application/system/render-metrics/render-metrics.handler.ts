@@ -11,7 +11,7 @@ export class RenderMetricsHandler implements IQueryHandler<RenderMetricsQuery, R
     private readonly metrics: MetricsRegistry,
   ) {}
 
-  async execute(): Promise<RenderedMetrics> {
-    return this.metrics.render(await this.queries.execute<GetMetricsQuery, SystemMetrics>(new GetMetricsQuery()));
+  async execute(q: RenderMetricsQuery): Promise<RenderedMetrics> {
+    return this.metrics.render(await this.queries.execute<GetMetricsQuery, SystemMetrics>(new GetMetricsQuery()), q.build);
   }
 }

@@ -11,12 +11,7 @@ import { RenderMetricsQuery } from '../../../application/system/render-metrics/r
 import { projectRoot } from '../../pages/project-root';
 
 /** The installed version (package.json; a release archive's is its release version) and the Node.js running it. */
-const BUILD_INFO_LINES = [
-  '# HELP pressluft_build_info The running version of Pressluft and of Node.js.',
-  '# TYPE pressluft_build_info gauge',
-  `pressluft_build_info{version="${(JSON.parse(readFileSync(join(projectRoot(), 'package.json'), 'utf8')) as { version: string }).version}",node="${process.version}"} 1`,
-  '',
-].join('\n');
+const BUILD = { version: (JSON.parse(readFileSync(join(projectRoot(), 'package.json'), 'utf8')) as { version: string }).version, node: process.version };
 
 @ApiExcludeController()
 @Controller()
@@ -33,8 +28,8 @@ export class HealthController {
   /** Prometheus text format (prom-client): process, event loop, HTTP, jobs, remote runs, nodes. */
   @Get('metrics')
   async metrics(@Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
-    const rendered = await this.queries.execute<RenderMetricsQuery, RenderedMetrics>(new RenderMetricsQuery());
+    const rendered = await this.queries.execute<RenderMetricsQuery, RenderedMetrics>(new RenderMetricsQuery(BUILD));
     reply.header('Content-Type', rendered.contentType);
-    return `${rendered.body.replace(/\n?$/, '\n')}${BUILD_INFO_LINES}`;
+    return rendered.body;
   }
 }

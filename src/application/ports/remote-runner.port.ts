@@ -64,7 +64,7 @@ export interface UploadResult {
 export type NodeReport = 'facts' | 'health';
 
 /**
- * Runs playbooks on a node, detached and re-attachable (DESIGN §6), through the node's one root entry
+ * Runs playbooks on a node, detached and re-attachable (docs/architecture.md §6), through the node's one root entry
  * point (playbooks/bin/pressluft-node): uploads the content-addressed bundle and a 0600 vars file, records
  * the run before launch, and polls until done. Failures are thrown as JobFailure with a code from the
  * error registry; a cancel (ctx.signal aborted with reason "cancelled") stops the remote run. Remote output

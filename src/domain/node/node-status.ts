@@ -1,4 +1,4 @@
-/** Node statuses, lower-case as they travel in the API and events (DESIGN §5). */
+/** Node statuses, lower-case as they travel in the API and events (docs/architecture.md §5). */
 export const NODE_STATUSES = ['pending', 'bootstrapping', 'ready', 'unreachable', 'failed', 'decommissioned'] as const;
 export type NodeStatus = (typeof NODE_STATUSES)[number];
 

@@ -72,7 +72,7 @@ interface RecordedResult {
 }
 
 /**
- * The detached, re-attachable runner of DESIGN §6 (node side: playbooks/bin/pressluft-node and pl-run).
+ * The detached, re-attachable runner of docs/architecture.md §6 (node side: playbooks/bin/pressluft-node and pl-run).
  * One launch per operation step of a job run: the step's run is recorded before the launch and its result
  * when it ends, so an SSH drop, a worker restart or a lost lease re-attaches or reads the result instead.
  */

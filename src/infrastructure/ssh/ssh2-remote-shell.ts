@@ -244,7 +244,7 @@ export class Ssh2RemoteShell extends RemoteShell {
   private openSocket(host: string, port: number, timeoutMs: number, label: string, node?: NodeAddress): Promise<Socket> {
     return new Promise<Socket>((resolve, reject) => {
       const socket = netConnect({ host, port });
-      socket.setNoDelay(true); // ~47 ms -> ~2.5 ms per exec on a reused connection (DESIGN §9)
+      socket.setNoDelay(true); // ~47 ms -> ~2.5 ms per exec on a reused connection (docs/architecture.md §9)
       const timer = setTimeout(() => {
         socket.destroy();
         reject(unreachable(label, new Error(`TCP connect timed out after ${timeoutMs} ms`), node));

@@ -1,5 +1,5 @@
 /**
- * The control plane's own host as a node (DESIGN §2): registered over SSH to 127.0.0.1 through the
+ * The control plane's own host as a node (docs/architecture.md §2): registered over SSH to 127.0.0.1 through the
  * same code path as any node. sshd: a throwaway one on a free loopback port (test/support/local-sshd.ts)
  * that trusts the control plane's key. This host has no systemd, so runs take pl-run's setsid path.
  * The full bootstrap.yml must not reconfigure the CI machine: the registration's bootstrap runs the

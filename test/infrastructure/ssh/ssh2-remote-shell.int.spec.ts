@@ -95,7 +95,7 @@ d('Ssh2RemoteShell against a real sshd', () => {
     for (let i = 0; i < 20; i++) await shell.exec(node, ['true']);
     const perExecMs = Number(process.hrtime.bigint() - t0) / 1e6 / 20;
     // Reported, not asserted: on a loaded test box the remote fork dominates. With TCP_NODELAY an exec on a
-    // reused connection costs a few ms on an idle machine; without it ~47 ms (DESIGN §9).
+    // reused connection costs a few ms on an idle machine; without it ~47 ms (docs/architecture.md §9).
     process.stdout.write(`pooled exec: ${perExecMs.toFixed(1)} ms per command\n`);
     expect(perExecMs).toBeLessThan(1000);
   });

@@ -34,7 +34,7 @@ export class RegisterNodeHandler implements ICommandHandler<RegisterNodeCommand,
     if (previous) return { ...toCommandResult(previous), duplicate: true, nodeId: previous.streamId.slice('node-'.length) };
 
     this.refuseTakenName(input.name);
-    // Pin the host key the node presents now (DESIGN §2), unless the operator gave one: then the first
+    // Pin the host key the node presents now (docs/architecture.md §2), unless the operator gave one: then the first
     // connection verifies it. Unreachable -> NODE_UNREACHABLE (502) and nothing is appended.
     let hostKeyFingerprint = input.hostKeyFingerprint;
     if (!hostKeyFingerprint && this.settings.hostKeyScan) {

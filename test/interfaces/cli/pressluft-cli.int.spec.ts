@@ -69,11 +69,17 @@ describe('pressluft CLI', () => {
     const badFlag = await runCli(['events', 'tail', '--limit', 'lots'], env);
     expect([badFlag.code, badFlag.stderr.split('\n')[0]]).toEqual([2, 'pressluft: --limit must be a positive integer']);
     const db = openDatabase({ file: t.settings.databaseFile });
+    const original = (db.prepare('SELECT data FROM events WHERE global_position = 1').get() as { data: string }).data;
     db.prepare(`UPDATE events SET data = json_set(data, '$.name', 'evil') WHERE global_position = 1`).run();
-    db.close();
-    const broken = await runCli(['events', 'verify'], env);
-    expect(broken.code).toBe(1);
-    expect(broken.stderr.trim()).toMatch(/^pressluft: hash chain broken at position 1: /);
+    try {
+      const broken = await runCli(['events', 'verify'], env);
+      expect(broken.code).toBe(1);
+      expect(broken.stderr.trim()).toMatch(/^pressluft: hash chain broken at position 1: /);
+    } finally {
+      // Put the event back: the tests below serve this database, and serve refuses a broken chain.
+      db.prepare('UPDATE events SET data = ? WHERE global_position = 1').run(original);
+      db.close();
+    }
   });
 
   let apiToken = '';
@@ -102,6 +108,7 @@ describe('pressluft CLI', () => {
   it('serve: answers /healthz on the configured loopback port and stops cleanly on SIGTERM', async () => {
     const port = await freePort();
     const child = spawnCli(['serve'], { ...env, PRESSLUFT_HTTP_PORT: String(port) });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     try {
       const health = await pollUntil(
         async () => {
@@ -116,7 +123,6 @@ describe('pressluft CLI', () => {
       expect(authed.status).toBe(200);
       expect((await fetch(`http://127.0.0.1:${port}/api/v1/sites`)).status).toBe(401);
     } finally {
-      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
       child.kill('SIGTERM');
       expect(await exited).toBe(0);
     }

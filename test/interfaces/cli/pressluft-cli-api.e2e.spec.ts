@@ -89,7 +89,7 @@ describe('pressluft CLI as an API client (real serve process, real sshd, real An
 
   it('login refuses a wrong token with its API code and stores nothing', async () => {
     const r = await cli(['login', '--url', url], 'pl_nosuchtoken_' + 'x'.repeat(43) + '\n');
-    expect([r.code, r.stderr.trim()]).toEqual([1, 'pressluft: UNAUTHENTICATED: The API token is invalid or revoked. (HTTP 401)']);
+    expect([r.code, r.stderr.trim()]).toEqual([1, 'pressluft: UNAUTHENTICATED: The API token is invalid, revoked or expired. (HTTP 401)']);
     expect(existsSync(configPath())).toBe(false);
     const unreachable = await cli(['login', '--url', `http://127.0.0.1:${await freePort()}`], writeToken + '\n');
     expect([unreachable.code, unreachable.stderr.trim()]).toEqual([1, expect.stringMatching(/^pressluft: cannot reach http:\/\/127\.0\.0\.1:\d+: ECONNREFUSED$/)]);

@@ -1,7 +1,8 @@
 import type { Database } from '../../src/infrastructure/sqlite/database';
 import { eventHash, GENESIS_HASH } from '../../src/infrastructure/event-store/event-hash';
+import { EventRow, hashOfRow } from '../../src/infrastructure/event-store/event-row';
 
-type Row = { global_position: number; event_id: string; stream_id: string; stream_version: number; type: string; schema_version: number; data: string; metadata: string; recorded_at: string };
+type Row = EventRow & { hash: string };
 
 /**
  * Recomputes every hash from `fromPosition` on, as an attacker who rewrote the log would: the plain
@@ -13,20 +14,7 @@ export function rechain(db: Database, fromPosition = 1): void {
   const update = db.prepare('UPDATE events SET hash = ? WHERE global_position = ?');
   db.transaction(() => {
     for (const row of rows) {
-      const hash =
-        row.global_position < fromPosition
-          ? (db.prepare('SELECT hash FROM events WHERE global_position = ?').pluck().get(row.global_position) as string)
-          : eventHash(previous, {
-              globalPosition: row.global_position,
-              eventId: row.event_id,
-              streamId: row.stream_id,
-              streamVersion: row.stream_version,
-              type: row.type,
-              schemaVersion: row.schema_version,
-              data: row.data,
-              metadata: row.metadata,
-              recordedAt: row.recorded_at,
-            });
+      const hash = row.global_position < fromPosition ? row.hash : hashOfRow(previous, row);
       if (row.global_position >= fromPosition) update.run(hash, row.global_position);
       previous = hash;
     }

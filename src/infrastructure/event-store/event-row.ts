@@ -1,4 +1,5 @@
 import type { EventMetadata, RecordedEvent } from '../../application/ports/event-store.port';
+import { eventHash } from './event-hash';
 
 /** An `events` table row as SQLite returns it. */
 export interface EventRow {
@@ -12,6 +13,21 @@ export interface EventRow {
   metadata: string;
   recorded_at: string;
   hash?: string;
+}
+
+/** The hash a stored row should carry when it chains to `previousHash` (what append wrote, what verify checks). */
+export function hashOfRow(previousHash: string, row: EventRow): string {
+  return eventHash(previousHash, {
+    globalPosition: row.global_position,
+    eventId: row.event_id,
+    streamId: row.stream_id,
+    streamVersion: row.stream_version,
+    type: row.type,
+    schemaVersion: row.schema_version,
+    data: row.data,
+    metadata: row.metadata,
+    recordedAt: row.recorded_at,
+  });
 }
 
 type Upcast = (type: string, schemaVersion: number, data: Record<string, unknown>) => Record<string, unknown>;

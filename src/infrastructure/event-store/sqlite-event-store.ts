@@ -28,7 +28,7 @@ import { Database, immediate } from '../sqlite/database';
 import { canonicalJson } from './canonical-json';
 import { eventHash, GENESIS_HASH } from './event-hash';
 import { InlineProjections } from './inline-projections';
-import { EventRow, toRecordedEvent } from './event-row';
+import { EventRow, hashOfRow, toRecordedEvent } from './event-row';
 
 interface PendingEvent {
   streamId: string;
@@ -274,17 +274,7 @@ export class SqliteEventStore extends EventStore implements CommandLog {
       const reason =
         expectedPosition !== undefined && row.global_position !== expectedPosition
           ? `an event is missing before position ${row.global_position}`
-          : row.hash !== eventHash(previous, {
-                globalPosition: row.global_position,
-                eventId: row.event_id,
-                streamId: row.stream_id,
-                streamVersion: row.stream_version,
-                type: row.type,
-                schemaVersion: row.schema_version,
-                data: row.data,
-                metadata: row.metadata,
-                recordedAt: row.recorded_at,
-              })
+          : row.hash !== hashOfRow(previous, row)
             ? 'hash does not match the event and the previous hash'
             : undefined;
       if (reason) return { checked, firstBroken: { globalPosition: row.global_position, eventId: row.event_id, reason } };

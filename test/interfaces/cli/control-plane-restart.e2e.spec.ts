@@ -95,7 +95,7 @@ describe('control plane killed mid-run and restarted (real process, real node)',
 
     const second = serve();
     // The dead worker's lease expires; the new process claims the job again and attaches to the run.
-    await pollUntil(() => query(`SELECT 1 FROM job_log WHERE job_id = ? AND text = ?`, job.id, `attaching to remote run ${run.run_id}`), {
+    await pollUntil(() => query(`SELECT 1 FROM job_log WHERE job_id = ? AND text = ?`, job.id, `attaching to remote run ${run.run_id} (step bootstrap)`), {
       timeoutMs: 60_000,
       intervalMs: 100,
       description: 'attached after restart',

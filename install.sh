@@ -268,14 +268,15 @@ say "user pressluft"
 # One account, two roles on this host: the service user (home = its data directory) and, once the local
 # node is bootstrapped, the node's management user that the control plane logs in as over SSH to
 # 127.0.0.1 (bootstrap.yml: same name, same home; it gives the account /bin/bash, ~/.ssh/authorized_keys
-# with the control plane's key, root-owned bundles/ and runs/, facts.json and a narrow sudoers file).
-# Nothing here undoes that on a re-run: the user is created only when missing, and the home gets the
-# mode bootstrap.yml gives it (0750, group pressluft has no other member), so a later bootstrap finds
-# nothing to change. See docs/configuration.md ("The local node").
+# with the control plane's key, root-owned bundles/, runs/ and uploads/, facts.json and the sudoers file
+# of the node entry point). Nothing here undoes that on a re-run: the user is created only when missing,
+# and the home gets 0700, the mode of a private data directory (what the service itself keeps it at) and
+# the mode bootstrap.yml gives it, so a later bootstrap finds nothing to change. See docs/configuration.md
+# ("The local node").
 if ! id pressluft >/dev/null 2>&1; then
   useradd --system --home-dir "$DATA_DIR" --shell /usr/sbin/nologin --user-group pressluft
 fi
-install -d -m 0750 -o pressluft -g pressluft "$DATA_DIR"
+install -d -m 0700 -o pressluft -g pressluft "$DATA_DIR"
 
 # ------------------------------------------------------------------------------------------- code
 install -d -m 0755 "$PREFIX"
@@ -422,10 +423,15 @@ ROOT_KEYS=/root/.ssh/authorized_keys
 # Root's key for the control plane is only for the first bootstrap of the local node: usable from this
 # host only, without port/agent/X11 forwarding or a terminal (bootstrap needs none of them).
 ROOT_KEY_OPTIONS='from="127.0.0.1",no-port-forwarding,no-agent-forwarding,no-X11-forwarding,no-pty'
-local_node_line() { as_pressluft local node list | grep '"name":"local"' | grep -v '"status":"decommissioned"' || true; }
-local_switched() { # the control plane works as pressluft@127.0.0.1 on the local node
-  local line; line=$(local_node_line)
-  printf '%s' "$line" | grep -F '"user":"pressluft"' | grep -F '"status":"ready"' >/dev/null
+# Sets LOCAL_LINE to the node "local" (JSON), empty when it is not registered. Called in this shell, not in
+# $(…), so a failing CLI stops install.sh with its message instead of reading as "not registered (yet)".
+read_local_node() {
+  local list
+  list=$(as_pressluft local node list) || die "pressluft local node list failed (see above)"
+  LOCAL_LINE=$(printf '%s\n' "$list" | grep '"name":"local"' | grep -v '"status":"decommissioned"' || true)
+}
+local_switched() { # the control plane works as pressluft@127.0.0.1 on the local node (per the last read_local_node)
+  printf '%s' "$LOCAL_LINE" | grep -F '"user":"pressluft"' | grep -F '"status":"ready"' >/dev/null
 }
 remove_root_key() {
   [ -f "$ROOT_KEYS" ] && grep -qF -- "$KEY_BLOB" "$ROOT_KEYS" || return 0
@@ -436,7 +442,8 @@ remove_root_key() {
 }
 
 if [ "$LOCAL_NODE" = 1 ]; then
-  if [ -n "$(local_node_line)" ]; then
+  read_local_node
+  if [ -n "$LOCAL_LINE" ]; then
     say "node 'local' is registered already"
   else
     say "local node over SSH to 127.0.0.1"
@@ -448,6 +455,7 @@ if [ "$LOCAL_NODE" = 1 ]; then
     if has_systemd; then systemctl start ssh 2>/dev/null || systemctl start sshd; else service ssh start >/dev/null; fi
     as_pressluft local node add --name local --host 127.0.0.1 ||
       die "registering this host as node 'local' failed (see above); fix it and run install.sh again, or pass --no-local-node"
+    read_local_node
   fi
   if local_switched; then
     remove_root_key
@@ -455,8 +463,9 @@ if [ "$LOCAL_NODE" = 1 ]; then
     say "waiting for the bootstrap of node 'local' (up to ${BOOTSTRAP_TIMEOUT} s; it installs the web stack)"
     deadline=$(($(date +%s) + BOOTSTRAP_TIMEOUT))
     while :; do
+      read_local_node
       if local_switched; then remove_root_key; break; fi
-      status=$(local_node_line | sed -n 's/.*"status":"\([a-z]*\)".*/\1/p')
+      status=$(printf '%s' "$LOCAL_LINE" | sed -n 's/.*"status":"\([a-z]*\)".*/\1/p')
       if [ "$status" = failed ] || [ "$(date +%s)" -ge "$deadline" ]; then
         say "node 'local' is ${status:-unknown} (see its jobs on the Nodes page or GET /api/v1/jobs); root's key stays until the control plane works as pressluft: run install.sh again afterwards"
         break

@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { freePort, runCli, spawnCli } from '../../support/cli';
@@ -54,5 +54,25 @@ describe('the data directory is private in every mode', () => {
     const env = { PRESSLUFT_DATA_DIR: dataDir, PRESSLUFT_LOG_LEVEL: 'error' };
     expect((await runCli(['events', 'verify'], env)).code).toBe(0);
     expect(lax(dataDir)).toEqual([]);
+  }, 60_000);
+
+  // On an installed server the data directory is also the local node's management home, where
+  // bootstrap.yml makes root's 0700 bundles/, runs/ and uploads/: the service user can neither chmod
+  // nor even list them (readdir failed with EACCES, so every CLI command failed after the local bootstrap).
+  it("leaves another user's directory and everything below it alone", async () => {
+    if (process.getuid?.() !== 0) throw new Error('needs root (to make a directory of another user)');
+    const dataDir = join(root, 'shared-home', 'data');
+    const foreign = join(dataDir, 'bundles');
+    mkdirSync(join(foreign, 'abc'), { recursive: true });
+    writeFileSync(join(foreign, 'abc', 'bundle.yml'), 'x');
+    chmodSync(join(foreign, 'abc', 'bundle.yml'), 0o644);
+    chmodSync(foreign, 0o755);
+    chownSync(foreign, 65534, 65534); // nobody's: not ours (the files below stay ours, so only a walk into it would change them)
+    const env = { PRESSLUFT_DATA_DIR: dataDir, PRESSLUFT_LOG_LEVEL: 'error' };
+    const r = await runCli(['events', 'verify'], env);
+    expect([r.code, r.stderr]).toEqual([0, '']);
+    expect((statSync(foreign).mode & 0o777).toString(8)).toBe('755');
+    expect((statSync(join(foreign, 'abc', 'bundle.yml')).mode & 0o777).toString(8)).toBe('644');
+    expect((statSync(dataDir).mode & 0o777).toString(8)).toBe('700');
   }, 60_000);
 });

@@ -4,7 +4,7 @@
  * from the real template); as root the control plane's own copy of the entry point (`sh -c`), as an
  * operator's sudo user the same through `sudo -n`. Drives the runner (bundle, vars, start, poll, upload,
  * reports, ansible step) with a recording fake shell; the node side is tested on real nodes
- * (test/application/nodes/node-bootstrap.e2e.spec.ts, and test/playbooks/bootstrap.e2e.pending.ts once it passes).
+ * (test/application/nodes/node-bootstrap.e2e.spec.ts).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

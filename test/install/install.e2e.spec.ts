@@ -12,7 +12,9 @@
  *      to pressluft@127.0.0.1, and install.sh removes the control plane's key from root's keys;
  *   3. the upgrade to the bumped release after a site's worth of events: new code runs, migrations ran
  *      once, every event and read-model row kept, the chain verifies; a re-bootstrap reports changed=0;
- *   4. --uninstall keeps the data (a reinstall finds every event), --uninstall --purge removes it.
+ *   4. `pressluft db backup` while the service runs and the restore of docs/operations.md: the log is
+ *      the backup's again, what came later is gone, the node is still reached;
+ *   5. --uninstall keeps the data (a reinstall finds every event), --uninstall --purge removes it.
  * Needs root (test nodes); slot 0.
  */
 import { spawn } from 'node:child_process';
@@ -354,7 +356,7 @@ describe('install.sh on a bare server: Node.js and a release archive, upgrade, u
       'cd /var/lib/pressluft && stat -c "%n %U %a" . .ssh .ssh/authorized_keys secret.key ssh ssh/id_ed25519.enc pressluft.db bundles runs',
     )).trim().split('\n');
     expect(modes).toEqual([
-      '. pressluft 750',
+      '. pressluft 700', // private, as the service keeps it; bootstrap.yml gives the management home the same mode
       '.ssh pressluft 700',
       '.ssh/authorized_keys pressluft 600',
       'secret.key pressluft 600',
@@ -431,6 +433,45 @@ describe('install.sh on a bare server: Node.js and a release archive, upgrade, u
     expect(logBody.runs.at(-1).stats.localhost).toMatchObject({ changed: 0, failures: 0 });
     expect((await service()).active).toBe('active');
     expect((await api('GET', `/api/v1/nodes/${local.id}`)).body).toMatchObject({ status: 'ready', user: 'pressluft' });
+  });
+
+  it('the database is backed up while the service runs and restored as docs/operations.md says: the log is the backup\'s again and the control plane still reaches its node', async () => {
+    // docs/operations.md (Upgrade, Backup and restore): as pressluft with the service's settings, from root's shell
+    const asPressluftDocs = (cmd: string) =>
+      `cd /root && sudo -u pressluft sh -c 'set -a; . /etc/default/pressluft; exec /opt/pressluft/node/bin/node /opt/pressluft/bin/pressluft ${cmd}'`;
+    const atBackup = await rawEvents();
+    const backup = await phase('db backup (service running)', () => shOk(asPressluftDocs('db backup /var/lib/pressluft/before-restore-test.db')));
+    expect(JSON.parse(backup)).toMatchObject({ file: '/var/lib/pressluft/before-restore-test.db', events: atBackup.length, headPosition: expect.any(Number) });
+    expect((await service()).active).toBe('active');
+    expect((await shOk('stat -c "%U %a" /var/lib/pressluft/before-restore-test.db')).trim()).toBe('pressluft 600');
+    // recorded after the backup, so the restore must drop it: a token (its event and its row)
+    const later = (await cliOk('token create --name after-backup --scope read')).trim();
+    const afterBackup = await rawEvents();
+    expect(afterBackup.length).toBeGreaterThan(atBackup.length);
+    expect((await shOk(`curl -sS -o /dev/null -w '%{http_code}' -H "Authorization: Bearer ${later}" http://127.0.0.1:8080/api/v1/nodes`)).trim()).toBe('200');
+
+    await phase('restore (as documented)', () =>
+      shOk(
+        [
+          'set -euo pipefail',
+          'systemctl stop pressluft',
+          'install -o pressluft -g pressluft -m 0600 /var/lib/pressluft/before-restore-test.db /var/lib/pressluft/pressluft.db',
+          'rm -f /var/lib/pressluft/pressluft.db-wal /var/lib/pressluft/pressluft.db-shm',
+          asPressluftDocs('events verify'),
+          'systemctl start pressluft',
+        ].join('\n'),
+      ),
+    );
+    await pollUntil(async () => (await healthz()).code === 0, { timeoutMs: 120_000, description: '/healthz after the restore' });
+    expect(await rawEvents()).toEqual(atBackup);
+    expect(JSON.parse(await cliOk('events verify --json'))).toMatchObject({ ok: true, checked: atBackup.length });
+    expect((await shOk(`curl -sS -o /dev/null -w '%{http_code}' -H "Authorization: Bearer ${later}" http://127.0.0.1:8080/api/v1/nodes`)).trim()).toBe('401');
+    // same secret.key and ssh/: the control plane still works on its node as pressluft
+    const req = await api('POST', `/api/v1/nodes/${local.id}/health-check`);
+    expect(req.status).toBe(202);
+    const job = await phase('health check after the restore', () => jobDone(req.body.job.id, 'health-check'));
+    if (job.state !== 'succeeded') throw new Error(`health check after the restore ${job.state}: ${JSON.stringify(await runLog(job.id)).slice(-4000)}`);
+    await shOk('rm /var/lib/pressluft/before-restore-test.db');
   });
 
   it('--uninstall removes the service and the code and keeps the data: a reinstall finds every event', async () => {

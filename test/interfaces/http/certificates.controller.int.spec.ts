@@ -3,6 +3,8 @@
  * worker. The node side (site-certificate.yml against an ACME server) is scripted here: it is proven by
  * test/playbooks/site-certificate.e2e.spec.ts.
  */
+import { certificateProjection } from '../../../src/application/projections/certificate.projector';
+import { rebuildProjections } from '../../../src/infrastructure/event-store/projection-rebuilder';
 import { CertificateScheduler } from '../../../src/infrastructure/scheduler/certificate.scheduler';
 import { pollUntil } from '../../support/poll-until';
 import { startTestApp, TestApp } from '../../support/test-app';
@@ -25,12 +27,13 @@ describe('site certificates', () => {
   const provision = new ScriptedHandler('site.provision');
   const domains = new ScriptedHandler('site.domains');
   const certificate = new ScriptedHandler('site.certificate');
+  const remove = new ScriptedHandler('site.delete');
   let nodeId: string;
   let counter = 0;
 
   beforeAll(async () => {
     t = await startTestApp({
-      jobHandlers: [provision, domains, certificate],
+      jobHandlers: [provision, domains, certificate, remove],
       env: { PRESSLUFT_ACME_EMAIL: 'ops@example.com', PRESSLUFT_CERT_CHECK_INTERVAL_MS: '0' },
     });
     nodeId = (await t.request('POST', '/api/v1/nodes', { name: 'tls-node', host: '10.254.250.2' })).body.node.id;
@@ -223,6 +226,20 @@ describe('site certificates', () => {
       expect(await round()).toEqual([]);
       expect((await listed(siteId))[0]).toMatchObject({ status: 'failed', certificate: null });
     });
+  });
+
+  it('rebuilds rm_certificates from the log to exactly the rows the inline projection wrote, and drops a deleted site’s rows', async () => {
+    const rows = () => t.db.prepare('SELECT * FROM rm_certificates ORDER BY site_id, environment').all() as { site_id: string }[];
+    const siteId = await activeSite();
+    certificate.succeedWith(issuedSummary());
+    await finished((await t.request('POST', certPath(siteId), {})).body.job.id);
+    expect(rows().filter((r) => r.site_id === siteId)).toHaveLength(1);
+    await finished((await t.request('DELETE', `/api/v1/sites/${siteId}`)).body.job.id);
+    expect(rows().filter((r) => r.site_id === siteId)).toEqual([]);
+    const before = rows();
+    expect(before.length).toBeGreaterThan(5);
+    rebuildProjections(t.db, [certificateProjection]);
+    expect(rows()).toEqual(before);
   });
 });
 

@@ -4,6 +4,7 @@
  * test/playbooks/site-certificate.e2e.spec.ts.
  */
 import { certificateProjection } from '../../../src/application/projections/certificate.projector';
+import type { RowProjection } from '../../../src/application/projections/row-projection';
 import { rebuildProjections } from '../../../src/infrastructure/event-store/projection-rebuilder';
 import { CertificateScheduler } from '../../../src/infrastructure/scheduler/certificate.scheduler';
 import { pollUntil } from '../../support/poll-until';
@@ -238,7 +239,7 @@ describe('site certificates', () => {
     expect(rows().filter((r) => r.site_id === siteId)).toEqual([]);
     const before = rows();
     expect(before.length).toBeGreaterThan(5);
-    rebuildProjections(t.db, [certificateProjection]);
+    rebuildProjections(t.db, [certificateProjection as unknown as RowProjection]);
     expect(rows()).toEqual(before);
   });
 });

@@ -178,6 +178,19 @@ describe('site certificates', () => {
     expect(page).toContain(`action="/sites/${siteId}/certificates"`);
   });
 
+  it('warns on the dashboard about failed and overdue certificates, and lists the soonest expiries', async () => {
+    const siteId = await activeSite();
+    certificate.succeedWith(issuedSummary({ serial: 'overdue1', renewAt: new Date(Date.now() - DAY).toISOString() }));
+    await finished((await t.request('POST', certPath(siteId), {})).body.job.id);
+    const session = await t.login();
+    const page = await (await fetch(`${t.url}/`, { headers: { cookie: session.cookie } })).text();
+    expect(page).toMatch(/\d+ certificate\(s\) need a look/);
+    expect(page).toContain('renewal overdue');
+    expect(page).toContain('CERT_DOMAIN_UNREACHABLE'); // the failed one from above
+    expect(page).toContain(`href="/sites/${siteId}#certificates"`);
+    expect(page).toContain('Expiring first');
+  });
+
   describe('scheduler', () => {
     const round = async () => {
       const ids = await t.app.get(CertificateScheduler).tick();

@@ -133,7 +133,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, cwd = process
     acmeEmail: email(env.PRESSLUFT_ACME_EMAIL, 'PRESSLUFT_ACME_EMAIL'),
     acmeCaFile: readableFile(env.PRESSLUFT_ACME_CA_FILE, cwd, 'PRESSLUFT_ACME_CA_FILE'),
     certRenewShare: share(env.PRESSLUFT_CERT_RENEW_SHARE, 0.67, 'PRESSLUFT_CERT_RENEW_SHARE'),
-    certCheckIntervalMs: int(env.PRESSLUFT_CERT_CHECK_INTERVAL_MS, 3_600_000, 'PRESSLUFT_CERT_CHECK_INTERVAL_MS'),
+    certCheckIntervalMs: int(env.PRESSLUFT_CERT_CHECK_INTERVAL_MS, 300_000, 'PRESSLUFT_CERT_CHECK_INTERVAL_MS'),
     wordpressArchive: env.PRESSLUFT_WORDPRESS_ARCHIVE ? resolve(cwd, env.PRESSLUFT_WORDPRESS_ARCHIVE) : null,
     siteUploadMaxMb: int(env.PRESSLUFT_SITE_UPLOAD_MAX_MB, 64, 'PRESSLUFT_SITE_UPLOAD_MAX_MB'),
     uploadMaxBytes: int(env.PRESSLUFT_UPLOAD_MAX_BYTES, 512 * 1024 * 1024, 'PRESSLUFT_UPLOAD_MAX_BYTES'),

@@ -6,6 +6,9 @@
 import { certificateProjection } from '../../../src/application/projections/certificate.projector';
 import type { RowProjection } from '../../../src/application/projections/row-projection';
 import { rebuildProjections } from '../../../src/infrastructure/event-store/projection-rebuilder';
+import { QueryBus } from '@nestjs/cqrs';
+import type { CertificateWork } from '../../../src/application/certificates/find-certificate-work/find-certificate-work.handler';
+import { FindCertificateWorkQuery } from '../../../src/application/certificates/find-certificate-work/find-certificate-work.query';
 import { CertificateScheduler } from '../../../src/infrastructure/scheduler/certificate.scheduler';
 import { pollUntil } from '../../support/poll-until';
 import { startTestApp, TestApp } from '../../support/test-app';
@@ -230,6 +233,23 @@ describe('site certificates', () => {
       expect(await round()).toHaveLength(1);
       const last = (await certificateEvents(siteId)).filter((e) => e.type === 'CertificateRequested').pop()!;
       expect(last.data).toMatchObject({ reason: 'domains-changed', domains: [`renamed${counter}.example.com`, `www.renamed${counter}.example.com`] });
+    });
+
+    it('asks again for a failed renewal only 6 hours after the failure, not every round', async () => {
+      await round();
+      const siteId = await activeSite();
+      certificate.succeedWith(issuedSummary({ renewAt: new Date(Date.now() - DAY).toISOString() }));
+      await finished((await t.request('POST', certPath(siteId), {})).body.job.id);
+      certificate.failWith('CERT_ACME_FAILED', 'the ACME client failed: server error', false);
+      await finished((await t.request('POST', certPath(siteId), { force: true })).body.job.id);
+      const work = (hoursFromNow: number) =>
+        t.app
+          .get(QueryBus)
+          .execute<FindCertificateWorkQuery, CertificateWork[]>(new FindCertificateWorkQuery(new Date(Date.now() + hoursFromNow * 3_600_000).toISOString()))
+          .then((items) => items.filter((w) => w.siteId === siteId));
+      expect(await work(0)).toEqual([]);
+      expect(await work(5)).toEqual([]);
+      expect(await work(7)).toEqual([{ siteId, environment: 'production', reason: 'renewal' }]);
     });
 
     it('does not repeat a first issuance that failed (the operator issues again once DNS is fixed)', async () => {

@@ -34,7 +34,7 @@ export class IssueCertificateJobHandler implements JobHandler {
       const site = foldEvents(certificateDecider, this.store.readStream(certificateStreamId(siteId)).events as unknown as CertificateEvent[]);
       const state = certificateOf(site, environment);
       const request = state.lastRequest;
-      if (!request || state.pendingRequestId !== requestId) throw new JobFailure('NOT_FOUND', `certificate request ${requestId} is not the environment's running one`, false);
+      if (!request || state.pendingRequestId !== requestId) throw new JobFailure('NOT_FOUND', `certificate request ${requestId} is not the environment's running one (it finished); request a certificate again instead of retrying this job`, false);
       const target = await this.support.target(ctx, environment);
       const [primary, ...aliases] = request.domains;
       ctx.log(`certificate of ${environment} for ${request.domains.join(', ')} (${request.reason}${request.force ? ', forced' : ''}, HSTS ${request.hsts ? 'on' : 'off'}) from ${this.settings.acmeDirectoryUrl}`);

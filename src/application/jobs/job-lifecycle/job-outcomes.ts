@@ -99,7 +99,7 @@ export const JOB_OUTCOMES: Record<string, OutcomeMap> = {
     succeeded: (job) => ({ aggregate: 'site', command: { type: 'CompleteSiteDeletion', siteId: siteId(job) } }),
     failed: (job, error) => ({ aggregate: 'site', command: { type: 'FailSiteDeletion', siteId: siteId(job), error } }),
   },
-  // Never the site's lifecycle: a certificate's outcome goes to the environment's certificate stream.
+  // Never the site's lifecycle: a certificate's outcome goes to the site's certificate stream.
   [JOB_KINDS.siteCertificate]: {
     succeeded: (job, s) => ({
       aggregate: 'certificate',

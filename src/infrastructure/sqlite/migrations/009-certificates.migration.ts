@@ -1,4 +1,4 @@
-// Migration 008 (issue 12): the HTTPS certificate of every site environment (read model of the certificate streams).
+// Migration 009 (issue 12): the HTTPS certificate of every site environment (read model of the certificate streams).
 export const sql = `
 CREATE TABLE rm_certificates (
   site_id        TEXT NOT NULL,

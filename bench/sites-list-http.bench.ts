@@ -88,7 +88,7 @@ export async function run(): Promise<BenchSection> {
     title: 'd. GET /api/v1/sites?limit=100',
     setup: [
       `${fmt(SITES)} sites in rm_sites (written by rebuildProjections from a generated log), one temp file, synchronous=NORMAL; ${items} items per response, ${fmt(bodies.nest.length)} bytes; response bodies of both servers ${same ? 'byte-identical' : '**differ**'}.`,
-      'Product: createHttpApp (Nest 11 on Fastify, authenticated with a read-only API token on every request: global ValidationPipe on ListSitesQueryDto, ApiErrorFilter, metrics onResponse hook, QueryBus → ListSitesHandler → readPage via SqliteSqlReader), PRESSLUFT_LOG_LEVEL=warn, worker off.',
+      'Product: createHttpApp (NestJS 12 on Fastify 5, authenticated with a read-only API token on every request: global ValidationPipe on ListSitesQueryDto, ApiErrorFilter, metrics onResponse hook, QueryBus → ListSitesHandler → readPage via SqliteSqlReader), PRESSLUFT_LOG_LEVEL=warn, worker off.',
       'Baseline: bare Fastify 5 route running the same SQL text on the same file with a prepared statement, mapping rows with the same toPage/toSiteSummary.',
       `Each server in its own child process on 127.0.0.1 and a free port; autocannon in the parent, ${CONNECTIONS} connections, 2 s warm-up then ${DURATION_S} s measured, one server at a time.`,
     ],

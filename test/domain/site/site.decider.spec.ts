@@ -3,6 +3,7 @@ import { foldEvents } from '../../../src/domain/common/domain-event';
 import { CreateSite, SiteCommand } from '../../../src/domain/site/site.commands';
 import { siteDecider } from '../../../src/domain/site/site.decider';
 import { SiteEvent, siteStreamId } from '../../../src/domain/site/site.events';
+import { EnvironmentSlugTooLong } from '../../../src/domain/site/environment-slug';
 import { SITE_RULES } from '../../../src/domain/site/site.rules';
 import { given } from '../../support/decider-spec';
 
@@ -96,6 +97,17 @@ describe('site decider', () => {
     it('refuses a missing node (site-requires-existing-node)', () => {
       given(siteDecider).when({ ...createSite, node: null }).thenThrows(NotFound, 'NOT_FOUND');
       given(siteDecider).when({ ...createSite, node: { id: 'other', status: 'ready' } }).thenThrows(NotFound, 'NOT_FOUND');
+    });
+    it('refuses a slug longer than the node names allow (environment-slug-must-fit-node-names): no event', () => {
+      const err = given(siteDecider)
+        .when({ ...createSite, slug: `a${'b'.repeat(30)}` })
+        .thenThrows(EnvironmentSlugTooLong, 'ENVIRONMENT_SLUG_TOO_LONG', SITE_RULES.envSlugMustFitNodeNames);
+      expect((err as EnvironmentSlugTooLong).details).toMatchObject({ field: 'slug', length: 31, maxLength: 30 });
+      given(siteDecider).when({ ...createSite, slug: `a${'b'.repeat(31)}` }).thenThrows(EnvironmentSlugTooLong, 'ENVIRONMENT_SLUG_TOO_LONG');
+    });
+    it('accepts a slug of exactly 30 characters, and cuts a slug derived from a long name to 30', () => {
+      given(siteDecider).when({ ...createSite, slug: `a${'b'.repeat(29)}` }).thenState({ slug: `a${'b'.repeat(29)}` });
+      given(siteDecider).when({ ...createSite, name: 'A very long shop name that goes on and on' }).thenState({ slug: 'a-very-long-shop-name-that-goe' });
     });
     it('refuses an existing site id, even after deletion', () => {
       given(siteDecider, ACTIVE).when(createSite).thenThrows(DomainError, 'DUPLICATE', SITE_RULES.idMustBeUnique);

@@ -24,6 +24,7 @@ import { fmt, log, nowMs, paired } from './support/timing';
 import { SecretBox } from '../src/infrastructure/secrets/secret-box';
 import { SqliteUnitOfWork } from '../src/infrastructure/sqlite/sqlite-unit-of-work';
 import { SqliteSiteSecretStore } from '../src/infrastructure/secrets/sqlite-site-secret-store';
+import { generateEnvironmentSecrets } from '../src/application/sites/site-jobs/generate-site-secrets';
 
 const NODE_ID = 'benchnode0000000000000000a';
 
@@ -74,10 +75,13 @@ function rawSide(db: Database, tag: string): (i: number) => Promise<unknown> {
   const stream = projectionSql('rm_streams');
   const job = projectionSql('rm_jobs');
   const s = {
-    commandResult: one('SELECT result FROM processed_commands WHERE command_id = ?').pluck(),
-    slugTaken: one('SELECT 1 FROM rm_environments WHERE env_slug = ?'),
-    domainTaken: one("SELECT 1 FROM rm_sites WHERE primary_domain = ? AND state <> 'DELETED'"),
-    node: one('SELECT id, status FROM rm_nodes WHERE id = ?'),
+    commandResult: one('SELECT result, request_hash AS requestHash FROM processed_commands WHERE command_id = ?'),
+    slugTaken: one("SELECT 1 FROM rm_environments WHERE env_slug = ? OR substr('s-' || env_slug, 1, 32) = ?"),
+    domainTaken: one(`SELECT 1 FROM rm_environments e JOIN rm_sites s ON s.id = e.site_id, json_each(e.domains) d
+     WHERE d.value = ? AND s.state <> 'DELETED' AND s.id <> ? LIMIT 1`),
+    node: one('SELECT id, status, facts FROM rm_nodes WHERE id = ?'),
+    secretInsert: one('INSERT INTO site_secrets (site_id, environment, sealed, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING'),
+    secretGet: one('SELECT sealed FROM site_secrets WHERE site_id = ? AND environment = ?'),
     readStream: one('SELECT * FROM events WHERE stream_id = ? ORDER BY stream_version'),
     streamVersion: one('SELECT MAX(stream_version) FROM events WHERE stream_id = ?').pluck(),
     head: one('SELECT global_position AS position, hash FROM events ORDER BY global_position DESC LIMIT 1'),
@@ -97,8 +101,9 @@ function rawSide(db: Database, tag: string): (i: number) => Promise<unknown> {
         VALUES (@id, @kind, @payload, 'queued', 0, @maxAttempts, @runAfter, @priority,
           @concurrencyKey, @dedupKey, @siteId, @nodeId, @correlationId, @actor, @now, @now)
         ON CONFLICT (dedup_key) WHERE dedup_key IS NOT NULL AND state IN ('queued', 'running', 'retry_wait') DO NOTHING`),
-    record: one('INSERT INTO processed_commands (command_id, stream_id, result, recorded_at) VALUES (?, ?, ?, ?)'),
+    record: one('INSERT INTO processed_commands (command_id, stream_id, result, recorded_at, request_hash) VALUES (?, ?, ?, ?, ?)'),
   };
+  const box = SecretBox.fromKey(randomBytes(32));
   const prefix = randomBytes(6).toString('hex');
   let seq = 0;
   const id = () => `${prefix}${(seq++).toString(36).padStart(14, '0')}`;
@@ -122,7 +127,7 @@ function rawSide(db: Database, tag: string): (i: number) => Promise<unknown> {
     s.siteSel.get(siteId);
     s.siteUp.run([siteId, name, slug, 'PROVISIONING', NODE_ID, domain, version, null, now, now]);
     s.envSel.get(siteId, 'production');
-    s.envUp.run([siteId, 'production', slug, NODE_ID, JSON.stringify([domain]), '8.3', null, now]);
+    s.envUp.run([siteId, 'production', slug, NODE_ID, JSON.stringify([domain]), '8.3', null, now, null, '[]', '[]', 'unknown']);
     s.streamSel.get(streamId);
     s.streamUp.run([streamId, 'site', version, 'SiteCreated', now, now]);
     // reactor: one provisioning job + its JobQueued event
@@ -155,8 +160,13 @@ function rawSide(db: Database, tag: string): (i: number) => Promise<unknown> {
     s.streamSel.get(jobStream);
     s.streamUp.run([jobStream, 'job', 1, 'JobQueued', now, now]);
     const result = { streamId, version, jobs: [{ id: jobId, kind: 'site.provision', created: true }], duplicate: false };
-    s.record.run(commandId, streamId, JSON.stringify(result), now);
-    return result;
+    s.record.run(commandId, streamId, JSON.stringify(result), now, null);
+    // The environment's secrets, sealed in the same transaction (the product's SiteSecretStore.create).
+    const secrets = generateEnvironmentSecrets();
+    const aad = `site-secrets:${siteId}:production`;
+    s.secretInsert.run(siteId, 'production', box.seal(JSON.stringify(secrets), aad), now);
+    JSON.parse(box.open((s.secretGet.get(siteId, 'production') as { sealed: Buffer }).sealed, aad).toString('utf8'));
+    return { ...result, adminPassword: secrets.adminPassword };
   });
 
   return async (i) => {
@@ -165,8 +175,8 @@ function rawSide(db: Database, tag: string): (i: number) => Promise<unknown> {
     const slug = `${tag.toLowerCase()}-site-${i}`;
     const domain = `${tag}-site-${i}.example.com`;
     s.commandResult.get(commandId); // handler: duplicate?
-    s.slugTaken.get(slug);
-    s.domainTaken.get(domain);
+    s.slugTaken.get(slug, `s-${slug}`.slice(0, 32));
+    s.domainTaken.get(domain, '');
     s.node.get(NODE_ID);
     s.commandResult.get(commandId); // DecideAndAppend: duplicate?
     s.readStream.all(`site-${id()}`);
@@ -227,9 +237,9 @@ export async function run(): Promise<BenchSection> {
     id: 'command-path',
     title: 'a. Command path',
     setup: [
-      'One command = CreateSite: 2 duplicate checks, slug and domain checks, node lookup, stream read, decide, then one BEGIN IMMEDIATE transaction with the expected-version check, chain head, SiteCreated insert (sha256 hash link), rm_sites/rm_environments/rm_streams read+upsert, reactor → jobs insert, JobQueued insert, rm_jobs/rm_streams read+upsert, processed_commands insert.',
+      'One command = CreateSite: 2 duplicate checks, slug and domain checks, node lookup, stream read, decide, then one BEGIN IMMEDIATE transaction with the expected-version check, chain head, SiteCreated insert (sha256 hash link), rm_sites/rm_environments/rm_streams read+upsert, reactor → jobs insert, JobQueued insert, rm_jobs/rm_streams read+upsert, processed_commands insert, and the environment secrets (DB password, 8 salts, admin password) generated, sealed with AES-256-GCM and inserted into site_secrets in the same transaction.',
       'Product: CreateSiteHandler + DecideAndAppend + SqliteEventStore(InlineProjections(ALL_PROJECTIONS), ALL_REACTORS, SqliteJobQueue), built without Nest as infrastructure.providers builds them (doorbell EventBus stubbed: no worker).',
-      'Baseline: raw better-sqlite3 prepared statements with the identical SQL text, the same order and the same transaction; plain JSON.stringify and one sha256 per event instead of canonical JSON, no decider/fold/projection objects.',
+      'Baseline: raw better-sqlite3 prepared statements with the identical SQL text, the same order and the same transaction; plain JSON.stringify and one sha256 per event instead of canonical JSON, no decider/fold/projection objects; the same secret generator and SecretBox seal/open on both sides (that work belongs to the command, it is not overhead).',
       'Each side gets its own fresh temp file with one ready node; both sides run the same number of commands so table sizes match round by round.',
     ],
     results: [normal, full],

@@ -12,6 +12,7 @@ import { loadSettings, Settings } from '../../src/infrastructure/config/settings
 import { DATABASE } from '../../src/infrastructure/tokens';
 import type { Database } from '../../src/infrastructure/sqlite/database';
 import { createHttpApp } from '../../src/interfaces/http/create-http-app';
+import { OpenApiResponseCheck } from './openapi-response-check';
 
 export interface TestApp {
   app: NestFastifyApplication;
@@ -93,8 +94,13 @@ export async function startTestApp(
     } catch {
       /* not JSON */
     }
+    (await responseCheck()).check(method, path, response.status, response.headers.get('content-type'), parsed);
     return { status: response.status, body: parsed, headers: response.headers };
   }
+  // Every JSON answer under /api/v1 is checked against the app's own OpenAPI document (fetched once).
+  let checker: Promise<OpenApiResponseCheck> | undefined;
+  const responseCheck = () =>
+    (checker ??= fetch(`${url}/api/docs/openapi.json`, { headers: { authorization: `Bearer ${token.secret}` } }).then(async (r) => new OpenApiResponseCheck((await r.json()) as ConstructorParameters<typeof OpenApiResponseCheck>[0])));
   return {
     admin: { id: user.userId, ...admin },
     token,

@@ -11,6 +11,7 @@ import { requestIdOf } from './request-id';
 import { apiValidationPipe } from './validation.pipe';
 import { installApiDocs } from './api-docs';
 import { describeErrors } from './openapi-errors';
+import { describeResponses } from './openapi-responses';
 import { RAW_UPLOAD_CONTENT_TYPES } from './controllers/uploads.controller';
 import { installAuth } from './auth/install-auth';
 import { installIdempotencyCheck } from './idempotency';
@@ -86,7 +87,7 @@ export async function createHttpApp(options: AppOptions): Promise<NestFastifyApp
     done();
   });
 
-  const document = describeErrors(SwaggerModule.createDocument(
+  const document = describeResponses(describeErrors(SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
       .setTitle('Pressluft API')
@@ -95,7 +96,7 @@ export async function createHttpApp(options: AppOptions): Promise<NestFastifyApp
       .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'API token (pl_<id>_<secret>) from POST /api/v1/tokens or `pressluft token create`' })
       .addSecurityRequirements('bearer')
       .build(),
-  ));
+  )));
   installApiDocs(fastify, document);
   installStaticAssets(fastify);
   return app;

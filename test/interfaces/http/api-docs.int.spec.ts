@@ -5,6 +5,7 @@
  * without a description fails here).
  */
 import { registeredRoutes } from '../../../src/interfaces/http/create-http-app';
+import { OpenApiResponseCheck } from '../../support/openapi-response-check';
 import { startTestApp, TestApp } from '../../support/test-app';
 
 type Operation = { responses: Record<string, { content?: Record<string, { schema?: unknown }> }>; requestBody?: { content: Record<string, { schema?: unknown }> } };
@@ -31,7 +32,12 @@ describe('API reference (/api/docs)', () => {
         continue;
       }
       const codes = Object.keys(op.responses);
-      expect([route.method, route.url, codes.some((c) => /^2\d\d$/.test(c))]).toEqual([route.method, route.url, true]);
+      const success = codes.filter((c) => /^2\d\d$/.test(c));
+      expect([route.method, route.url, success.length]).toEqual([route.method, route.url, 1]);
+      // Its success answer has a schema (the job log is a text/event-stream, described as such).
+      const content = op.responses[success[0]].content ?? {};
+      const described = content['application/json']?.schema ?? (route.url.endsWith('/log') ? content['text/event-stream']?.schema : undefined);
+      expect([route.method, route.url, described]).toEqual([route.method, route.url, expect.anything()]);
       expect(op.responses['401']?.content?.['application/json']?.schema).toEqual({ $ref: '#/components/schemas/ApiError' });
       if (path.includes('{')) expect([route.url, codes]).toEqual([route.url, expect.arrayContaining(['404'])]);
       if (route.method !== 'GET') expect([route.url, codes]).toEqual([route.url, expect.arrayContaining(['403', '409'])]);
@@ -39,6 +45,20 @@ describe('API reference (/api/docs)', () => {
     }
     expect(missing).toEqual([]);
     expect(doc.components.schemas.ApiError).toMatchObject({ required: ['code', 'message', 'details'] });
+  });
+
+  it('answers are checked against these schemas: an undocumented field, a wrong type or a missing property fails', async () => {
+    const check = new OpenApiResponseCheck(doc as never);
+    const site = (await t.request('GET', '/api/v1/sites')).body;
+    expect(site).toEqual({ items: [], next: null });
+    const whoami = (await t.request('GET', '/api/v1/whoami')).body;
+    expect(() => check.check('GET', '/api/v1/whoami', 200, 'application/json', whoami)).not.toThrow();
+    expect(() => check.check('GET', '/api/v1/whoami', 200, 'application/json', { ...whoami, secret: 'x' })).toThrow(/additional properties/);
+    expect(() => check.check('GET', '/api/v1/whoami', 200, 'application/json', { ...whoami, scope: 'root' })).toThrow(/allowed values/);
+    const { actor: _actor, ...withoutActor } = whoami;
+    expect(() => check.check('GET', '/api/v1/whoami', 200, 'application/json', withoutActor)).toThrow(/required property 'actor'/);
+    expect(() => check.check('GET', '/api/v1/sites/01abc', 200, 'application/json', { id: '01abc' })).toThrow(/GET \/api\/v1\/sites\/\{id\} 200/);
+    expect(() => check.check('GET', '/api/v1/nowhere', 200, 'application/json', {})).toThrow(/no such route/);
   });
 
   it('request bodies of the mutations that take one are described by their DTO schema', () => {

@@ -1,0 +1,266 @@
+import type { OpenAPIObject } from '@nestjs/swagger';
+
+/**
+ * The success answers of the API, as JSON Schema: one place that says what every route returns.
+ * `describeResponses` puts them into the OpenAPI document; the integration tests check every 2xx
+ * JSON answer the app gives against it (test/support/openapi-response-check.ts), and objects here
+ * list all their properties (`additionalProperties: false`), so a field a view gains without a
+ * description here fails those tests instead of going undocumented.
+ */
+type Schema = Record<string, unknown>;
+
+const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
+/** OpenAPI 3.0 (what @nestjs/swagger writes) says null with `nullable`, not with a `null` type. */
+const nullable = (schema: Schema): Schema => ({ ...schema, nullable: true });
+const str: Schema = { type: 'string' };
+const int: Schema = { type: 'integer' };
+const bool: Schema = { type: 'boolean' };
+const time: Schema = { type: 'string', format: 'date-time' };
+const anyObject: Schema = { type: 'object', additionalProperties: true };
+
+/** An object whose every property is required, except those named in `optional`. */
+function object(properties: Record<string, Schema>, optional: string[] = []): Schema {
+  return { type: 'object', additionalProperties: false, required: Object.keys(properties).filter((p) => !optional.includes(p)), properties };
+}
+const page = (item: string): Schema =>
+  object({ items: { type: 'array', items: ref(item) }, next: { ...nullable(str), description: 'Cursor of the next page (`cursor=`), null at the end' } });
+
+const ERROR_REF = object({ code: str, message: str });
+
+const SITE_SUMMARY: Record<string, Schema> = {
+  id: str,
+  name: str,
+  slug: str,
+  state: str,
+  version: int,
+  nodeId: str,
+  primaryDomain: str,
+  lastError: nullable(ERROR_REF),
+  createdAt: time,
+  updatedAt: time,
+};
+
+const JOB: Record<string, Schema> = {
+  id: str,
+  kind: str,
+  state: { type: 'string', enum: ['queued', 'running', 'retry_wait', 'succeeded', 'failed', 'cancelled'] },
+  attempt: int,
+  maxAttempts: int,
+  siteId: str,
+  nodeId: str,
+  error: ERROR_REF,
+  correlationId: str,
+  actor: str,
+  createdAt: time,
+  updatedAt: time,
+};
+const JOB_OPTIONAL = ['siteId', 'nodeId', 'error'];
+
+export const RESPONSE_SCHEMAS: Record<string, Schema> = {
+  JobRef: { ...nullable(object({ id: str, kind: str })), description: 'The job the request queued, or null when it queued none' },
+  Accepted: object({ version: { ...int, description: 'The stream version after the request (use it as If-Match)' }, job: ref('JobRef') }),
+  Release: object({ id: str, current: bool, previous: bool, bad: { ...bool, description: 'Its deploy was rolled back: a rollback to it needs force' } }),
+  Environment: object({
+    name: str,
+    envSlug: str,
+    nodeId: str,
+    domains: { type: 'array', items: str, description: 'The primary domain first, then the aliases' },
+    phpVersion: str,
+    currentReleaseId: nullable(str),
+    previousReleaseId: nullable(str),
+    releases: { type: 'array', items: ref('Release'), description: 'Kept on the node, newest first' },
+    health: { type: 'string', enum: ['healthy', 'unhealthy', 'unknown'] },
+  }),
+  SiteSummary: object(SITE_SUMMARY),
+  Site: object({ ...SITE_SUMMARY, environments: { type: 'array', items: ref('Environment') } }),
+  SitePage: page('SiteSummary'),
+  SiteCreated: object({
+    site: object({ id: str, slug: str, state: str, version: int }),
+    job: ref('JobRef'),
+    admin: object({
+      user: str,
+      email: str,
+      password: { ...nullable(str), description: 'The generated WordPress admin password, returned this once (null on a repeated Idempotency-Key)' },
+    }),
+  }),
+  DeploymentAccepted: object({ deploymentId: str, version: int, job: ref('JobRef') }),
+  Node: object({
+    id: str,
+    name: str,
+    host: str,
+    port: int,
+    user: { ...str, description: 'The SSH user the control plane logs in as (root until bootstrap switches to pressluft)' },
+    status: str,
+    hostKeyFingerprint: nullable(str),
+    facts: anyObject,
+    version: int,
+    createdAt: time,
+    updatedAt: time,
+  }),
+  NodePage: page('Node'),
+  NodeRef: object({ id: str, name: str, status: str, hostKeyFingerprint: nullable(str), version: int }),
+  NodeRegistered: object({ node: ref('NodeRef'), job: ref('JobRef') }),
+  NodeHostKeyPinned: object({ node: ref('NodeRef'), previousFingerprint: nullable(str) }),
+  HealthCheckQueued: object({ job: object({ id: str, kind: str, created: { ...bool, description: 'false: an unfinished check was reused' } }) }),
+  Job: object(JOB, JOB_OPTIONAL),
+  JobPage: page('Job'),
+  HostRecap: object({ ok: int, changed: int, failed: int, skipped: int, unreachable: int }),
+  RunOutcome: object({
+    runId: str,
+    playbook: str,
+    state: str,
+    rc: nullable(int),
+    startedAt: time,
+    finishedAt: nullable(time),
+    durationMs: nullable(int),
+    hosts: { type: 'object', additionalProperties: ref('HostRecap'), description: 'Per host, as the PLAY RECAP' },
+  }),
+  JobOutcome: object({
+    startedAt: nullable(time),
+    finishedAt: nullable(time),
+    durationMs: nullable(int),
+    summary: nullable(str),
+    runs: { type: 'array', items: ref('RunOutcome') },
+  }),
+  JobDetail: object({ ...JOB, outcome: ref('JobOutcome') }, JOB_OPTIONAL),
+  JobChanged: object({ job: ref('JobDetail') }),
+  JobRunLog: object({
+    jobId: str,
+    state: str,
+    finished: bool,
+    lines: { type: 'array', items: object({ seq: int, at: time, text: str }) },
+    next: { ...int, description: 'The `after` of the next call' },
+    runs: {
+      type: 'array',
+      items: object({
+        runId: str,
+        playbook: str,
+        state: str,
+        rc: nullable(int),
+        stats: nullable(anyObject),
+        createdAt: time,
+        launchedAt: nullable(time),
+        finishedAt: nullable(time),
+      }),
+    },
+  }),
+  RunEvents: object({
+    jobId: str,
+    runId: str,
+    items: {
+      type: 'array',
+      items: object({ seq: int, event: str, task: nullable(str), host: nullable(str), changed: nullable(bool), ts: nullable(str), data: anyObject }),
+    },
+    next: int,
+  }),
+  RecordedEvent: object({
+    globalPosition: int,
+    eventId: str,
+    streamId: str,
+    streamVersion: int,
+    type: str,
+    schemaVersion: int,
+    data: anyObject,
+    metadata: object({ actor: str, correlationId: str, causationId: str, commandId: str }),
+    recordedAt: time,
+    hash: { ...str, description: 'sha256 link of the chain (hex)' },
+  }),
+  StreamHistory: object({ streamId: str, version: int, events: { type: 'array', items: ref('RecordedEvent') } }),
+  EventPage: object({ items: { type: 'array', items: ref('RecordedEvent') }, next: { ...nullable(int), description: 'The `after` of the next page' } }),
+  ChainVerification: object(
+    { ok: bool, checked: int, firstBroken: object({ globalPosition: int, eventId: str, reason: str }) },
+    ['firstBroken'],
+  ),
+  ControlPlaneKey: object({ publicKey: { ...str, description: 'One OpenSSH public key line' }, fingerprint: { ...str, example: 'SHA256:…' } }),
+  Upload: object({ uploadId: str, sha256: str, size: int }),
+  ApiToken: object({
+    id: str,
+    name: str,
+    scope: { type: 'string', enum: ['read', 'write'] },
+    createdBy: str,
+    createdAt: time,
+    revokedAt: nullable(time),
+    lastUsedAt: nullable(time),
+    expiresAt: nullable(time),
+  }),
+  ApiTokenPage: page('ApiToken'),
+  ApiTokenCreated: object({ token: ref('ApiToken'), secret: { ...str, description: 'The token itself, shown this once' } }),
+  ApiTokenRevoked: object({ token: ref('ApiToken') }),
+  WhoAmI: object({
+    actor: str,
+    kind: { type: 'string', enum: ['user', 'token'] },
+    scope: { type: 'string', enum: ['read', 'write'] },
+    tokenName: nullable(str),
+    email: nullable(str),
+  }),
+};
+
+/** `METHOD path` (OpenAPI path syntax) → the schema of its success answer. */
+export const ROUTE_RESPONSES: Record<string, string> = {
+  'GET /api/v1/sites': 'SitePage',
+  'POST /api/v1/sites': 'SiteCreated',
+  'GET /api/v1/sites/{id}': 'Site',
+  'GET /api/v1/sites/{id}/events': 'StreamHistory',
+  'POST /api/v1/sites/{id}/environments/{env}/deployments': 'DeploymentAccepted',
+  'POST /api/v1/sites/{id}/environments/{env}/rollback': 'Accepted',
+  'PUT /api/v1/sites/{id}/environments/{env}/domains': 'Accepted',
+  'POST /api/v1/sites/{id}/reset': 'Accepted',
+  'POST /api/v1/sites/{id}/retry': 'Accepted',
+  'DELETE /api/v1/sites/{id}': 'Accepted',
+  'POST /api/v1/uploads': 'Upload',
+  'POST /api/v1/nodes': 'NodeRegistered',
+  'GET /api/v1/nodes': 'NodePage',
+  'GET /api/v1/nodes/{id}': 'Node',
+  'GET /api/v1/nodes/{id}/events': 'StreamHistory',
+  'POST /api/v1/nodes/{id}/bootstrap': 'Accepted',
+  'POST /api/v1/nodes/{id}/host-key': 'NodeHostKeyPinned',
+  'POST /api/v1/nodes/{id}/health-check': 'HealthCheckQueued',
+  'GET /api/v1/jobs': 'JobPage',
+  'GET /api/v1/jobs/{id}': 'JobDetail',
+  'GET /api/v1/jobs/{id}/events': 'StreamHistory',
+  'GET /api/v1/jobs/{id}/run-log': 'JobRunLog',
+  'GET /api/v1/jobs/{id}/runs/{runId}/events': 'RunEvents',
+  'POST /api/v1/jobs/{id}/cancel': 'JobChanged',
+  'POST /api/v1/jobs/{id}/retry': 'JobChanged',
+  'GET /api/v1/events': 'EventPage',
+  'GET /api/v1/events/verify': 'ChainVerification',
+  'GET /api/v1/events/streams/{streamId}': 'StreamHistory',
+  'GET /api/v1/ssh/public-key': 'ControlPlaneKey',
+  'GET /api/v1/whoami': 'WhoAmI',
+  'POST /api/v1/tokens': 'ApiTokenCreated',
+  'GET /api/v1/tokens': 'ApiTokenPage',
+  'DELETE /api/v1/tokens/{id}': 'ApiTokenRevoked',
+};
+
+/** Routes that answer a text/event-stream (Server-Sent Events) rather than one JSON document. */
+export const EVENT_STREAM_ROUTES: Record<string, string> = {
+  'GET /api/v1/jobs/{id}/log':
+    'The job log as Server-Sent Events: `line` events (id = the line cursor, data = JSON {at, source, text, tone?}), then one `end` event ({state}) when the job finished, or ({reason}) when the session ended. Resume with `Last-Event-ID` or `?after=`.',
+};
+
+type Operation = { responses: Record<string, { description?: string; content?: Record<string, { schema?: unknown }> }> };
+
+/**
+ * Puts the success schemas into the document: the operation's 2xx answer gets its schema as
+ * application/json (the status the route answers with stays the one its decorators declared).
+ * A route missing from ROUTE_RESPONSES keeps an answer without a schema, which the API reference
+ * test refuses.
+ */
+export function describeResponses(document: OpenAPIObject): OpenAPIObject {
+  document.components = { ...document.components, schemas: { ...document.components?.schemas, ...RESPONSE_SCHEMAS } };
+  for (const [path, item] of Object.entries(document.paths)) {
+    for (const [method, op] of Object.entries(item as Record<string, Operation>)) {
+      const key = `${method.toUpperCase()} ${path}`;
+      if (!op?.responses) continue;
+      if (EVENT_STREAM_ROUTES[key]) {
+        op.responses['200'] = { description: EVENT_STREAM_ROUTES[key], content: { 'text/event-stream': { schema: { type: 'string' } } } };
+        continue;
+      }
+      const name = ROUTE_RESPONSES[key];
+      if (!name) continue;
+      const status = Object.keys(op.responses).find((code) => /^2\d\d$/.test(code)) ?? '200';
+      op.responses[status] = { ...op.responses[status], description: op.responses[status]?.description || name, content: { 'application/json': { schema: ref(name) } } };
+    }
+  }
+  return document;
+}

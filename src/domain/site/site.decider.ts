@@ -423,8 +423,10 @@ function evolve(site: SiteState, event: SiteEvent): SiteState {
       return failed(site, 'domains.failed', event.data.error);
     case 'EnvironmentHealthChanged':
       return withEnvironment(site, event.data.environment, (env) => ({ ...env, health: event.data.status }));
+    // A reset is a check of what is there, not an operation of its own: lastOperation stays the one that
+    // failed, so a retry after a failed reset re-runs that (a site whose provisioning failed is provisioned).
     case 'SiteResetRequested':
-      return { ...site, state: move(site, 'reset.requested'), lastOperation: 'reset' };
+      return { ...site, state: move(site, 'reset.requested') };
     case 'SiteResetSucceeded':
       return succeeded(site, 'reset.succeeded');
     case 'SiteResetFailed':

@@ -239,7 +239,8 @@ describe('site decider', () => {
       given(siteDecider, FAILED)
         .when(cmd('RequestSiteReset', { reason: 'db corrupted' }))
         .then([{ type: 'SiteResetRequested', data: { siteId, reason: 'db corrupted' } }]);
-      given(siteDecider, FAILED).when(cmd('RequestSiteReset', {})).thenState({ state: 'RESETTING', lastOperation: 'reset' });
+      // the reset checks; the operation that failed stays the one a retry re-runs
+      given(siteDecider, FAILED).when(cmd('RequestSiteReset', {})).thenState({ state: 'RESETTING', lastOperation: 'provision' });
     });
     it('is refused from ACTIVE and SITE_BUSY mid-operation', () => {
       given(siteDecider, ACTIVE)
@@ -278,9 +279,19 @@ describe('site decider', () => {
       const retried = [...DEPLOY_FAILED, { type: 'SiteRetryRequested', data: { siteId, operation: 'deploy', deploymentId: 'd1' } } as SiteEvent];
       given(siteDecider, retried).when(cmd('CompleteDeploy', { deploymentId: 'd1', releaseId: 'r1' })).then([deploySucceeded]);
     });
-    it('re-enters resetting and deleting', () => {
+    it('after a failed reset, re-runs the operation that failed before it (a reset is a check, not an operation)', () => {
       const resetFailed = [...RESETTING, { type: 'SiteResetFailed', data: { siteId, error } } as SiteEvent];
-      given(siteDecider, resetFailed).when(cmd('RequestSiteRetry', {})).thenState({ state: 'RESETTING' });
+      given(siteDecider, resetFailed)
+        .when(cmd('RequestSiteRetry', {}))
+        .then([{ type: 'SiteRetryRequested', data: { siteId, operation: 'provision' } }]);
+      given(siteDecider, resetFailed).when(cmd('RequestSiteRetry', {})).thenState({ state: 'PROVISIONING' });
+    });
+    it('a retry of a reset recorded by an earlier version still replays (RESETTING)', () => {
+      const resetFailed = [...RESETTING, { type: 'SiteResetFailed', data: { siteId, error } } as SiteEvent];
+      const replayed = foldEvents(siteDecider, [...resetFailed, { type: 'SiteRetryRequested', data: { siteId, operation: 'reset' } } as SiteEvent]);
+      expect(replayed.state).toBe('RESETTING');
+    });
+    it('re-enters deleting', () => {
       const deleteFailed = [...DELETING, { type: 'SiteDeletionFailed', data: { siteId, error } } as SiteEvent];
       given(siteDecider, deleteFailed).when(cmd('RequestSiteRetry', {})).thenState({ state: 'DELETING' });
     });

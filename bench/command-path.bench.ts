@@ -77,8 +77,8 @@ function rawSide(db: Database, tag: string): (i: number) => Promise<unknown> {
   const s = {
     commandResult: one('SELECT result, request_hash AS requestHash FROM processed_commands WHERE command_id = ?'),
     slugTaken: one("SELECT 1 FROM rm_environments WHERE env_slug = ? OR substr('s-' || env_slug, 1, 32) = ?"),
-    domainTaken: one(`SELECT 1 FROM rm_environments e JOIN rm_sites s ON s.id = e.site_id, json_each(e.domains) d
-     WHERE d.value = ? AND s.state <> 'DELETED' AND s.id <> ? LIMIT 1`),
+    domainTaken: one(`SELECT 1 FROM rm_environment_domains d JOIN rm_sites s ON s.id = d.site_id
+     WHERE d.domain = ? AND s.state <> 'DELETED' AND d.site_id <> ? LIMIT 1`),
     node: one('SELECT id, status, facts FROM rm_nodes WHERE id = ?'),
     secretInsert: one('INSERT INTO site_secrets (site_id, environment, sealed, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING'),
     secretGet: one('SELECT sealed FROM site_secrets WHERE site_id = ? AND environment = ?'),

@@ -1,5 +1,7 @@
 import type { Provider } from '@nestjs/common';
 import { AUTH_APPLICATION_PROVIDERS } from './auth/auth.providers';
+import { CERTIFICATE_APPLICATION_PROVIDERS } from './certificates/certificates.providers';
+import { IssueCertificateJobHandler } from './certificates/issue-certificate/issue-certificate.job-handler';
 import { DecideAndAppend } from './common/decide-and-append';
 import { ListEventsHandler } from './events/list-events/list-events.handler';
 import { StreamHistoryHandler } from './events/stream-history/stream-history.handler';
@@ -96,6 +98,7 @@ export const APPLICATION_PROVIDERS: Provider[] = [
   RenderMetricsHandler,
   RebuildProjectionsHandler,
   ...AUTH_APPLICATION_PROVIDERS,
+  ...CERTIFICATE_APPLICATION_PROVIDERS,
 ];
 
 /** The production job handlers (AppModule.forRoot({jobHandlers}) replaces them in tests). */
@@ -109,4 +112,5 @@ export const REAL_JOB_HANDLER_CLASSES = [
   DeleteSiteJobHandler,
   ResetSiteJobHandler,
   CheckSiteHealthJobHandler,
+  IssueCertificateJobHandler,
 ] as const;

@@ -1,3 +1,4 @@
+import { CERTIFICATE_EVENT_TYPES } from './certificate/certificate.events';
 import { DomainError } from './common/domain-error';
 import { JOB_EVENT_TYPES } from './job/job.events';
 import { NODE_EVENT_TYPES } from './node/node.events';
@@ -42,7 +43,7 @@ const OVERRIDES: Record<string, EventTypeEntry> = {
 };
 
 export const EVENT_TYPES: Readonly<Record<string, EventTypeEntry>> = Object.fromEntries(
-  [...SITE_EVENT_TYPES, ...NODE_EVENT_TYPES, ...JOB_EVENT_TYPES, ...USER_EVENT_TYPES, ...API_TOKEN_EVENT_TYPES].map((type) => [type, OVERRIDES[type] ?? V1]),
+  [...SITE_EVENT_TYPES, ...NODE_EVENT_TYPES, ...JOB_EVENT_TYPES, ...USER_EVENT_TYPES, ...API_TOKEN_EVENT_TYPES, ...CERTIFICATE_EVENT_TYPES].map((type) => [type, OVERRIDES[type] ?? V1]),
 );
 
 export function isKnownEventType(type: string): boolean {

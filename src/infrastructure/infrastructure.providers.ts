@@ -22,6 +22,7 @@ import { ALL_REACTORS } from '../application/reactors/all-reactors';
 import type { Settings } from './config/settings';
 import { remoteExecutionProviders } from './remote-execution.providers';
 import { siteProviders } from './site.providers';
+import { certificateProviders } from './certificate.providers';
 import { InlineProjections } from './event-store/inline-projections';
 import { rebuildProjections } from './event-store/projection-rebuilder';
 import { SqliteEventStore } from './event-store/sqlite-event-store';
@@ -97,5 +98,6 @@ export function infrastructureProviders(settings: Settings, jobHandlers: JobHand
     { provide: DatabaseBackup, useFactory: (db: Database) => new SqliteDatabaseBackup(db), inject: [DATABASE] },
     ...remoteExecutionProviders(settings),
     ...siteProviders(settings),
+    ...certificateProviders(settings),
   ];
 }

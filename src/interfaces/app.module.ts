@@ -12,6 +12,7 @@ import { HealthController } from './http/controllers/health.controller';
 import { JobsController } from './http/controllers/jobs.controller';
 import { NodesController } from './http/controllers/nodes.controller';
 import { SitesController } from './http/controllers/sites.controller';
+import { CertificatesController } from './http/controllers/certificates.controller';
 import { SshController } from './http/controllers/ssh.controller';
 import { UploadsController } from './http/controllers/uploads.controller';
 import { PAGE_CONTROLLERS, pageProviders } from './pages/pages.module-parts';
@@ -31,7 +32,7 @@ export class AppModule implements OnApplicationShutdown {
     return {
       module: AppModule,
       imports: [CqrsModule.forRoot()],
-      controllers: [SitesController, UploadsController, NodesController, JobsController, EventsController, HealthController, SshController, ...PAGE_CONTROLLERS],
+      controllers: [SitesController, CertificatesController, UploadsController, NodesController, JobsController, EventsController, HealthController, SshController, ...PAGE_CONTROLLERS],
       providers: [
         ...infrastructureProviders(options.settings, options.jobHandlers),
         ...authInfrastructureProviders(options.settings),

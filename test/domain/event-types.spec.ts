@@ -5,6 +5,7 @@ import { NODE_EVENT_TYPES } from '../../src/domain/node/node.events';
 import { siteDecider } from '../../src/domain/site/site.decider';
 import { SITE_EVENT_TYPES, SiteEvent } from '../../src/domain/site/site.events';
 import { API_TOKEN_EVENT_TYPES, USER_EVENT_TYPES } from '../../src/domain/user/user.events';
+import { CERTIFICATE_EVENT_TYPES } from '../../src/domain/certificate/certificate.events';
 import { given } from '../support/decider-spec';
 
 const siteCreatedV1 = {
@@ -19,7 +20,7 @@ const siteCreatedV1 = {
 
 describe('event type registry', () => {
   it('registers every event of every aggregate, once', () => {
-    const all = [...SITE_EVENT_TYPES, ...NODE_EVENT_TYPES, ...JOB_EVENT_TYPES, ...USER_EVENT_TYPES, ...API_TOKEN_EVENT_TYPES];
+    const all = [...SITE_EVENT_TYPES, ...NODE_EVENT_TYPES, ...JOB_EVENT_TYPES, ...USER_EVENT_TYPES, ...API_TOKEN_EVENT_TYPES, ...CERTIFICATE_EVENT_TYPES];
     expect(new Set(all).size).toBe(all.length);
     expect(Object.keys(EVENT_TYPES).sort()).toEqual([...all].sort());
   });

@@ -1,6 +1,8 @@
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import type { JobRow, JobView } from '../jobs/job.view';
 import { toJobView } from '../jobs/job.view';
+import { CertificateRow, CertificateView, toCertificateView } from '../certificates/certificate.view';
+import { Clock } from '../ports/clock.port';
 import { EventStore, RecordedEvent } from '../ports/event-store.port';
 import { SqlReader } from '../ports/sql-reader.port';
 import { GetDashboardQuery } from './get-dashboard.query';
@@ -18,6 +20,20 @@ export interface DashboardView {
   running: JobView[];
   failed: JobView[];
   recentEvents: RecordedEvent[];
+  certificates: DashboardCertificates;
+}
+
+/** A certificate with what is wrong with it: its last request failed, its renewal is overdue, or it expired. */
+export interface CertificateWarning extends CertificateView {
+  siteName: string;
+  problem: 'failed' | 'renewal overdue' | 'expired' | null;
+}
+
+export interface DashboardCertificates {
+  /** Certificates that need a look (failed, renewal overdue, expired), soonest expiry first. */
+  warnings: CertificateWarning[];
+  /** The installed certificates that expire first. */
+  soonest: CertificateWarning[];
 }
 
 /** Nodes and sites at a glance, running and failed jobs, the newest events: all from read models and indexes. */
@@ -26,6 +42,7 @@ export class GetDashboardHandler implements IQueryHandler<GetDashboardQuery, Das
   constructor(
     private readonly sql: SqlReader,
     private readonly store: EventStore,
+    private readonly clock: Clock,
   ) {}
 
   async execute(q: GetDashboardQuery): Promise<DashboardView> {
@@ -46,6 +63,27 @@ export class GetDashboardHandler implements IQueryHandler<GetDashboardQuery, Das
       running: jobs('running'),
       failed: jobs('failed'),
       recentEvents,
+      certificates: this.certificates(q.jobs),
+    };
+  }
+
+  private certificates(limit: number): DashboardCertificates {
+    const now = this.clock.nowIso();
+    const rows = (where: string) =>
+      this.sql
+        .all<CertificateRow & { site_name: string }>(
+          `SELECT c.*, s.name AS site_name FROM rm_certificates c JOIN rm_sites s ON s.id = c.site_id WHERE ${where} ORDER BY c.not_after IS NULL, c.not_after, c.site_id LIMIT @limit`,
+          { now, limit },
+        )
+        .map((row) => {
+          const view = toCertificateView(row);
+          const problem =
+            view.certificate && view.certificate.notAfter <= now ? 'expired' : row.status === 'failed' ? 'failed' : view.certificate && view.certificate.renewAt <= now ? 'renewal overdue' : null;
+          return { ...view, siteName: row.site_name, problem } satisfies CertificateWarning;
+        });
+    return {
+      warnings: rows("c.status = 'failed' OR (c.renew_at IS NOT NULL AND c.renew_at <= @now)"),
+      soonest: rows('c.not_after IS NOT NULL'),
     };
   }
 }

@@ -7,6 +7,7 @@ export const JOB_KINDS = {
   siteRollback: 'site.rollback',
   siteDomains: 'site.domains',
   siteHealthCheck: 'site.health-check',
+  siteCertificate: 'site.certificate',
   nodeBootstrap: 'node.bootstrap',
   nodeHealthCheck: 'node.health-check',
 } as const;

@@ -1,4 +1,5 @@
 import { apiTokenListProjection, userListProjection } from '../auth/auth.projections';
+import { certificateProjection } from './certificate.projector';
 import { environmentProjection } from './environment.projector';
 import { jobListProjection } from './job-list.projector';
 import { nodeListProjection } from './node-list.projector';
@@ -15,4 +16,5 @@ export const ALL_PROJECTIONS: readonly RowProjection[] = [
   streamIndexProjection,
   userListProjection,
   apiTokenListProjection,
+  certificateProjection,
 ] as unknown as readonly RowProjection[];

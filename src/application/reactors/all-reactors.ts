@@ -1,4 +1,5 @@
 import { enqueueBootstrapWhenNodeBootstrapRequested } from './enqueue-bootstrap-when-node-bootstrap-requested.reactor';
+import { enqueueCertificateWhenCertificateRequested } from './enqueue-certificate-when-certificate-requested.reactor';
 import { enqueueDeletionWhenSiteDeletionRequested } from './enqueue-deletion-when-site-deletion-requested.reactor';
 import { enqueueDeployWhenDeployRequested } from './enqueue-deploy-when-deploy-requested.reactor';
 import { enqueueDomainsChangeWhenDomainsChangeRequested } from './enqueue-domains-change-when-domains-change-requested.reactor';
@@ -17,4 +18,5 @@ export const ALL_REACTORS: readonly Reactor[] = [
   enqueueDeletionWhenSiteDeletionRequested,
   enqueueOperationWhenSiteRetryRequested,
   enqueueBootstrapWhenNodeBootstrapRequested,
+  enqueueCertificateWhenCertificateRequested,
 ];

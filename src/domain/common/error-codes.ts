@@ -48,6 +48,8 @@ export const ERROR_CODES = {
   CERT_ACME_RATE_LIMITED: { kind: 'rate_limited', description: 'The ACME server rate-limits the request; it is retried later.' },
   CERT_ACME_FAILED: { kind: 'internal', description: 'The ACME client or server failed (directory unreachable or untrusted, server error).' },
   CERT_INSTALL_FAILED: { kind: 'internal', description: 'Nginx refused the configuration with the new certificate; the previous one stays in place.' },
+  CERT_REQUEST_PENDING: { kind: 'conflict', description: 'A certificate request for this environment is already running.' },
+  CERT_ACME_NOT_CONFIGURED: { kind: 'rule', description: 'No ACME account e-mail is set (PRESSLUFT_ACME_EMAIL); certificates cannot be requested.' },
   REMOTE_RUN_FAILED: { kind: 'internal', description: 'A playbook run on the node failed.' },
   REMOTE_COMMAND_FAILED: { kind: 'internal', description: 'A command on the node failed.' },
   REMOTE_COMMAND_TIMEOUT: { kind: 'internal', description: 'A command on the node ran longer than allowed.' },

@@ -73,6 +73,10 @@ export interface Settings {
   readonly acmeEmail: string;
   /** CA bundle (PEM file on the control plane) the nodes' client trusts for the directory; '' = system store (PRESSLUFT_ACME_CA_FILE). */
   readonly acmeCaFile: string;
+  /** Share of a certificate's lifetime after which it is renewed, 0 < share < 1 (PRESSLUFT_CERT_RENEW_SHARE). */
+  readonly certRenewShare: number;
+  /** Interval of the certificate scheduler (renewals due, missing or outdated certificates), ms; 0 = off (PRESSLUFT_CERT_CHECK_INTERVAL_MS). */
+  readonly certCheckIntervalMs: number;
   /** A WordPress release archive (wordpress.org layout) for new sites and core updates; unset = download the latest (PRESSLUFT_WORDPRESS_ARCHIVE). */
   readonly wordpressArchive: string | null;
   /** Media upload limit of every site's Nginx and PHP pool, MB (PRESSLUFT_SITE_UPLOAD_MAX_MB). */
@@ -128,6 +132,8 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, cwd = process
     acmeDirectoryUrl: acmeDirectory(env.PRESSLUFT_ACME_DIRECTORY_URL),
     acmeEmail: email(env.PRESSLUFT_ACME_EMAIL, 'PRESSLUFT_ACME_EMAIL'),
     acmeCaFile: readableFile(env.PRESSLUFT_ACME_CA_FILE, cwd, 'PRESSLUFT_ACME_CA_FILE'),
+    certRenewShare: share(env.PRESSLUFT_CERT_RENEW_SHARE, 0.67, 'PRESSLUFT_CERT_RENEW_SHARE'),
+    certCheckIntervalMs: int(env.PRESSLUFT_CERT_CHECK_INTERVAL_MS, 300_000, 'PRESSLUFT_CERT_CHECK_INTERVAL_MS'),
     wordpressArchive: env.PRESSLUFT_WORDPRESS_ARCHIVE ? resolve(cwd, env.PRESSLUFT_WORDPRESS_ARCHIVE) : null,
     siteUploadMaxMb: int(env.PRESSLUFT_SITE_UPLOAD_MAX_MB, 64, 'PRESSLUFT_SITE_UPLOAD_MAX_MB'),
     uploadMaxBytes: int(env.PRESSLUFT_UPLOAD_MAX_BYTES, 512 * 1024 * 1024, 'PRESSLUFT_UPLOAD_MAX_BYTES'),
@@ -153,6 +159,13 @@ function email(raw: string | undefined, name: string): string {
   if (raw === undefined || raw === '') return '';
   if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(raw)) throw new Error(`${name} must be an e-mail address, got "${raw}"`);
   return raw;
+}
+
+function share(raw: string | undefined, fallback: number, name: string): number {
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!(n > 0 && n < 1)) throw new Error(`${name} must be a number between 0 and 1 (exclusive), got "${raw}"`);
+  return n;
 }
 
 function readableFile(raw: string | undefined, cwd: string, name: string): string {

@@ -3,6 +3,9 @@ import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal } from '../../application/auth/principal';
+import type { CertificateView } from '../../application/certificates/certificate.view';
+import { ListCertificatesQuery } from '../../application/certificates/list-certificates/list-certificates.query';
+import { RequestCertificateCommand } from '../../application/certificates/request-certificate/request-certificate.command';
 import type { Page } from '../../application/common/page';
 import { StreamHistoryQuery } from '../../application/events/stream-history/stream-history.query';
 import type { JobView } from '../../application/jobs/job.view';
@@ -23,6 +26,7 @@ import { RequestSiteRetryCommand } from '../../application/sites/request-site-re
 import type { SiteSummaryView, SiteView } from '../../application/sites/site.view';
 import { DomainError } from '../../domain/common/domain-error';
 import { commandMetaOf } from '../http/command-meta.decorator';
+import { RequestCertificateDto } from '../http/dto/certificate.dto';
 import { ListSitesQueryDto, SITE_STATES_FILTER } from '../http/dto/list-query.dto';
 import { CreateDeploymentDto, CreateSiteDto, DomainsDto, ResetSiteDto, RollbackDto } from '../http/dto/site.dto';
 import { pagerLink, pageQuery, pathId } from './page-params';
@@ -105,9 +109,10 @@ export class SitesPagesController {
 
   private async renderDetail(principal: Principal, id: string, extra: Record<string, unknown>): Promise<string> {
     const site = await this.queries.execute<GetSiteQuery, SiteView>(new GetSiteQuery(id));
-    const [jobs, history] = await Promise.all([
+    const [jobs, history, certificates] = await Promise.all([
       this.queries.execute<ListJobsQuery, Page<JobView>>(new ListJobsQuery(50, undefined, { siteId: id })),
       this.queries.execute<StreamHistoryQuery, StreamSlice>(new StreamHistoryQuery(`site-${id}`)),
+      this.queries.execute<ListCertificatesQuery, CertificateView[]>(new ListCertificatesQuery(id)),
     ]);
     const releases = history.events
       .filter((e) => RELEASE_EVENTS.has(e.type))
@@ -124,6 +129,7 @@ export class SitesPagesController {
       jobs: jobs.items,
       history: [...history.events].reverse(),
       releases,
+      certificates,
       sourceTypes: SOURCE_TYPES,
       values: { type: 'wordpress' },
       errors: {},
@@ -180,6 +186,18 @@ export class SitesPagesController {
       const aliases = (values.aliases ?? '').split(/[\s,]+/).filter((a) => a !== '');
       const input = validateForm(DomainsDto, { primary: values.primary ?? '', aliases });
       await this.commands.execute(new RequestDomainsChangeCommand(id, env, input.primary, input.aliases, commandMetaOf(request)));
+    });
+  }
+
+  @Post(':id/certificates')
+  async certificate(@CurrentPrincipal() principal: Principal, @Param('id') rawId: string, @Req() request: FastifyRequest, @Body() body: unknown, @Res() reply: FastifyReply) {
+    const id = pathId(rawId);
+    const values = formValues(body);
+    return this.act(principal, id, values, reply, 'Certificate', async () => {
+      const env = environmentField(values.env);
+      const hsts = values.hsts === 'on' ? true : values.hsts === 'off' ? false : undefined;
+      const input = validateForm(RequestCertificateDto, { force: values.force === 'on' || values.force === 'true', ...(hsts === undefined ? {} : { hsts }) });
+      await this.commands.execute(new RequestCertificateCommand(id, env, { force: input.force, hsts: input.hsts, reason: 'operator' }, commandMetaOf(request)));
     });
   }
 

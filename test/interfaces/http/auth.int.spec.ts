@@ -184,7 +184,7 @@ describe('authentication', () => {
     });
 
     it('malformed, unknown and tampered bearer tokens are 401', async () => {
-      for (const header of ['Bearer', 'Bearer nonsense', 'Basic YWRtaW46YWRtaW4=', `Bearer ${t.token.secret.slice(0, -1)}A`, `Bearer pl_nosuchid_${'A'.repeat(43)}`]) {
+      for (const header of ['Bearer', 'Bearer nonsense', 'Basic YWRtaW46YWRtaW4=', `Bearer ${t.token.secret.slice(0, -1)}${t.token.secret.endsWith('A') ? 'B' : 'A'}`, `Bearer pl_nosuchid_${'A'.repeat(43)}`]) {
         const res = await fetch(t.url + '/api/v1/sites', { headers: { authorization: header } });
         expect([header, res.status]).toEqual([header, 401]);
       }

@@ -51,7 +51,7 @@ export class CreateApiTokenHandler implements ICommandHandler<CreateApiTokenComm
     }
     const expiresAt = expiresInDays === undefined ? undefined : new Date(this.clock.nowMs() + expiresInDays * 86_400_000).toISOString();
     return this.uow.run(() => {
-      const previous = this.commands.previousResult(meta.commandId);
+      const previous = this.commands.previousResult(meta.commandId, meta.requestHash);
       if (previous) return { token: this.view(previous.streamId.slice('apitoken-'.length)), secret: null, duplicate: true };
       const tokenId = this.ids.newId();
       const secret = this.tokens.newSecret();

@@ -28,7 +28,7 @@ export class EnqueueJob {
   ) {}
 
   run(request: JobRequest, meta: CommandMeta): EnqueuedJob {
-    const previous = this.commands.previousResult(meta.commandId);
+    const previous = this.commands.previousResult(meta.commandId, meta.requestHash);
     if (previous) return { id: previous.streamId.slice('job-'.length), kind: request.kind, created: false };
     const maxAttempts = request.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
     const job = this.uow.run(() => {

@@ -1,4 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import { certificateDecider } from '../../../domain/certificate/certificate.decider';
+import { certificateStreamId } from '../../../domain/certificate/certificate.events';
 import { jobDecider } from '../../../domain/job/job.decider';
 import type { JobCommand } from '../../../domain/job/job.commands';
 import { jobStreamId } from '../../../domain/job/job.events';
@@ -62,6 +64,8 @@ export class JobLifecycleRecorder {
     const meta = this.meta(job, `outcome/${step}/${job.attempt}`);
     if (outcome.aggregate === 'site') {
       this.decideAndAppend.run(siteStreamId(outcome.command.siteId), siteDecider, outcome.command, meta);
+    } else if (outcome.aggregate === 'certificate') {
+      this.decideAndAppend.run(certificateStreamId(outcome.command.siteId), certificateDecider, outcome.command, meta);
     } else {
       this.decideAndAppend.run(nodeStreamId(outcome.command.nodeId), nodeDecider, outcome.command, meta);
     }

@@ -1,9 +1,13 @@
+import type { CertificateCommand } from '../../../domain/certificate/certificate.commands';
 import type { NodeCommand } from '../../../domain/node/node.commands';
 import type { SiteCommand } from '../../../domain/site/site.commands';
 import type { JobError, JobRecord } from '../../ports/job-queue.port';
 import { JOB_KINDS } from '../job-kinds';
 
-export type OutcomeCommand = { aggregate: 'site'; command: SiteCommand } | { aggregate: 'node'; command: NodeCommand };
+export type OutcomeCommand =
+  | { aggregate: 'site'; command: SiteCommand }
+  | { aggregate: 'node'; command: NodeCommand }
+  | { aggregate: 'certificate'; command: CertificateCommand };
 
 type Summary = Record<string, unknown> | undefined;
 
@@ -16,6 +20,7 @@ interface OutcomeMap {
 const siteId = (job: JobRecord) => String(job.payload.siteId);
 const nodeId = (job: JobRecord) => String(job.payload.nodeId);
 const str = (v: unknown) => (typeof v === 'string' ? v : null);
+const certificateRef = (job: JobRecord) => ({ siteId: siteId(job), environment: String(job.payload.environment), requestId: String(job.payload.requestId) });
 
 /**
  * What a finished job means for its site or node: the command the worker sends so the aggregate
@@ -93,6 +98,29 @@ export const JOB_OUTCOMES: Record<string, OutcomeMap> = {
   [JOB_KINDS.siteDelete]: {
     succeeded: (job) => ({ aggregate: 'site', command: { type: 'CompleteSiteDeletion', siteId: siteId(job) } }),
     failed: (job, error) => ({ aggregate: 'site', command: { type: 'FailSiteDeletion', siteId: siteId(job), error } }),
+  },
+  // Never the site's lifecycle: a certificate's outcome goes to the site's certificate stream.
+  [JOB_KINDS.siteCertificate]: {
+    succeeded: (job, s) => ({
+      aggregate: 'certificate',
+      command: {
+        type: 'CompleteCertificate',
+        ...certificateRef(job),
+        renewed: s?.renewed === true,
+        certificate: {
+          serial: String(s?.serial ?? ''),
+          domains: Array.isArray(s?.domains) ? s.domains.map(String) : [],
+          notBefore: String(s?.notBefore ?? ''),
+          notAfter: String(s?.notAfter ?? ''),
+          renewAt: String(s?.renewAt ?? ''),
+        },
+        hsts: s?.hsts === true,
+      },
+    }),
+    failed: (job, error, s) => ({
+      aggregate: 'certificate',
+      command: { type: 'FailCertificate', ...certificateRef(job), error, ...(Array.isArray(s?.domains) ? { domains: s.domains.map(String) } : {}) },
+    }),
   },
   [JOB_KINDS.nodeBootstrap]: {
     succeeded: (job, s) => ({

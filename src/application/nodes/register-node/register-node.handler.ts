@@ -30,7 +30,7 @@ export class RegisterNodeHandler implements ICommandHandler<RegisterNodeCommand,
   ) {}
 
   async execute({ input, meta }: RegisterNodeCommand): Promise<RegisterNodeResult> {
-    const previous = this.commands.previousResult(meta.commandId);
+    const previous = this.commands.previousResult(meta.commandId, meta.requestHash);
     if (previous) return { ...toCommandResult(previous), duplicate: true, nodeId: previous.streamId.slice('node-'.length) };
 
     this.refuseTakenName(input.name);

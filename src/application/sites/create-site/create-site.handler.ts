@@ -47,7 +47,7 @@ export class CreateSiteHandler implements ICommandHandler<CreateSiteCommand, Cre
   ) {}
 
   async execute({ input, meta }: CreateSiteCommand): Promise<CreateSiteResult> {
-    const previous = this.commands.previousResult(meta.commandId);
+    const previous = this.commands.previousResult(meta.commandId, meta.requestHash);
     if (previous) return { ...toCommandResult(previous), duplicate: true, siteId: previous.streamId.slice('site-'.length), adminPassword: null };
 
     const siteId = this.ids.newId();

@@ -6,8 +6,8 @@ import type { SqlReader } from '../../ports/sql-reader.port';
  */
 export function domainInUse(sql: SqlReader, domain: string, exceptSiteId?: string): boolean {
   const row = sql.get(
-    `SELECT 1 FROM rm_environments e JOIN rm_sites s ON s.id = e.site_id, json_each(e.domains) d
-     WHERE d.value = ? AND s.state <> 'DELETED' AND s.id <> ? LIMIT 1`,
+    `SELECT 1 FROM rm_environment_domains d JOIN rm_sites s ON s.id = d.site_id
+     WHERE d.domain = ? AND s.state <> 'DELETED' AND d.site_id <> ? LIMIT 1`,
     [domain, exceptSiteId ?? ''],
   );
   return row !== undefined;

@@ -5,6 +5,8 @@ import * as m004 from './004-job-log.migration';
 import * as m005 from './005-job-steps.migration';
 import * as m006 from './006-sites.migration';
 import * as m007 from './007-hardening.migration';
+import * as m008 from './008-environment-domains.migration';
+import * as m009 from './009-certificates.migration';
 
 /** Numbered, forward-only migrations. Append new ones; never edit or reorder a shipped one. */
 export const MIGRATIONS = [
@@ -15,4 +17,6 @@ export const MIGRATIONS = [
   { version: 5, name: '005-job-steps', sql: m005.sql },
   { version: 6, name: '006-sites', sql: m006.sql },
   { version: 7, name: '007-hardening', sql: m007.sql },
+  { version: 8, name: '008-environment-domains', sql: m008.sql },
+  { version: 9, name: '009-certificates', sql: m009.sql },
 ] as const;

@@ -1,4 +1,5 @@
 import type { RegisterCommands } from '../command-kit';
+import { registerCertificateCommands } from './certificate.commands';
 import { registerEventsCommands } from './events.commands';
 import { registerJobCommands } from './job.commands';
 import { registerLocalDataCommands } from './local-data.commands';
@@ -15,6 +16,7 @@ export const COMMAND_GROUPS: readonly RegisterCommands[] = [
   registerLoginCommands,
   registerNodeCommands,
   registerSiteCommands,
+  registerCertificateCommands,
   registerJobCommands,
   registerEventsCommands,
   registerMaintenanceCommands,

@@ -36,10 +36,10 @@ const ENV_COLUMNS: Column<EnvironmentView>[] = [
   { header: 'releases', value: (e) => e.releases.map((r) => `${r.id}${r.bad ? ' (bad)' : ''}`).join(' ') },
 ];
 
-type JobRef = { id: string; kind: string } | null;
+export type JobRef = { id: string; kind: string } | null;
 
 /** Prints the queued job, or with --wait follows it and exits non-zero with its error when it fails. */
-async function reportJob({ api, out, opts }: ApiActionContext, job: JobRef, what: string): Promise<void> {
+export async function reportJob({ api, out, opts }: ApiActionContext, job: JobRef, what: string): Promise<void> {
   if (!job) return out.info(`${what}: no job queued (a repeated request)`);
   if (!opts.wait) return out.info(`${what}: job ${job.id} (${job.kind}) queued; follow it with: pressluft job wait ${job.id}`);
   const done = await followJob(api, out, job.id);
@@ -47,7 +47,7 @@ async function reportJob({ api, out, opts }: ApiActionContext, job: JobRef, what
   failUnlessSucceeded(done);
 }
 
-const envPath = (id: string, env: string) => {
+export const envPath = (id: string, env: string) => {
   if (!/^[a-z][a-z0-9-]{0,19}$/.test(env)) throw new CliError('--env must be an environment name such as production', 2);
   return `/api/v1/sites/${id}/environments/${env}`;
 };

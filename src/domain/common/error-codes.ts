@@ -32,6 +32,7 @@ export const ERROR_CODES = {
   JOB_NOT_CANCELLABLE: { kind: 'conflict', description: 'The job already finished.' },
   JOB_NOT_RETRYABLE: { kind: 'conflict', description: 'Only failed or cancelled jobs can be retried.' },
   NODE_NOT_READY: { kind: 'rule', description: 'The node is not ready for sites.' },
+  ENVIRONMENT_SLUG_TOO_LONG: { kind: 'rule', description: 'The slug is longer than the node names it becomes allow (Linux user s-<slug>: 32 characters, so a slug of at most 30).' },
   NO_ROLLBACK_TARGET: { kind: 'rule', description: 'The environment has no release to roll back to (or the named one is already live).' },
   RELEASE_MARKED_BAD: { kind: 'rule', description: 'The release is marked bad; roll back to it only with force.' },
   DEPLOY_CHECK_FAILED: { kind: 'internal', description: 'The new release failed its check before the switch; nothing live changed.' },

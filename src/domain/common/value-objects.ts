@@ -42,8 +42,8 @@ export function parseSlug(value: unknown, field = 'slug'): string {
   return s;
 }
 
-/** Derives a valid slug from a display name; falls back to 'site' when nothing usable is left. */
-export function slugify(name: string): string {
+/** Derives a valid slug (at most maxLength chars) from a display name; falls back to 'site' when nothing usable is left. */
+export function slugify(name: string, maxLength = 32): string {
   let s = name
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '') // strip accents: "Café" -> "Cafe"
@@ -52,7 +52,7 @@ export function slugify(name: string): string {
     .replace(/^-+|-+$/g, '');
   if (s === '') return 'site';
   if (!/^[a-z]/.test(s) || s.length < 3) s = `site-${s}`;
-  s = s.slice(0, 32).replace(/-+$/, '');
+  s = s.slice(0, maxLength).replace(/-+$/, '');
   return SLUG.test(s) && !s.includes('--') ? s : 'site';
 }
 

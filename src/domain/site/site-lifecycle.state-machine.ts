@@ -119,6 +119,8 @@ export const SITE_LIFECYCLE_TABLE: readonly SiteTransitionRow[] = [
   { from: 'FAILED', transition: 'retry.requested', to: 'UPDATING_DOMAINS', retryOf: 'domains' },
   { from: 'FAILED', transition: 'retry.requested', to: 'CLONING', retryOf: 'clone' },
   { from: 'FAILED', transition: 'retry.requested', to: 'RESTORING', retryOf: 'restore' },
+  // not decided any more (a retry after a failed reset re-runs the operation that failed before it);
+  // kept so that logs which recorded such a retry still replay
   { from: 'FAILED', transition: 'retry.requested', to: 'RESETTING', retryOf: 'reset' },
   { from: 'FAILED', transition: 'retry.requested', to: 'DELETING', retryOf: 'delete' },
 

@@ -24,6 +24,7 @@ import { transitionOfSiteEvent } from './site-event-transitions';
 import { NO_RELEASES, ReleaseSet, releaseMarkedBad, releaseSwitchedTo } from './site-releases';
 import { CreateSite, RecordEnvironmentHealth, RequestDeploy, RequestDomainsChange, RequestRollback, SiteCommand } from './site.commands';
 import { DeploySource, EnvironmentHealthStatus, OperationError, PRODUCTION_ENVIRONMENT, SiteEvent } from './site.events';
+import { ENV_SLUG_MAX_LENGTH, requireEnvSlugFitsNode } from './environment-slug';
 import { SITE_RULES } from './site.rules';
 
 export interface SiteEnvironmentState extends ReleaseSet {
@@ -105,7 +106,7 @@ function createSite(cmd: CreateSite, site: SiteState): SiteEvent[] {
     throw new DomainError('DUPLICATE', `Site ${cmd.siteId} already exists`, { siteId: cmd.siteId }, SITE_RULES.idMustBeUnique);
   }
   const name = parseDisplayName(cmd.name);
-  const slug = cmd.slug === undefined ? slugify(name) : parseSlug(cmd.slug);
+  const slug = requireEnvSlugFitsNode(cmd.slug === undefined ? slugify(name, ENV_SLUG_MAX_LENGTH) : parseSlug(cmd.slug));
   const primaryDomain = parseDomain(cmd.domain);
   const adminEmail = parseEmail(cmd.adminEmail, 'adminEmail');
   const phpVersion = cmd.phpVersion === undefined ? DEFAULT_PHP_VERSION : parsePhpVersion(cmd.phpVersion);
@@ -422,8 +423,10 @@ function evolve(site: SiteState, event: SiteEvent): SiteState {
       return failed(site, 'domains.failed', event.data.error);
     case 'EnvironmentHealthChanged':
       return withEnvironment(site, event.data.environment, (env) => ({ ...env, health: event.data.status }));
+    // A reset is a check of what is there, not an operation of its own: lastOperation stays the one that
+    // failed, so a retry after a failed reset re-runs that (a site whose provisioning failed is provisioned).
     case 'SiteResetRequested':
-      return { ...site, state: move(site, 'reset.requested'), lastOperation: 'reset' };
+      return { ...site, state: move(site, 'reset.requested') };
     case 'SiteResetSucceeded':
       return succeeded(site, 'reset.succeeded');
     case 'SiteResetFailed':

@@ -7,6 +7,8 @@ export const SITE_RULES = {
   requiresExistingNode: 'site-requires-existing-node',
   /** A failed or decommissioned node cannot host a new site (NODE_NOT_READY). */
   cannotBeCreatedOnUnusableNode: 'site-cannot-be-created-on-unusable-node',
+  /** An environment slug names its Linux user s-<slug> (32 chars at most): at most 30 chars (ENVIRONMENT_SLUG_TOO_LONG). */
+  envSlugMustFitNodeNames: 'environment-slug-must-fit-node-names',
   /** Site ids are never reused, not even after deletion (DUPLICATE). */
   idMustBeUnique: 'site-id-must-be-unique',
   /** Deploys start only from ACTIVE (SITE_BUSY mid-operation, INVALID_STATE_TRANSITION otherwise). */

@@ -3,6 +3,7 @@ import { foldEvents } from '../../../src/domain/common/domain-event';
 import { CreateSite, SiteCommand } from '../../../src/domain/site/site.commands';
 import { siteDecider } from '../../../src/domain/site/site.decider';
 import { SiteEvent, siteStreamId } from '../../../src/domain/site/site.events';
+import { EnvironmentSlugTooLong } from '../../../src/domain/site/environment-slug';
 import { SITE_RULES } from '../../../src/domain/site/site.rules';
 import { given } from '../../support/decider-spec';
 
@@ -96,6 +97,17 @@ describe('site decider', () => {
     it('refuses a missing node (site-requires-existing-node)', () => {
       given(siteDecider).when({ ...createSite, node: null }).thenThrows(NotFound, 'NOT_FOUND');
       given(siteDecider).when({ ...createSite, node: { id: 'other', status: 'ready' } }).thenThrows(NotFound, 'NOT_FOUND');
+    });
+    it('refuses a slug longer than the node names allow (environment-slug-must-fit-node-names): no event', () => {
+      const err = given(siteDecider)
+        .when({ ...createSite, slug: `a${'b'.repeat(30)}` })
+        .thenThrows(EnvironmentSlugTooLong, 'ENVIRONMENT_SLUG_TOO_LONG', SITE_RULES.envSlugMustFitNodeNames);
+      expect((err as EnvironmentSlugTooLong).details).toMatchObject({ field: 'slug', length: 31, maxLength: 30 });
+      given(siteDecider).when({ ...createSite, slug: `a${'b'.repeat(31)}` }).thenThrows(EnvironmentSlugTooLong, 'ENVIRONMENT_SLUG_TOO_LONG');
+    });
+    it('accepts a slug of exactly 30 characters, and cuts a slug derived from a long name to 30', () => {
+      given(siteDecider).when({ ...createSite, slug: `a${'b'.repeat(29)}` }).thenState({ slug: `a${'b'.repeat(29)}` });
+      given(siteDecider).when({ ...createSite, name: 'A very long shop name that goes on and on' }).thenState({ slug: 'a-very-long-shop-name-that-goe' });
     });
     it('refuses an existing site id, even after deletion', () => {
       given(siteDecider, ACTIVE).when(createSite).thenThrows(DomainError, 'DUPLICATE', SITE_RULES.idMustBeUnique);
@@ -227,7 +239,8 @@ describe('site decider', () => {
       given(siteDecider, FAILED)
         .when(cmd('RequestSiteReset', { reason: 'db corrupted' }))
         .then([{ type: 'SiteResetRequested', data: { siteId, reason: 'db corrupted' } }]);
-      given(siteDecider, FAILED).when(cmd('RequestSiteReset', {})).thenState({ state: 'RESETTING', lastOperation: 'reset' });
+      // the reset checks; the operation that failed stays the one a retry re-runs
+      given(siteDecider, FAILED).when(cmd('RequestSiteReset', {})).thenState({ state: 'RESETTING', lastOperation: 'provision' });
     });
     it('is refused from ACTIVE and SITE_BUSY mid-operation', () => {
       given(siteDecider, ACTIVE)
@@ -266,9 +279,19 @@ describe('site decider', () => {
       const retried = [...DEPLOY_FAILED, { type: 'SiteRetryRequested', data: { siteId, operation: 'deploy', deploymentId: 'd1' } } as SiteEvent];
       given(siteDecider, retried).when(cmd('CompleteDeploy', { deploymentId: 'd1', releaseId: 'r1' })).then([deploySucceeded]);
     });
-    it('re-enters resetting and deleting', () => {
+    it('after a failed reset, re-runs the operation that failed before it (a reset is a check, not an operation)', () => {
       const resetFailed = [...RESETTING, { type: 'SiteResetFailed', data: { siteId, error } } as SiteEvent];
-      given(siteDecider, resetFailed).when(cmd('RequestSiteRetry', {})).thenState({ state: 'RESETTING' });
+      given(siteDecider, resetFailed)
+        .when(cmd('RequestSiteRetry', {}))
+        .then([{ type: 'SiteRetryRequested', data: { siteId, operation: 'provision' } }]);
+      given(siteDecider, resetFailed).when(cmd('RequestSiteRetry', {})).thenState({ state: 'PROVISIONING' });
+    });
+    it('a retry of a reset recorded by an earlier version still replays (RESETTING)', () => {
+      const resetFailed = [...RESETTING, { type: 'SiteResetFailed', data: { siteId, error } } as SiteEvent];
+      const replayed = foldEvents(siteDecider, [...resetFailed, { type: 'SiteRetryRequested', data: { siteId, operation: 'reset' } } as SiteEvent]);
+      expect(replayed.state).toBe('RESETTING');
+    });
+    it('re-enters deleting', () => {
       const deleteFailed = [...DELETING, { type: 'SiteDeletionFailed', data: { siteId, error } } as SiteEvent];
       given(siteDecider, deleteFailed).when(cmd('RequestSiteRetry', {})).thenState({ state: 'DELETING' });
     });

@@ -1,7 +1,7 @@
 /**
  * The site commands of the CLI as a real process against the real HTTP app (API token in the
  * environment). The node-side work is not what these tests are about: provisioning and deploys are
- * scripted job handlers here; the real handlers run in test/application/sites/sites.e2e.pending.ts (not yet passing, see test/pending/README.md).
+ * scripted job handlers here; the real handlers run in test/application/sites/sites.e2e.spec.ts.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -165,6 +165,19 @@ describe('sites API', () => {
       expect(t.eventCount()).toBe(before);
     });
 
+    it("POST /sites with a slug longer than the node's names allow (s-<slug> over 32 chars): 422, nothing appended", async () => {
+      const before = t.eventCount();
+      const res = await t.request('POST', '/api/v1/sites', { ...newSite(), slug: `a${'b'.repeat(30)}` });
+      expect([res.status, res.body.code, res.body.details]).toEqual([
+        422,
+        'ENVIRONMENT_SLUG_TOO_LONG',
+        expect.objectContaining({ rule: 'environment-slug-must-fit-node-names', field: 'slug', maxLength: 30 }),
+      ]);
+      expect(t.eventCount()).toBe(before);
+      const fits = await t.request('POST', '/api/v1/sites', { ...newSite(), slug: `a${'b'.repeat(29)}` });
+      expect(fits.status).toBe(202);
+    });
+
     it('POST /sites with a slug or domain already in use: 409 DUPLICATE', async () => {
       const body = newSite();
       await t.request('POST', '/api/v1/sites', { ...body, slug: 'taken-slug' });

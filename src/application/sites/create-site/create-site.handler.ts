@@ -1,6 +1,7 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { siteDecider } from '../../../domain/site/site.decider';
 import { PRODUCTION_ENVIRONMENT, siteStreamId } from '../../../domain/site/site.events';
+import { ENV_SLUG_MAX_LENGTH } from '../../../domain/site/environment-slug';
 import { DomainError } from '../../../domain/common/domain-error';
 import { parseDomain, parseSlug, PHP_VERSIONS, slugify } from '../../../domain/common/value-objects';
 import { DecideAndAppend } from '../../common/decide-and-append';
@@ -50,7 +51,7 @@ export class CreateSiteHandler implements ICommandHandler<CreateSiteCommand, Cre
     if (previous) return { ...toCommandResult(previous), duplicate: true, siteId: previous.streamId.slice('site-'.length), adminPassword: null };
 
     const siteId = this.ids.newId();
-    this.refuseTakenNames(parseSlug(input.slug ?? slugify(input.name)), parseDomain(input.domain));
+    this.refuseTakenNames(parseSlug(input.slug ?? slugify(input.name, ENV_SLUG_MAX_LENGTH)), parseDomain(input.domain));
     const node = this.sql.get<{ id: string; status: string; facts: string }>('SELECT id, status, facts FROM rm_nodes WHERE id = ?', [input.nodeId]) ?? null;
     const phpVersion = input.phpVersion ?? nodePhpVersion(node?.facts);
     // Secrets are made once, here, and sealed in the same transaction as SiteCreated: refused input stores none.

@@ -107,6 +107,9 @@ describe('sites on real nodes through the API', () => {
   async function createSite(slot: number, slug: string, domain: string) {
     const res = await api('POST', '/api/v1/sites', { name: `Site ${slug}`, slug, nodeId: nodeIds[slot], domain, adminEmail: 'owner@example.com' });
     expect(res.status).toBe(202);
+    // The generated admin password is returned once, in this answer (admin.password), and never again:
+    // this answer is the one API answer left out of the "no secret anywhere" check.
+    responses.pop();
     return res.body as { site: { id: string }; job: { id: string }; admin: { user: string; password: string } };
   }
 
@@ -314,6 +317,8 @@ describe('sites on real nodes through the API', () => {
     await execOnNode(nodes[1], ['systemctl', 'start', 'mariadb']);
     const retry = await api('POST', `/api/v1/sites/${siteB}/retry`);
     expect(retry.status).toBe(202);
+    // the reset only checked: the retry re-runs the provisioning that failed before it
+    expect((await api('GET', `/api/v1/jobs/${retry.body.job.id}`)).body.kind).toBe('site.provision');
     await succeed(retry.body.job.id);
     expect((await site(siteB)).state).toBe('ACTIVE');
     expect((await http(nodes[1], 'blog.test')).status).toBe(200);
@@ -367,7 +372,7 @@ describe('sites on real nodes through the API', () => {
 
     const store = t.app.get(SiteSecretStore);
     const secretsA = store.get(siteA, 'production')!;
-    const secrets = [adminPasswordA, secretsA.dbPassword, ...Object.values(secretsA.wpSalts)];
+    const secrets: Record<string, string> = { adminPassword: adminPasswordA, dbPassword: secretsA.dbPassword, ...secretsA.wpSalts };
     const { cookie } = await t.login();
     const page = await (await fetch(`${t.url}/sites/${siteA}`, { headers: { cookie } })).text();
     const dump = (sql: string) => JSON.stringify(t.db.prepare(sql).all());
@@ -380,9 +385,12 @@ describe('sites on real nodes through the API', () => {
       page,
       serviceLog: serviceLog.join(''),
     };
-    for (const secret of secrets) {
-      for (const [place, text] of Object.entries(places)) expect({ place, found: text.includes(secret) }).toEqual({ place, found: false });
-    }
+    const found = Object.entries(secrets).flatMap(([name, secret]) =>
+      Object.entries(places)
+        .filter(([, text]) => text.includes(secret))
+        .map(([place]) => `${name} in ${place}`),
+    );
+    expect(found).toEqual([]);
     // The sealed store really holds them (so the check above looked for the right strings).
     expect(secretsA.adminPassword).toBe(adminPasswordA);
   });

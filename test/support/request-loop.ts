@@ -1,0 +1,50 @@
+/**
+ * A small load generator for zero-downtime tests: `workers` loops that each send one GET after the
+ * other (a new connection per request, as browsers arriving at random would) to a node's Nginx with
+ * a Host header of our choosing, until stopped. Every answer is kept (status and body, or the
+ * error), so a test can assert that not one request failed while something was switched.
+ */
+import { request } from 'node:http';
+
+export interface LoopAnswer {
+  status: number;
+  body: string;
+  error?: string;
+}
+
+export interface RequestLoop {
+  /** Answers so far (the loops keep running). */
+  readonly answers: readonly LoopAnswer[];
+  /** Stops the loops and returns every answer once the requests in flight have ended. */
+  stop(): Promise<LoopAnswer[]>;
+}
+
+function get(ip: string, host: string, path: string): Promise<LoopAnswer> {
+  return new Promise((resolve) => {
+    const req = request({ host: ip, port: 80, path, headers: { host, connection: 'close' }, agent: false, timeout: 60_000 }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('error', (e) => resolve({ status: 0, body: '', error: e.message }));
+    });
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', (e) => resolve({ status: 0, body: '', error: e.message }));
+    req.end();
+  });
+}
+
+export function startRequestLoop(ip: string, host: string, path: string, workers = 2): RequestLoop {
+  const answers: LoopAnswer[] = [];
+  let stopped = false;
+  const loops = Array.from({ length: workers }, async () => {
+    while (!stopped) answers.push(await get(ip, host, path));
+  });
+  return {
+    answers,
+    async stop() {
+      stopped = true;
+      await Promise.all(loops);
+      return answers;
+    },
+  };
+}

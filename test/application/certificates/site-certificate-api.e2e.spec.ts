@@ -2,8 +2,9 @@
  * A site's certificate through the API, for real: one FULL test node bootstrapped by the control plane,
  * a site provisioned by it, pebble (test/support/pebble.ts) as the ACME server on the node's link, and
  * the production job handlers (site.certificate runs site-certificate.yml over SSH). Proves the chain
- * request → CertificateRequested → job → playbook → CertificateIssued → read model, HTTPS answering with
- * the recorded certificate, a failure recorded without touching the site, and no key anywhere on the
+ * request → CertificateRequested → job → playbook → CertificateIssued → read model, where the first
+ * request is the automatic one right after the site was provisioned (no explicit POST), HTTPS answering
+ * with the recorded certificate, a failure recorded without touching the site, and no key anywhere on the
  * control plane. Needs root (test nodes).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -92,12 +93,6 @@ describe('site certificates through the API against pebble', () => {
     expect(created.status).toBe(202);
     siteId = created.body.site.id;
     await succeed(created.body.job.id);
-    // Until the site playbooks write the two includes docs/tls.md asks of every vhost, put them in here
-    // (a no-op once they do).
-    const vhost = `/etc/nginx/sites-available/pl-${SLUG}.conf`;
-    const patch = await execOnNode(node, ['sh', '-c',
-      `grep -q acme-challenge.conf ${vhost} || sed -i '/server_name ${DOMAIN};/a\\    include /etc/nginx/pressluft/acme-challenge.conf;\\n    include /etc/nginx/pressluft/https/${SLUG}/*.conf;' ${vhost}; nginx -t -q && systemctl reload nginx`]);
-    if (patch.code !== 0) throw new Error(`vhost includes: ${patch.stderr}`);
     root = await pebble.issuingRootPem();
     rootFile = join(work, 'root.pem');
     writeFileSync(rootFile, root);
@@ -110,12 +105,15 @@ describe('site certificates through the API against pebble', () => {
     for (const dir of [dataDir, work]) if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('issues the certificate: the job runs site-certificate.yml, the read model shows its expiry, and the site answers over HTTPS with it', async () => {
-    expect((await curl(`http://${DOMAIN}${STATIC}`)).stdout).toBe('200 ');
-    const res = await t.request('POST', `/api/v1/sites/${siteId}/environments/production/certificates`, {});
-    expect(res.status).toBe(202);
-    expect(res.body.job.kind).toBe('site.certificate');
-    const job = await succeed(res.body.job.id);
+  it('issues the certificate right after create without a request: the job runs site-certificate.yml, the read model shows its expiry, and the site answers over HTTPS with it', async () => {
+    // the reactor on SiteProvisioned asked for it (reason created); its site.certificate job ran after the provisioning
+    const requested = await pollUntil(
+      async () => (await t.request('GET', `/api/v1/events?stream=certificate-${siteId}&type=CertificateRequested`)).body.items[0],
+      { timeoutMs: 60_000, intervalMs: 500, description: 'automatic certificate request' },
+    );
+    expect(requested).toMatchObject({ data: { reason: 'created', domains: [DOMAIN], force: false } });
+    const jobs = (await t.request('GET', `/api/v1/jobs?siteId=${siteId}&kind=site.certificate`)).body.items as { id: string; kind: string }[];
+    const job = await succeed(jobs.find((j) => j.kind === 'site.certificate')!.id);
     expect(job.siteId).toBe(siteId);
 
     const [cert] = await certificates();

@@ -10,7 +10,7 @@
 #
 #   Options: [--prefix /opt/pressluft] [--data-dir /var/lib/pressluft] [--admin-email E] [--no-local-node]
 #            [--no-start] [--source DIR] [--node-archive FILE [--node-shasums FILE]] [--node-version 24.X.Y]
-#            [--bootstrap-timeout SECONDS]
+#            [--bootstrap-timeout SECONDS] [--domain NAME]
 #
 # What it does (idempotent: run it again to upgrade or repair):
 #   1. installs the OS packages it needs (sshd, sudo, tar, xz-utils, curl) with apt
@@ -27,6 +27,10 @@
 #      root's authorized_keys, restricted to logins from 127.0.0.1 without forwarding or a terminal, for
 #      the first bootstrap, which creates the management user pressluft; once the control plane works as
 #      pressluft@127.0.0.1 the key is removed from root's authorized_keys again
+#   8. with --domain NAME (once the local node is bootstrapped): this host's Nginx serves the control plane
+#      at https://NAME (the service keeps listening on loopback; PRESSLUFT_TRUST_PROXY=on), with a
+#      certificate issued like a site's (site-certificate.yml: lego, HTTP-01 through the node's webroot,
+#      the service's PRESSLUFT_ACME_* settings) and renewed by pressluft-panel-certificate.timer
 # --uninstall stops and removes the service and the code (PREFIX, Node included) and keeps the data
 # directory, /etc/default/pressluft and the user; --uninstall --purge removes those too.
 # Settings can be given as environment variables (PRESSLUFT_HTTP_HOST etc., see docs/configuration.md).
@@ -51,6 +55,7 @@ NODE_VERSION=""
 NODE_DIST=https://nodejs.org/dist
 NODE_MIN_MAJOR=24
 BOOTSTRAP_TIMEOUT=1200
+PANEL_DOMAIN=""
 UNINSTALL=0
 PURGE=0
 while [ $# -gt 0 ]; do
@@ -68,6 +73,7 @@ while [ $# -gt 0 ]; do
     --node-shasums) NODE_SHASUMS=$2; shift 2 ;;
     --node-version) NODE_VERSION=$2; shift 2 ;;
     --bootstrap-timeout) BOOTSTRAP_TIMEOUT=$2; shift 2 ;;
+    --domain) PANEL_DOMAIN=$2; shift 2 ;;
     --uninstall) UNINSTALL=1; shift ;;
     --purge) PURGE=1; shift ;;
     *) echo "install.sh: unknown option $1" >&2; exit 2 ;;
@@ -90,9 +96,21 @@ case "$RELEASE_SHA256" in '' | [0-9a-f]*) ;; *) die "--release-sha256 must be 64
 [ -z "$RELEASE_SHA256" ] || [ ${#RELEASE_SHA256} = 64 ] || die "--release-sha256 must be 64 hex digits"
 [ -z "$RELEASE_URL" ] || [ -z "$RELEASE_ARCHIVE" ] || die "give --release-url or --release-archive, not both"
 [ -z "$RELEASE_URL" ] || [ -n "$RELEASE_SHA256" ] || die "--release-url needs --release-sha256 (the archive is verified before it is unpacked)"
+if [ -n "$PANEL_DOMAIN" ]; then
+  { printf '%s' "$PANEL_DOMAIN" | grep -Eqx '([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}' && [ ${#PANEL_DOMAIN} -le 253 ]; } ||
+    die "--domain must be a lower-case DNS name like panel.example.com (no wildcard, no port)"
+  [ "$LOCAL_NODE" = 1 ] || die "--domain needs the local node (its Nginx serves the control plane): leave out --no-local-node"
+fi
 NODE_HOME=$PREFIX/node
 UNIT=/etc/systemd/system/pressluft.service
 ENV_FILE=/etc/default/pressluft
+# The control plane's own certificate (--domain): a TLS name no site can have (site slugs never contain "--").
+PANEL_SLUG=pressluft--panel
+PANEL_DIR=/etc/pressluft/panel
+PANEL_VHOST=/etc/nginx/sites-available/pressluft-panel.conf
+PANEL_VHOST_LINK=/etc/nginx/sites-enabled/pressluft-panel.conf
+PANEL_UNIT=/etc/systemd/system/pressluft-panel-certificate.service
+PANEL_TIMER=/etc/systemd/system/pressluft-panel-certificate.timer
 has_systemd() { [ -d /run/systemd/system ]; }
 
 # ------------------------------------------------------------------------------------------- uninstall
@@ -103,6 +121,13 @@ if [ "$UNINSTALL" = 1 ]; then
     rm -f "$UNIT"
     systemctl daemon-reload
   fi
+  if [ -f "$PANEL_VHOST" ] || [ -f "$PANEL_TIMER" ]; then
+    say "removing the control plane's HTTPS front ($PANEL_VHOST, pressluft-panel-certificate.timer)"
+    if has_systemd; then systemctl disable --now pressluft-panel-certificate.timer >/dev/null 2>&1 || true; fi
+    rm -f "$PANEL_TIMER" "$PANEL_UNIT" "$PANEL_VHOST_LINK" "$PANEL_VHOST"
+    if has_systemd; then systemctl daemon-reload; fi
+    if nginx -t -q 2>/dev/null; then systemctl reload nginx 2>/dev/null || true; fi
+  fi
   [ "$(readlink -f /usr/local/bin/node 2>/dev/null)" != "$(readlink -f "$NODE_HOME/bin/node" 2>/dev/null || echo none)" ] || rm -f /usr/local/bin/node
   say "removing the code in $PREFIX"
   rm -rf --one-file-system "$PREFIX"
@@ -110,6 +135,7 @@ if [ "$UNINSTALL" = 1 ]; then
     say "purging the data directory $DATA_DIR, $ENV_FILE and the user pressluft"
     rm -rf --one-file-system "$DATA_DIR"
     rm -f "$ENV_FILE" /etc/sudoers.d/pressluft
+    rm -rf --one-file-system "$PANEL_DIR" "/etc/pressluft/tls/$PANEL_SLUG" "/etc/nginx/pressluft/https/$PANEL_SLUG"
     if id pressluft >/dev/null 2>&1; then
       # its last SSH sessions (the stopped service's) may take a moment to close
       for _ in 1 2 3 4 5 6 7 8 9 10; do userdel pressluft 2>/dev/null && break; sleep 1; done
@@ -341,6 +367,12 @@ EOF
 else
   say "keeping $ENV_FILE (edit it, then systemctl restart pressluft)"
 fi
+# Behind the local Nginx the service takes protocol and client address from it (connections from 127.0.0.1 only).
+if [ -n "$PANEL_DOMAIN" ] && ! grep -qx 'PRESSLUFT_TRUST_PROXY=on' "$ENV_FILE"; then
+  say "PRESSLUFT_TRUST_PROXY=on in $ENV_FILE (the control plane is served through this host's Nginx)"
+  sed -i '/^PRESSLUFT_TRUST_PROXY=/d' "$ENV_FILE"
+  echo 'PRESSLUFT_TRUST_PROXY=on' >> "$ENV_FILE"
+fi
 
 # Everything below runs the CLI as the pressluft user on the same data directory as the service.
 # umask 077 as in the unit (UMask=0077): the first command creates pressluft.db and the keys, and the
@@ -472,6 +504,119 @@ if [ "$LOCAL_NODE" = 1 ]; then
       fi
       sleep 3
     done
+  fi
+fi
+
+# ------------------------------------------------------------------------------------------- HTTPS front (--domain)
+env_value() { grep "^$1=" "$ENV_FILE" | tail -1 | cut -d= -f2- || true; }
+
+setup_panel_https() {
+  local f email directory ca share port ipv6=""
+  for f in /usr/bin/lego /usr/bin/ansible-playbook /etc/nginx/pressluft/acme-challenge.conf /etc/nginx/pressluft/tls-params.conf; do
+    [ -e "$f" ] || die "$f is missing: the local node's bootstrap installs it (see its jobs), then run install.sh --domain $PANEL_DOMAIN again"
+  done
+  email=$(env_value PRESSLUFT_ACME_EMAIL)
+  directory=$(env_value PRESSLUFT_ACME_DIRECTORY_URL)
+  ca=$(env_value PRESSLUFT_ACME_CA_FILE)
+  share=$(env_value PRESSLUFT_CERT_RENEW_SHARE)
+  port=$(env_value PRESSLUFT_HTTP_PORT)
+  [ -n "$email" ] || die "--domain needs the ACME account e-mail: put PRESSLUFT_ACME_EMAIL=you@example.com into $ENV_FILE (it accepts the CA's terms) and run install.sh --domain $PANEL_DOMAIN again"
+  case "$directory" in
+    '' | letsencrypt) directory=https://acme-v02.api.letsencrypt.org/directory ;;
+    letsencrypt-staging) directory=https://acme-staging-v02.api.letsencrypt.org/directory ;;
+    https://*) ;;
+    *) die "PRESSLUFT_ACME_DIRECTORY_URL in $ENV_FILE must be an https:// URL, letsencrypt or letsencrypt-staging" ;;
+  esac
+  [ -z "$ca" ] || [ -r "$ca" ] || die "PRESSLUFT_ACME_CA_FILE=$ca in $ENV_FILE is not readable"
+
+  say "HTTPS for https://$PANEL_DOMAIN (certificate from $directory)"
+  install -d -m 0700 -o root -g root "$PANEL_DIR"
+  # The playbook's variables, JSON-encoded by node (the CA bundle is PEM text); 0600, never on a command line.
+  (umask 077 && "$NODE" -e '
+    const fs = require("node:fs");
+    const [domain, slug, directory, email, ca, share] = process.argv.slice(1);
+    process.stdout.write(JSON.stringify({
+      env_slug: slug, primary_domain: domain, domain_aliases: [], acme_directory_url: directory, acme_email: email,
+      acme_ca_bundle: ca ? fs.readFileSync(ca, "utf8") : "", renew_share: share ? Number(share) : 0.67, hsts: true,
+    }, null, 2) + "\n");' "$PANEL_DOMAIN" "$PANEL_SLUG" "$directory" "$email" "$ca" "$share" > "$PANEL_DIR/certificate.json.new")
+  mv -f "$PANEL_DIR/certificate.json.new" "$PANEL_DIR/certificate.json"
+
+  [ ! -e /proc/net/if_inet6 ] || ipv6="    listen [::]:80;"
+  cat > "$PANEL_VHOST.new" <<VHOST
+# Written by install.sh --domain (docs/tls.md): the Pressluft control plane at https://$PANEL_DOMAIN. The
+# service listens on loopback only; over plain HTTP this name answers the ACME challenge and, once the
+# certificate is there, redirects to HTTPS (the snippet site-certificate.yml writes).
+server {
+    listen 80;
+$ipv6
+    server_name $PANEL_DOMAIN;
+    include /etc/nginx/pressluft/acme-challenge.conf;
+    include /etc/nginx/pressluft/https/$PANEL_SLUG/*.conf;
+    # the service enforces its own limits (PRESSLUFT_HTTP_BODY_LIMIT, the upload limit)
+    client_max_body_size 0;
+
+    location / {
+        # never a sign-in over plain HTTP, not even before the first certificate
+        if (\$scheme != "https") {
+            return 503;
+        }
+        proxy_pass http://127.0.0.1:${port:-8080};
+        proxy_http_version 1.1;
+        proxy_set_header Connection "";
+        proxy_set_header Host \$host;
+        proxy_set_header X-Forwarded-Host \$host;
+        proxy_set_header X-Forwarded-Proto \$scheme;
+        # the client as this Nginx saw it (what the browser sent is dropped): the login throttle's key
+        proxy_set_header X-Forwarded-For \$remote_addr;
+        # live job logs (server-sent events) pass as they are written
+        proxy_buffering off;
+        proxy_read_timeout 1h;
+    }
+}
+VHOST
+  mv -f "$PANEL_VHOST.new" "$PANEL_VHOST"
+  ln -sfn "$PANEL_VHOST" "$PANEL_VHOST_LINK"
+  nginx -t -q || die "nginx refused $PANEL_VHOST (nginx -t above)"
+  systemctl reload nginx
+
+  "$PREFIX/bin/pressluft-panel-certificate" ||
+    die "no certificate for $PANEL_DOMAIN (see above): point its DNS at this server and let port 80 through, then run install.sh --domain $PANEL_DOMAIN again; until then the control plane answers on 127.0.0.1 only"
+
+  # Renewal: a timer of this host, not the control plane's scheduler (docs/tls.md says why).
+  cat > "$PANEL_UNIT" <<UNIT
+[Unit]
+Description=Renew the HTTPS certificate of the Pressluft control plane ($PANEL_DOMAIN) when it is due
+After=network-online.target nginx.service
+Wants=network-online.target
+
+[Service]
+Type=oneshot
+ExecStart=$PREFIX/bin/pressluft-panel-certificate
+UNIT
+  cat > "$PANEL_TIMER" <<TIMER
+[Unit]
+Description=Check the Pressluft control plane's HTTPS certificate twice a day
+
+[Timer]
+OnCalendar=*-*-* 00/12:00:00
+RandomizedDelaySec=1h
+Persistent=true
+
+[Install]
+WantedBy=timers.target
+TIMER
+  systemctl daemon-reload
+  systemctl enable --now pressluft-panel-certificate.timer >/dev/null
+  say "the control plane answers at https://$PANEL_DOMAIN/ (certificate renewed by pressluft-panel-certificate.timer)"
+}
+
+if [ -n "$PANEL_DOMAIN" ]; then
+  read_local_node
+  if [ "$START" = 1 ] && has_systemd && local_switched; then
+    setup_panel_https
+  else
+    say "HTTPS for $PANEL_DOMAIN comes once the service runs and node 'local' is bootstrapped: run install.sh --domain $PANEL_DOMAIN again then"
+    [ "$START" = 0 ] || exit 1
   fi
 fi
 

@@ -8,8 +8,11 @@
  * copied in alone (no checkout) and runs as root with the admin password on stdin (not a TTY):
  *   1. --no-start: Node.js from the archive (verified) into /opt/pressluft/node, the release verified
  *      and installed, first admin, node "local" registered with a restricted root key;
- *   2. a normal run: the service starts, bootstraps the local node (web stack through apt), switches
- *      to pressluft@127.0.0.1, and install.sh removes the control plane's key from root's keys;
+ *   2. a normal run with --domain panel.test: the service starts, bootstraps the local node (web stack
+ *      through apt), switches to pressluft@127.0.0.1, install.sh removes the control plane's key from
+ *      root's keys, and puts the local Nginx in front of the control plane with a certificate from pebble
+ *      (test/support/pebble.ts on the node's link): the admin signs in over HTTPS from the test machine and
+ *      creates an API token through a CSRF-protected form; the renewal unit keeps the certificate;
  *   3. the upgrade to the bumped release after a site's worth of events: new code runs, migrations ran
  *      once, every event and read-model row kept, the chain verifies; a re-bootstrap reports changed=0;
  *   4. `pressluft db backup` while the service runs and the restore of docs/operations.md: the log is
@@ -18,10 +21,12 @@
  * Needs root (test nodes); slot 0.
  */
 import { spawn } from 'node:child_process';
+import { chromium } from 'playwright-core';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { NodeView } from '../../src/application/nodes/node.view';
+import { startPebble, Pebble } from '../support/pebble';
 import { pollUntil } from '../support/poll-until';
 import { downNode, ensureTemplate, NODES_SCRIPT, nodesBase, TestNode, upNode } from '../support/test-nodes';
 import { CmdResult, makeKeyPair, runCmd, tmpDir } from '../playbooks/node-ssh';
@@ -38,6 +43,9 @@ const AS_PRESSLUFT =
   'cd /opt/pressluft && umask 077 && set -a && . /etc/default/pressluft && set +a && ' +
   `setpriv --reuid=pressluft --regid=pressluft --init-groups ${NODE_BIN} bin/pressluft`;
 const ROOT_KEY_OPTIONS = 'from="127.0.0.1",no-port-forwarding,no-agent-forwarding,no-X11-forwarding,no-pty';
+const PANEL = 'panel.test';
+/** Where the test puts pebble's listener CA on the node (PRESSLUFT_ACME_CA_FILE: readable by the service). */
+const ACME_CA = '/etc/pressluft-test-acme-ca.pem';
 
 const NODE_PKG_DIR = path.join(REPO, 'tools', 'node24', 'node_modules', `node-linux-${process.arch}`);
 const NODE_VERSION = (JSON.parse(fs.readFileSync(path.join(NODE_PKG_DIR, 'package.json'), 'utf8')) as { version: string }).version;
@@ -79,6 +87,8 @@ describe('install.sh on a bare server: Node.js and a release archive, upgrade, u
   let rootSshBefore: CmdResult;
   let token = '';
   let local: NodeJson;
+  let pebble: Pebble;
+  let panelRoot = '';
 
   /** A bash script inside the node as root, with a clean environment (not the Jest process's), stdin optional. */
   const sh = (script: string, input?: string, timeoutMs = 120_000, env: string[] = []): Promise<CmdResult> =>
@@ -215,12 +225,15 @@ describe('install.sh on a bare server: Node.js and a release archive, upgrade, u
       // our test key's private part: proves root may log in to 127.0.0.1 before the bootstrap, and not after
       await shOk('umask 077 && cat > /root/.ssh/pl_test_key', fs.readFileSync(path.join(keyDir, 'id_ed25519'), 'utf8'));
     });
+    pebble = await phase('pebble (ACME for --domain)', () => startPebble(node.n));
+    await shOk(`cat > ${ACME_CA} && chmod 0644 ${ACME_CA}`, pebble.listenerCaPem);
     const bare = await sh('command -v node; command -v npm; command -v curl; command -v xz; dpkg -l nginx 2>/dev/null | grep ^ii; true');
     if (bare.stdout.trim() !== '') throw new Error(`the bare node is not bare: ${bare.stdout}`);
     rootSshBefore = await sshRootLocal();
   });
 
   afterAll(async () => {
+    if (pebble) await pebble.stop();
     if (node) await phase('node down', () => downNode(node));
     for (const dir of [keyDir, artifacts]) if (dir) fs.rmSync(dir, { recursive: true, force: true });
     console.log(`install e2e timings (s): ${timings.map(([n, s]) => `${n}=${s.toFixed(1)}`).join(', ')}`);
@@ -238,6 +251,10 @@ describe('install.sh on a bare server: Node.js and a release archive, upgrade, u
       install(`${withNode} ${release(VERSION)} --admin-email ${EMAIL} --no-start`, [
         'PRESSLUFT_LOG_LEVEL=info',
         'PRESSLUFT_HEALTH_CHECK_INTERVAL_MS=0', // no periodic jobs: the upgrade check compares whole tables
+        // the ACME settings of the service, which --domain uses for the control plane's certificate too
+        'PRESSLUFT_ACME_EMAIL=ops@pressluft.test',
+        `PRESSLUFT_ACME_DIRECTORY_URL=${pebble.directoryUrl}`,
+        `PRESSLUFT_ACME_CA_FILE=${ACME_CA}`,
       ]),
     );
     if (install1.code !== 0) throw failed('install.sh --no-start', install1);
@@ -275,8 +292,8 @@ describe('install.sh on a bare server: Node.js and a release archive, upgrade, u
 
   it('root gets the control plane key only restricted to 127.0.0.1 without forwarding or terminal, and loses it after the switch', async () => {
     expect(rootKeysAfter1.split('\n')).toEqual([expect.stringMatching(new RegExp(`^${ROOT_KEY_OPTIONS.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} ssh-ed25519 `))]);
-    install2 = await phase('install.sh (starts the service, waits for the local bootstrap)', () =>
-      install(`${release(VERSION)} --admin-email ${EMAIL} --bootstrap-timeout 2300`, [], 40 * 60_000),
+    install2 = await phase('install.sh --domain (starts the service, waits for the local bootstrap, HTTPS front)', () =>
+      install(`${release(VERSION)} --admin-email ${EMAIL} --bootstrap-timeout 2300 --domain ${PANEL}`, [], 40 * 60_000),
     );
     if (install2.code !== 0) throw failed('install.sh (second run)', install2);
     expect(install2.stdout + install2.stderr).not.toMatch(/\bnpm\b/);
@@ -374,6 +391,98 @@ describe('install.sh on a bare server: Node.js and a release archive, upgrade, u
     const job = await phase('health check', () => jobDone(req.body.job.id, 'health-check'));
     if (job.state !== 'succeeded') throw new Error(`health check ${job.state}: ${JSON.stringify(await runLog(job.id)).slice(-4000)}`);
     expect((await api('GET', `/api/v1/nodes/${local.id}`)).body).toMatchObject({ status: 'ready', user: 'pressluft' });
+  });
+
+  /** curl on the test machine against the node's Nginx, panel.test resolved to the node, pebble's issuing root trusted. */
+  const panelCurl = async (args: string[], input?: string): Promise<CmdResult> => {
+    const rootFile = path.join(artifacts, 'pebble-root.pem');
+    fs.writeFileSync(rootFile, panelRoot);
+    return runCmd('curl', ['--noproxy', '*', '-sS', '-m', '30', '--cacert', rootFile, '--resolve', `${PANEL}:443:${node.ip}`, '--resolve', `${PANEL}:80:${node.ip}`, ...args], input);
+  };
+
+  it('--domain: the local Nginx serves the control plane at https://panel.test with a certificate from the ACME server; the service stays on loopback', async () => {
+    expect(install2.stdout).toContain(`the control plane answers at https://${PANEL}/`);
+    panelRoot = await pebble.issuingRootPem();
+    const health = await panelCurl(['-D', '-', `https://${PANEL}/healthz`]);
+    expect(health.code).toBe(0);
+    expect(health.stdout).toMatch(/^HTTP\/[\d.]+ 200/);
+    expect(health.stdout).toMatch(/^strict-transport-security: max-age=\d+/im);
+    expect(health.stdout).toContain('"status":"ok"');
+    // plain HTTP only redirects (and answers the ACME challenge): no sign-in form over HTTP
+    expect((await panelCurl(['-o', '/dev/null', '-w', '%{http_code} %{redirect_url}', `http://${PANEL}/login`])).stdout).toBe(`301 https://${PANEL}/login`);
+    // the service itself listens on loopback only, and believes the proxy
+    expect((await shOk("ss -Hltn 'sport = :8080' | awk '{print $4}'")).trim()).toBe('127.0.0.1:8080');
+    expect(await shOk('cat /etc/default/pressluft')).toContain('\nPRESSLUFT_TRUST_PROXY=on\n');
+    // the key stays on the node, root-only; the playbook variables (with the ACME settings) too
+    expect((await shOk(`stat -L -c '%U %a' /etc/pressluft/tls/pressluft--panel/privkey.pem /etc/pressluft/panel/certificate.json`)).trim().split('\n')).toEqual(['root 600', 'root 600']);
+    expect((await shOk('systemctl is-enabled pressluft-panel-certificate.timer; systemctl is-active pressluft-panel-certificate.timer')).trim().split('\n')).toEqual(['enabled', 'active']);
+  });
+
+  it('signs in over HTTPS from another machine and performs a CSRF-protected action; the sign-in is recorded with that machine\'s address', async () => {
+    const script = [
+      'set -eu',
+      `curl_() { curl --noproxy '*' -sS -m 30 --cacert ${path.join(artifacts, 'pebble-root.pem')} --resolve ${PANEL}:443:${node.ip} "$@"; }`,
+      'jar=$(mktemp); trap \'rm -f "$jar"\' EXIT',
+      `curl_ -c "$jar" -o /dev/null https://${PANEL}/login`,
+      'csrf=$(awk \'$6 == "pl_login_csrf" {print $7}\' "$jar")',
+      `login=$(curl_ -b "$jar" -c "$jar" -o /dev/null -w '%{http_code}' -H 'Origin: https://${PANEL}' --data-urlencode "_csrf=$csrf" --data-urlencode "email=${EMAIL}" --data-urlencode "password@-" https://${PANEL}/login)`,
+      // Netscape cookie file: column 4 is the Secure flag
+      'secure=$(awk \'$6 == "pl_session" && $7 != "" {print $4}\' "$jar")',
+      `form=$(curl_ -b "$jar" https://${PANEL}/tokens | sed -n 's/.*name="_csrf" value="\\([^"]*\\)".*/\\1/p' | head -1)`,
+      `created=$(curl_ -b "$jar" -o /dev/null -w '%{http_code}' -H 'Origin: https://${PANEL}' --data-urlencode "_csrf=$form" --data-urlencode name=via-https --data-urlencode scope=read https://${PANEL}/tokens)`,
+      `foreign=$(curl_ -b "$jar" -o /dev/null -w '%{http_code}' -H 'Origin: https://evil.example' --data-urlencode "_csrf=$form" --data-urlencode name=cross-site --data-urlencode scope=read https://${PANEL}/tokens)`,
+      'echo "login=$login secure=$secure created=$created foreign=$foreign"',
+    ].join('\n');
+    // on the test machine, the password on stdin
+    const r = await runCmd('bash', ['-c', script], password, 120_000);
+    if (r.code !== 0) throw failed('sign-in over HTTPS', r);
+    expect(r.stdout.trim()).toBe('login=303 secure=TRUE created=201 foreign=403');
+    const tokens = (await api('GET', '/api/v1/tokens')).body.items.map((t: { name: string }) => t.name);
+    expect(tokens).toContain('via-https');
+    expect(tokens).not.toContain('cross-site');
+    // the client address is the test machine's side of the link, as Nginx saw it (the login throttle's key too)
+    const logins = await events('--type UserLoggedIn');
+    expect(logins.at(-1)!.data.ip).toBe(`10.254.${node.n}.1`);
+  });
+
+  it('in Chromium through HTTPS: signs in and creates an API token through the CSRF-protected form; the session cookie is Secure', async () => {
+    const profile = tmpDir('pl-install-chromium-');
+    // the name resolves to the node; pebble's root is not in Chromium's store (curl above checked the chain against it)
+    const context = await chromium.launchPersistentContext(profile, {
+      executablePath: '/usr/bin/chromium',
+      headless: true,
+      ignoreHTTPSErrors: true,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--no-proxy-server', `--host-resolver-rules=MAP ${PANEL} ${node.ip}`],
+    });
+    try {
+      const page = context.pages()[0] ?? (await context.newPage());
+      await page.goto(`https://${PANEL}/login`);
+      await page.fill('#f-email', EMAIL);
+      await page.fill('#f-password', password);
+      await Promise.all([page.waitForURL((u) => u.pathname !== '/login'), page.click('main button[type=submit]')]);
+      expect(new URL(page.url()).protocol).toBe('https:');
+      expect(await page.title()).toMatch(/ · Pressluft$/);
+      const session = (await context.cookies(`https://${PANEL}`)).find((c) => c.name === 'pl_session');
+      expect(session).toMatchObject({ secure: true, httpOnly: true, sameSite: 'Strict' });
+      await page.goto(`https://${PANEL}/tokens`);
+      await page.fill('#f-name', 'via-chromium');
+      await page.check('input[name=scope][value=read]');
+      await page.click('form.card button[type=submit]');
+      expect(await page.inputValue('#new-token')).toMatch(/^pl_/);
+      expect((await api('GET', '/api/v1/tokens')).body.items.map((t: { name: string }) => t.name)).toContain('via-chromium');
+    } finally {
+      await context.close();
+      fs.rmSync(profile, { recursive: true, force: true });
+    }
+  });
+
+  it('the renewal unit checks the control plane\'s certificate and keeps it while it is not due', async () => {
+    const before = (await shOk('openssl x509 -noout -serial -in /etc/pressluft/tls/pressluft--panel/fullchain.pem')).trim();
+    await shOk('systemctl start pressluft-panel-certificate.service');
+    expect((await shOk('systemctl show -p Result --value pressluft-panel-certificate.service')).trim()).toBe('success');
+    expect(await shOk('journalctl -u pressluft-panel-certificate.service --no-pager -o cat')).toMatch(/certificate \S+ for panel\.test valid until \S+ \(kept, renewal from /);
+    expect((await shOk('openssl x509 -noout -serial -in /etc/pressluft/tls/pressluft--panel/fullchain.pem')).trim()).toBe(before);
+    expect((await panelCurl(['-o', '/dev/null', '-w', '%{http_code}', `https://${PANEL}/healthz`])).stdout).toBe('200');
   });
 
   let eventsBefore: string[] = [];
@@ -480,6 +589,9 @@ describe('install.sh on a bare server: Node.js and a release archive, upgrade, u
     if (u.code !== 0) throw failed('uninstall', u);
     expect((await sh('systemctl is-active pressluft')).stdout.trim()).not.toBe('active');
     expect((await sh('test -e /etc/systemd/system/pressluft.service || test -e /opt/pressluft || test -e /usr/local/bin/node')).code).not.toBe(0);
+    // the HTTPS front goes with the service (the certificate stays until --purge)
+    expect((await sh('test -e /etc/nginx/sites-enabled/pressluft-panel.conf || test -e /etc/systemd/system/pressluft-panel-certificate.timer')).code).not.toBe(0);
+    expect((await shOk('nginx -t -q && echo ok')).trim()).toBe('ok');
     expect((await shOk('stat -c "%U %a" /var/lib/pressluft/pressluft.db /var/lib/pressluft/secret.key /etc/default/pressluft')).trim().split('\n'))
       .toEqual(['pressluft 600', 'pressluft 600', 'root 644']);
     expect((await sh('id pressluft')).code).toBe(0);
@@ -496,7 +608,8 @@ describe('install.sh on a bare server: Node.js and a release archive, upgrade, u
   it('--uninstall --purge removes the data directory, the settings and the user too', async () => {
     const p = await phase('install.sh --uninstall --purge', () => install('--uninstall --purge'));
     if (p.code !== 0) throw failed('purge', p);
-    for (const f of ['/etc/systemd/system/pressluft.service', '/opt/pressluft', '/var/lib/pressluft', '/etc/default/pressluft', '/etc/sudoers.d/pressluft', '/usr/local/bin/node']) {
+    for (const f of ['/etc/systemd/system/pressluft.service', '/opt/pressluft', '/var/lib/pressluft', '/etc/default/pressluft', '/etc/sudoers.d/pressluft', '/usr/local/bin/node',
+      '/etc/pressluft/panel', '/etc/pressluft/tls/pressluft--panel']) {
       expect((await sh(`test -e ${f}`)).code).toBe(1);
     }
     expect((await sh('id pressluft')).code).not.toBe(0);

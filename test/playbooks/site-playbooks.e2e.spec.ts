@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { pollUntil } from '../support/poll-until';
 import { LoopAnswer, startRequestLoop } from '../support/request-loop';
 import { downNode, ensureTemplate, TestNode, upNode } from '../support/test-nodes';
-import { buildReleaseArchive, wordPressArchive, WordPressArchive } from '../support/wordpress-archive';
+import { buildCoreArchive, buildReleaseArchive, wordPressArchive, WordPressArchive } from '../support/wordpress-archive';
 import { makeKeyPair, NodeSsh, tmpDir } from './node-ssh';
 import { allSecrets, BUNDLE, failedTasks, http, makeSite, nameVars, provisionVars, runSite, upload } from './site-node';
 
@@ -40,6 +40,11 @@ describe('site playbooks on a full node', () => {
   const sh = (cmd: string) => ssh.shOk(cmd);
   const current = async (site: typeof alpha) => (await sh(`readlink ${site.base}/current`)).trim();
   const archiveSource = (a: { path: string; sha256: string }) => ({ type: 'archive', archive: a.path, archive_sha256: a.sha256 });
+  const coreVersions: Record<string, string> = {};
+  const coreSource = (name: string) => ({ type: 'wordpress', archive: rel[name].path, archive_sha256: rel[name].sha256, version: coreVersions[name] });
+  const option = async (site: typeof alpha, name: string) => (await ssh.shOk(`mariadb -N ${site.db}`, { input: `SELECT option_value FROM wp_options WHERE option_name = '${name}';` })).trim();
+  const upgraded = (run: { events: { event: string; task: string | null; changed: boolean | null }[] }) =>
+    run.events.some((e) => e.event === 'runner_on_ok' && e.task === 'Upgrade the database to the new core' && e.changed === true);
 
   beforeAll(async () => {
     work = tmpDir('pl-site-pb-');
@@ -81,8 +86,14 @@ describe('site playbooks on a full node', () => {
     }
     // a plugin that dies when WordPress loads it: caught before the switch
     await make('fatal', { 'wp-content/mu-plugins/boom.php': '<?php pl_no_such_function();\n' });
-    // fine on the CLI, 500 through PHP-FPM: caught only after the switch
-    await make('httpfail', { 'wp-content/mu-plugins/http500.php': "<?php if (PHP_SAPI !== 'cli') { http_response_code(500); exit; }\n" });
+    // Core updates to a "newer" WordPress (a copy of the core with the version and database version
+    // raised): one that works, and one that is fine on the CLI (the database upgrade runs) but answers
+    // 500 through PHP-FPM, so it is caught only after the switch.
+    for (const [name, tail] of [['coreok', ''], ['corefail', "if (PHP_SAPI !== 'cli') { http_response_code(500); exit; }\n"]] as const) {
+      const built = await buildCoreArchive(core, `${core.version}.99`, path.join(work, `${name}.tar.gz`), tail);
+      rel[name] = await upload(ssh, built.path, built.sha256);
+      coreVersions[name] = built.version;
+    }
   });
 
   afterAll(async () => {
@@ -238,11 +249,14 @@ describe('site playbooks on a full node', () => {
     expect((await http(node.ip, 'alpha.test')).status).toBe(200);
   });
 
-  it('switches back at once when the new release fails only over HTTP, and marks it bad', async () => {
-    const run = await runSite(ssh, 'site-deploy.yml', nameVars(alpha, { release_id: 'r0004', source: archiveSource(rel.httpfail) }));
+  it('a WordPress core update that fails only over HTTP is switched back and marked bad, and the database is put back from the dump taken before', async () => {
+    const dbVersion = await option(alpha, 'db_version');
+    const run = await runSite(ssh, 'site-deploy.yml', nameVars(alpha, { release_id: 'r0004', source: coreSource('corefail') }));
     expect(run.rc).not.toBe(0);
     expect(run.result).toMatchObject({ release_id: 'r0004', previous_release_id: 'r0002', phase: 'post-switch', switched: true, rolled_back: true, rollback_failed: false });
     expect(String(run.result?.reason)).toContain('HTTP 500');
+    expect(upgraded(run)).toBe(true); // the upgrade really changed the database before the check failed
+    expect(await option(alpha, 'db_version')).toBe(dbVersion);
     expect(await current(alpha)).toBe('releases/r0002');
     expect(await sh(`cat ${alpha.base}/releases/r0004/.pl-bad`)).toContain('HTTP 500');
     expect((await http(node.ip, 'alpha.test')).status).toBe(200);
@@ -291,6 +305,22 @@ describe('site playbooks on a full node', () => {
     // the requests spanned both switches: the old release, then the new one, then the old one again
     expect([probes[0].body, probes.some((a) => a.body === 'zd2|zd2'), probes.at(-1)?.body]).toEqual(['zd1|zd1', true, 'zd1|zd1']);
     console.log(`zero-downtime: ${probes.length} probe and ${homes.length} page requests across a deploy and a rollback`);
+  });
+
+  it('a WordPress core update: a new release with the new core and the site\'s wp-content, the database upgraded after the switch', async () => {
+    const dbVersion = Number(await option(alpha, 'db_version'));
+    const run = await runSite(ssh, 'site-deploy.yml', nameVars(alpha, { release_id: 'r0007', source: coreSource('coreok') }));
+    expect(failedTasks(run)).toEqual([]);
+    expect(run.result).toMatchObject({ release_id: 'r0007', previous_release_id: 'r0005', phase: 'done', switched: true });
+    expect(upgraded(run)).toBe(true);
+    expect(Number(await option(alpha, 'db_version'))).toBe(dbVersion + 1);
+    expect(await sh(`grep -h "^\\$wp_version" ${alpha.base}/releases/r0007/wp-includes/version.php ${alpha.base}/releases/r0005/wp-includes/version.php`)).toBe(
+      `$wp_version = '${coreVersions.coreok}';\n$wp_version = '${core.version}';\n`,
+    );
+    expect(await current(alpha)).toBe('releases/r0007');
+    // wp-content came from the release before (its must-use plugin still answers)
+    expect((await http(node.ip, 'alpha.test', '/pl-zd.php')).body).toBe('zd1|zd1');
+    expect((await http(node.ip, 'alpha.test')).status).toBe(200);
   });
 
   it('a broken pool file of someone else never takes the running sites down', async () => {

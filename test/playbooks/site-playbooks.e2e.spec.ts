@@ -1,7 +1,8 @@
 /**
  * The site playbooks on a real FULL node, run the way the control plane runs them (bundle + 0600 vars
  * file, `ansible-playbook -c local` as root): provision (idempotent, no secret in any argv), deploy
- * (archive; refused before the switch; rolled back after it), rollback, domains (serialized URLs),
+ * (archive; refused before the switch; a WordPress core update, and one rolled back after the switch
+ * with its database put back), zero downtime across switches, rollback, domains (serialized URLs),
  * isolation between two sites, a broken pool file, delete. One node, several sites, shared by all
  * tests in order. Needs root.
  */

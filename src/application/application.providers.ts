@@ -36,6 +36,7 @@ import { DeploySiteJobHandler } from './sites/deploy-site/deploy-site.job-handle
 import { ProvisionSiteJobHandler } from './sites/provision-site/provision-site.job-handler';
 import { RollbackSiteJobHandler } from './sites/rollback-site/rollback-site.job-handler';
 import { SiteJobSupport } from './sites/site-jobs/site-job-support';
+import { GetDeployKeyHandler } from './sites/get-deploy-key/get-deploy-key.handler';
 import { GetSiteHandler } from './sites/get-site/get-site.handler';
 import { ListSitesHandler } from './sites/list-sites/list-sites.handler';
 import { RequestDeployHandler } from './sites/request-deploy/request-deploy.handler';
@@ -62,6 +63,7 @@ export const APPLICATION_PROVIDERS: Provider[] = [
   RequestSiteRetryHandler,
   RequestSiteDeletionHandler,
   GetSiteHandler,
+  GetDeployKeyHandler,
   ListSitesHandler,
   RegisterNodeHandler,
   RequestNodeBootstrapHandler,

@@ -212,6 +212,12 @@ export const RESPONSE_SCHEMAS: Record<string, Schema> = {
     updatedAt: time,
   }),
   CertificateList: object({ items: { type: 'array', items: ref('Certificate') } }),
+  DeployKey: object({
+    siteId: str,
+    environment: str,
+    publicKey: { type: 'string', description: 'OpenSSH public key line; add it to the Git host as a read-only deploy key' },
+    fingerprint: { type: 'string', description: 'SHA256:… as the Git host shows it' },
+  }),
   WhoAmI: object({
     actor: str,
     kind: { type: 'string', enum: ['user', 'token'] },
@@ -236,6 +242,7 @@ export const ROUTE_RESPONSES: Record<string, string> = {
   'POST /api/v1/sites/{id}/environments/{env}/certificates': 'Accepted',
   'GET /api/v1/sites/{id}/environments/{env}/certificates': 'CertificateList',
   'GET /api/v1/sites/{id}/certificates': 'CertificateList',
+  'GET /api/v1/sites/{id}/environments/{env}/deploy-key': 'DeployKey',
   'POST /api/v1/uploads': 'Upload',
   'POST /api/v1/nodes': 'NodeRegistered',
   'GET /api/v1/nodes': 'NodePage',

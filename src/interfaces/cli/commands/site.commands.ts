@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
+import type { DeployKeyView } from '../../../application/sites/get-deploy-key/get-deploy-key.handler';
 import type { EnvironmentView, SiteSummaryView, SiteView } from '../../../application/sites/site.view';
 import { CliError } from '../cli-error';
 import { API_HELP_GROUP, apiAction, ApiActionContext, idArg } from '../command-kit';
@@ -95,6 +96,20 @@ export function registerSiteCommands(program: Command): void {
         }
         if (!out.json) out.line(result.site.id);
         await reportJob(ctx, result.job, 'provisioning');
+      }),
+    );
+
+  site
+    .command('deploy-key')
+    .argument('<id>')
+    .description("the public half of the environment's git deploy key: add it to the repository's deploy keys (read-only) for deploys with --git")
+    .option('--env <env>', 'environment', 'production')
+    .action(
+      apiAction(async ({ api, out, opts, args }) => {
+        const key = await api.get<DeployKeyView>(`${envPath(idArg(args[0], 'site deploy-key'), String(opts.env))}/deploy-key`);
+        if (out.json) return out.document(key);
+        out.line(key.publicKey);
+        out.info(`fingerprint ${key.fingerprint}`);
       }),
     );
 

@@ -2,6 +2,7 @@ import type { Provider } from '@nestjs/common';
 import { AUTH_APPLICATION_PROVIDERS } from './auth/auth.providers';
 import { CERTIFICATE_APPLICATION_PROVIDERS } from './certificates/certificates.providers';
 import { IssueCertificateJobHandler } from './certificates/issue-certificate/issue-certificate.job-handler';
+import { RequestCertificateJobHandler } from './certificates/request-certificate/request-certificate.job-handler';
 import { DecideAndAppend } from './common/decide-and-append';
 import { ListEventsHandler } from './events/list-events/list-events.handler';
 import { StreamHistoryHandler } from './events/stream-history/stream-history.handler';
@@ -115,4 +116,5 @@ export const REAL_JOB_HANDLER_CLASSES = [
   ResetSiteJobHandler,
   CheckSiteHealthJobHandler,
   IssueCertificateJobHandler,
+  RequestCertificateJobHandler,
 ] as const;

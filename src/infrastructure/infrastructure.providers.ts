@@ -18,7 +18,7 @@ import { ProjectionRebuilder } from '../application/ports/projection-rebuilder.p
 import { SqlReader } from '../application/ports/sql-reader.port';
 import { UnitOfWork } from '../application/ports/unit-of-work.port';
 import { ALL_PROJECTIONS } from '../application/projections/all-projections';
-import { ALL_REACTORS } from '../application/reactors/all-reactors';
+import { allReactors } from '../application/reactors/all-reactors';
 import type { Settings } from './config/settings';
 import { remoteExecutionProviders } from './remote-execution.providers';
 import { siteProviders } from './site.providers';
@@ -76,7 +76,7 @@ export function infrastructureProviders(settings: Settings, jobHandlers: JobHand
     {
       provide: SqliteEventStore,
       useFactory: (db: Database, clock: Clock, ids: IdGenerator, queue: SqliteJobQueue) =>
-        new SqliteEventStore(db, clock, ids, new InlineProjections(db, ALL_PROJECTIONS), ALL_REACTORS, queue),
+        new SqliteEventStore(db, clock, ids, new InlineProjections(db, ALL_PROJECTIONS), allReactors({ acmeConfigured: settings.acmeEmail !== '' }), queue),
       inject: [DATABASE, Clock, IdGenerator, SqliteJobQueue],
     },
     { provide: EventStore, useExisting: SqliteEventStore },

@@ -349,7 +349,8 @@ describe('site playbooks on a full node', () => {
   it('a new primary domain rewrites URLs, serialized ones with correct lengths, and the old one redirects', async () => {
     const before = 'a:2:{s:3:"url";s:17:"http://alpha.test";s:6:"nested";a:1:{i:0;s:22:"http://alpha.test/page";}}';
     await ssh.shOk(`mariadb ${alpha.db}`, {
-      input: `INSERT INTO wp_options (option_name, option_value, autoload) VALUES ('pl_serialized', '${before}', 'no');`,
+      // a URL already switched to https (site-certificate.yml) keeps its scheme
+      input: `INSERT INTO wp_options (option_name, option_value, autoload) VALUES ('pl_serialized', '${before}', 'no'), ('pl_https', 'https://alpha.test/x', 'no');`,
     });
     const run = await runSite(
       ssh,
@@ -357,10 +358,11 @@ describe('site playbooks on a full node', () => {
       nameVars(alpha, { primary_domain: 'alpha2.test', domain_aliases: ['alpha.test'], previous_primary_domain: 'alpha.test' }),
     );
     expect(failedTasks(run)).toEqual([]);
-    expect(run.result).toMatchObject({ primary_domain: 'alpha2.test', aliases: ['alpha.test'] });
+    expect(run.result).toMatchObject({ primary_domain: 'alpha2.test', aliases: ['alpha.test'], rewritten: { http: expect.objectContaining({ wp_options: expect.any(Number) }), https: { wp_options: 1 } } });
     const opts = await ssh.shOk(`mariadb -N ${alpha.db}`, {
-      input: "SELECT option_name, option_value FROM wp_options WHERE option_name IN ('siteurl','home','pl_serialized') ORDER BY option_name;",
+      input: "SELECT option_name, option_value FROM wp_options WHERE option_name IN ('siteurl','home','pl_serialized','pl_https') ORDER BY option_name;",
     });
+    expect(opts).toContain('pl_https\thttps://alpha2.test/x\n');
     expect(opts).toContain('home\thttp://alpha2.test\n');
     expect(opts).toContain('siteurl\thttp://alpha2.test\n');
     expect(opts).toContain('pl_serialized\ta:2:{s:3:"url";s:18:"http://alpha2.test";s:6:"nested";a:1:{i:0;s:23:"http://alpha2.test/page";}}\n');

@@ -7,7 +7,7 @@ export interface CertificateView {
   /** The names of the last request, primary first. */
   domains: string[];
   requestId: string;
-  /** operator | renewal | missing | domains-changed */
+  /** operator | renewal | missing | created | domains-changed */
   reason: string;
   requestedAt: string;
   /** The certificate the node serves; null until one is installed (a failed renewal keeps it). */

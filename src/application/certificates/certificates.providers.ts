@@ -3,6 +3,7 @@ import { FindCertificateWorkHandler } from './find-certificate-work/find-certifi
 import { IssueCertificateJobHandler } from './issue-certificate/issue-certificate.job-handler';
 import { ListCertificatesHandler } from './list-certificates/list-certificates.handler';
 import { RequestCertificateHandler } from './request-certificate/request-certificate.handler';
+import { RequestCertificateJobHandler } from './request-certificate/request-certificate.job-handler';
 
 /** Handlers of site certificates (the settings port is bound in src/infrastructure/certificate.providers.ts). */
 export const CERTIFICATE_APPLICATION_PROVIDERS: Provider[] = [
@@ -10,4 +11,5 @@ export const CERTIFICATE_APPLICATION_PROVIDERS: Provider[] = [
   ListCertificatesHandler,
   FindCertificateWorkHandler,
   IssueCertificateJobHandler,
+  RequestCertificateJobHandler,
 ];

@@ -8,6 +8,8 @@ export const JOB_KINDS = {
   siteDomains: 'site.domains',
   siteHealthCheck: 'site.health-check',
   siteCertificate: 'site.certificate',
+  /** Asks for an environment's certificate right after its site was provisioned or its names changed (no playbook: it records the request). */
+  siteCertificateRequest: 'site.certificate-request',
   nodeBootstrap: 'node.bootstrap',
   nodeHealthCheck: 'node.health-check',
 } as const;

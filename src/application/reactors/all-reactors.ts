@@ -8,7 +8,23 @@ import { enqueueHealthCheckWhenSiteResetRequested } from './enqueue-health-check
 import { enqueueOperationWhenSiteRetryRequested } from './enqueue-operation-when-site-retry-requested.reactor';
 import { enqueueProvisioningWhenSiteCreated } from './enqueue-provisioning-when-site-created.reactor';
 import type { Reactor } from './reactor';
+import { requestCertificateWhenDomainsChanged } from './request-certificate-when-domains-changed.reactor';
+import { requestCertificateWhenSiteProvisioned } from './request-certificate-when-site-provisioned.reactor';
 
+/** What decides which reactors a control plane runs. */
+export interface ReactorOptions {
+  /** An ACME account is configured (PRESSLUFT_ACME_EMAIL): new sites and new names ask for certificates at once. */
+  readonly acmeConfigured: boolean;
+}
+
+/** The reactors of a control plane with these options. */
+export function allReactors(options: ReactorOptions): readonly Reactor[] {
+  return options.acmeConfigured ? [...ALL_REACTORS, ...CERTIFICATE_ISSUING_REACTORS] : ALL_REACTORS;
+}
+
+const CERTIFICATE_ISSUING_REACTORS: readonly Reactor[] = [requestCertificateWhenSiteProvisioned, requestCertificateWhenDomainsChanged];
+
+/** The reactors every control plane runs. */
 export const ALL_REACTORS: readonly Reactor[] = [
   enqueueProvisioningWhenSiteCreated,
   enqueueDeployWhenDeployRequested,

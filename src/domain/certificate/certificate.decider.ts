@@ -2,7 +2,7 @@ import { NotFound, RuleViolation } from '../common/domain-error';
 import { Decider } from '../common/domain-event';
 import { parseEnvironmentName } from '../common/value-objects';
 import { CertificateCommand, CompleteCertificate, FailCertificate, RequestCertificate } from './certificate.commands';
-import { CertificateError, CertificateEvent, CertificateFacts, CertificateRequestReason } from './certificate.events';
+import { AUTOMATIC_CERTIFICATE_REASONS, CertificateError, CertificateEvent, CertificateFacts, CertificateRequestReason } from './certificate.events';
 import { CERTIFICATE_RULES, SITE_STATES_WITHOUT_CERTIFICATES } from './certificate.rules';
 
 /** requested: a request is running; issued: the last request installed or kept a certificate; failed: it did not. */
@@ -63,6 +63,8 @@ function requestCertificate(cmd: RequestCertificate, site: CertificateState): Ce
       { siteState: cmd.target.siteState },
     );
   }
+  // CERTIFICATE_RULES.automaticOnlyForNewNames: the running or the last request already asked for these names.
+  if (AUTOMATIC_CERTIFICATE_REASONS.includes(cmd.reason) && sameNames(state.lastRequest?.domains, cmd.target.domains)) return [];
   if (state.pendingRequestId) {
     throw new RuleViolation(CERTIFICATE_RULES.oneRequestAtATime, 'CERT_REQUEST_PENDING', `a certificate request for ${environment} is already running`, {
       requestId: state.pendingRequestId,
@@ -89,6 +91,10 @@ function requestCertificate(cmd: RequestCertificate, site: CertificateState): Ce
       },
     },
   ];
+}
+
+function sameNames(a: readonly string[] | undefined, b: readonly string[]): boolean {
+  return a !== undefined && a.length === b.length && a.every((name, i) => name === b[i]);
 }
 
 /* Reports come from an at-least-once job runner: one for a request that is not running is stale and yields nothing. */

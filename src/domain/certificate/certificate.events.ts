@@ -10,8 +10,14 @@ export function certificateStreamId(siteId: string): string {
   return `certificate-${siteId}`;
 }
 
-/** Why a certificate was asked for: an operator, the renewal scheduler, or a missing/outdated certificate. */
-export type CertificateRequestReason = 'operator' | 'renewal' | 'missing' | 'domains-changed';
+/**
+ * Why a certificate was asked for: an operator, the renewal scheduler, a missing/outdated certificate
+ * found by the scheduler, or right after the site was provisioned (`created`) or its names changed.
+ */
+export type CertificateRequestReason = 'operator' | 'renewal' | 'missing' | 'created' | 'domains-changed';
+
+/** Reasons the control plane asks for on its own when an environment has no request for its current names. */
+export const AUTOMATIC_CERTIFICATE_REASONS: readonly CertificateRequestReason[] = ['missing', 'created', 'domains-changed'];
 
 export interface CertificateError {
   readonly code: string;

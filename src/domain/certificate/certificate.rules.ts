@@ -8,6 +8,11 @@ export const CERTIFICATE_RULES = {
   oneRequestAtATime: 'certificate-one-request-at-a-time',
   /** The ACME account needs an e-mail (PRESSLUFT_ACME_EMAIL) before anything is asked of a CA. */
   requiresAcmeAccount: 'certificate-requires-acme-account',
+  /**
+   * An automatic request (after create, after a domain change, a missing one) is made only when the
+   * environment has no request for its current names: a second trigger or a replay adds nothing.
+   */
+  automaticOnlyForNewNames: 'certificate-automatic-only-for-new-names',
 } as const;
 
 /** Site states in which the environment's vhost cannot take a certificate. */

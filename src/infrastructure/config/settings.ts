@@ -25,6 +25,11 @@ export interface Settings {
   readonly sessionMaxHours: number;
   /** Secure cookies: `auto` = when the request came over HTTPS; `always` behind a TLS proxy (PRESSLUFT_COOKIE_SECURE). */
   readonly cookieSecure: 'auto' | 'always';
+  /**
+   * Behind the local TLS proxy (PRESSLUFT_TRUST_PROXY, install.sh --domain): take the protocol, host and
+   * client address from X-Forwarded-Proto/-Host/-For, but only of connections from 127.0.0.1.
+   */
+  readonly trustProxy: boolean;
   /** Base directory on nodes for playbook bundles and runs (PRESSLUFT_REMOTE_ROOT). */
   readonly remoteRoot: string;
   /** Local playbooks/ directory that is bundled and shipped to nodes (PRESSLUFT_PLAYBOOKS_DIR). */
@@ -108,6 +113,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, cwd = process
     sessionIdleMinutes: int(env.PRESSLUFT_SESSION_IDLE_MINUTES, 60, 'PRESSLUFT_SESSION_IDLE_MINUTES'),
     sessionMaxHours: int(env.PRESSLUFT_SESSION_MAX_HOURS, 12, 'PRESSLUFT_SESSION_MAX_HOURS'),
     cookieSecure: oneOf(env.PRESSLUFT_COOKIE_SECURE, ['auto', 'always'] as const, 'auto', 'PRESSLUFT_COOKIE_SECURE'),
+    trustProxy: oneOf(env.PRESSLUFT_TRUST_PROXY, ['on', 'off'] as const, 'off', 'PRESSLUFT_TRUST_PROXY') === 'on',
     remoteRoot: env.PRESSLUFT_REMOTE_ROOT || '/var/lib/pressluft',
     playbooksDir: env.PRESSLUFT_PLAYBOOKS_DIR ? resolve(cwd, env.PRESSLUFT_PLAYBOOKS_DIR) : defaultPlaybooksDir(cwd),
     runPollMs: int(env.PRESSLUFT_RUN_POLL_MS, 500, 'PRESSLUFT_RUN_POLL_MS'),

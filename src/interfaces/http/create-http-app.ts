@@ -23,6 +23,9 @@ export interface RouteEntry {
   readonly url: string;
 }
 
+/** The only address whose X-Forwarded-* headers are believed: the local Nginx in front of the loopback listener. */
+export const TRUSTED_PROXY = '127.0.0.1';
+
 const ROUTES = new WeakMap<object, RouteEntry[]>();
 
 /** Every route Fastify registered for this app (method + URL pattern), collected by an onRoute hook. */
@@ -37,7 +40,9 @@ export async function createHttpApp(options: AppOptions): Promise<NestFastifyApp
   // record it as metadata.correlationId, so the events and jobs a request caused carry it too.
   const adapter = new FastifyAdapter({
     bodyLimit: settings.bodyLimit,
-    trustProxy: false,
+    // Behind install.sh's Nginx (PRESSLUFT_TRUST_PROXY=on): X-Forwarded-* count only on connections from
+    // the proxy on this host, so request.protocol, .host and .ip are the browser's, not Nginx's.
+    trustProxy: settings.trustProxy ? TRUSTED_PROXY : false,
     genReqId: requestIdOf,
     // Errors Fastify raises while routing (a path parameter over 100 characters, a malformed URL) get
     // the same {code, message, details} as every other error instead of Fastify's own body.

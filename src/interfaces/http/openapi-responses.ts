@@ -192,7 +192,7 @@ export const RESPONSE_SCHEMAS: Record<string, Schema> = {
     status: { type: 'string', enum: ['requested', 'issued', 'failed'], description: 'requested: a request runs; issued: the last one installed or kept the certificate; failed: it did not' },
     domains: { type: 'array', items: str, description: 'The names of the last request, primary first' },
     requestId: str,
-    reason: { type: 'string', enum: ['operator', 'renewal', 'missing', 'domains-changed'] },
+    reason: { type: 'string', enum: ['operator', 'renewal', 'missing', 'created', 'domains-changed'] },
     requestedAt: time,
     certificate: {
       ...nullable(

@@ -2,8 +2,9 @@
  * A site's certificate through the API, for real: one FULL test node bootstrapped by the control plane,
  * a site provisioned by it, pebble (test/support/pebble.ts) as the ACME server on the node's link, and
  * the production job handlers (site.certificate runs site-certificate.yml over SSH). Proves the chain
- * request → CertificateRequested → job → playbook → CertificateIssued → read model, HTTPS answering with
- * the recorded certificate, a failure recorded without touching the site, and no key anywhere on the
+ * request → CertificateRequested → job → playbook → CertificateIssued → read model, where the first
+ * request is the automatic one right after the site was provisioned (no explicit POST), HTTPS answering
+ * with the recorded certificate, a failure recorded without touching the site, and no key anywhere on the
  * control plane. Needs root (test nodes).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -24,6 +25,7 @@ jest.setTimeout(60 * 60_000);
 const SLUG = 'tl-shop';
 const DOMAIN = 'shop.test';
 const STATIC = '/wp-includes/js/jquery/jquery.min.js';
+const DB = 's_tl_shop';
 
 describe('site certificates through the API against pebble', () => {
   let t: TestApp;
@@ -50,6 +52,18 @@ describe('site certificates through the API against pebble', () => {
     if (job.state !== 'succeeded') throw new Error(`job ${id} ${job.state}: ${JSON.stringify(job.error)}\n${await jobLog(id)}`);
     return job;
   };
+  /** siteurl and home of the site's WordPress, read with SQL on the node. */
+  const siteUrls = async () => {
+    const r = await execOnNode(node, ['mariadb', '-N', '-B', '-e', `SELECT option_name, option_value FROM ${DB}.wp_options WHERE option_name IN ('home', 'siteurl') ORDER BY option_name`]);
+    if (r.code !== 0) throw new Error(`wp_options: ${r.stderr}`);
+    return r.stdout.trim().split('\n').map((l) => l.split('\t'));
+  };
+  const page = async (url: string) =>
+    (await runCmd('curl', ['--noproxy', '*', '-sS', '-m', '20', '--cacert', rootFile, '--resolve', `${DOMAIN}:443:${node.ip}`, url])).stdout;
+  /** changed (1/0) of the URL rewrite task in the runs of a job. */
+  const rewriteChanged = (jobId: string) =>
+    t.db.prepare(`SELECT e.changed FROM run_events e JOIN remote_runs r ON r.run_id = e.run_id
+                   WHERE r.job_id = ? AND e.event = 'runner_on_ok' AND e.task LIKE 'Rewrite siteurl, home%'`).pluck().all(jobId);
   const certificates = async () => (await t.request('GET', `/api/v1/sites/${siteId}/environments/production/certificates`)).body.items;
   const curl = (url: string) =>
     runCmd('curl', ['--noproxy', '*', '-sS', '-m', '20', '-o', '/dev/null', '-w', '%{http_code} %{redirect_url}', '--cacert', rootFile,
@@ -104,12 +118,15 @@ describe('site certificates through the API against pebble', () => {
     for (const dir of [dataDir, work]) if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('issues the certificate: the job runs site-certificate.yml, the read model shows its expiry, and the site answers over HTTPS with it', async () => {
-    expect((await curl(`http://${DOMAIN}${STATIC}`)).stdout).toBe('200 ');
-    const res = await t.request('POST', `/api/v1/sites/${siteId}/environments/production/certificates`, {});
-    expect(res.status).toBe(202);
-    expect(res.body.job.kind).toBe('site.certificate');
-    const job = await succeed(res.body.job.id);
+  it('issues the certificate right after create without a request: the job runs site-certificate.yml, the read model shows its expiry, and the site answers over HTTPS with it', async () => {
+    // the reactor on SiteProvisioned asked for it (reason created); its site.certificate job ran after the provisioning
+    const requested = await pollUntil(
+      async () => (await t.request('GET', `/api/v1/events?stream=certificate-${siteId}&type=CertificateRequested`)).body.items[0],
+      { timeoutMs: 60_000, intervalMs: 500, description: 'automatic certificate request' },
+    );
+    expect(requested).toMatchObject({ data: { reason: 'created', domains: [DOMAIN], force: false } });
+    const jobs = (await t.request('GET', `/api/v1/jobs?siteId=${siteId}&kind=site.certificate`)).body.items as { id: string; kind: string }[];
+    const job = await succeed(jobs.find((j) => j.kind === 'site.certificate')!.id);
     expect(job.siteId).toBe(siteId);
 
     const [cert] = await certificates();
@@ -123,9 +140,19 @@ describe('site certificates through the API against pebble', () => {
     expect(await servedSerial()).toBe(issuedSerial);
     const site = (await t.request('GET', `/api/v1/sites/${siteId}`)).body;
     expect(site.state).toBe('ACTIVE');
+
+    // WordPress follows: siteurl and home are https, and its pages link over https
+    expect(await siteUrls()).toEqual([['home', `https://${DOMAIN}`], ['siteurl', `https://${DOMAIN}`]]);
+    expect(rewriteChanged(job.id)).toEqual([1]);
+    const home = await page(`https://${DOMAIN}/`);
+    expect(home).toContain(`href="https://${DOMAIN}/`);
+    expect(home).not.toContain(`http://${DOMAIN}/`);
   });
 
   it('records a failed renewal (name pointed elsewhere) with its code; the site stays ACTIVE and keeps serving its certificate', async () => {
+    // WordPress URLs back on http (as an operator might have set them): a run that fails switches nothing
+    const http = await execOnNode(node, ['mariadb', '-e', `UPDATE ${DB}.wp_options SET option_value = 'http://${DOMAIN}' WHERE option_name IN ('home', 'siteurl')`]);
+    expect(http.code).toBe(0);
     // pebble keeps a valid authorization for (account, name) and reuses it in about 1 order in 100 even
     // with PEBBLE_AUTHZREUSE=0 (it reuses when rand.Intn(100) is not above the share), which would skip
     // the validation this test is about. A new ACME account has nothing to reuse: lego registers one
@@ -146,8 +173,23 @@ describe('site certificates through the API against pebble', () => {
     expect(await servedSerial()).toBe(issuedSerial);
     expect((await curl(`https://${DOMAIN}${STATIC}`)).stdout).toBe('200 ');
     expect((await t.request('GET', `/api/v1/sites/${siteId}`)).body.state).toBe('ACTIVE');
+    expect(await siteUrls()).toEqual([['home', `http://${DOMAIN}`], ['siteurl', `http://${DOMAIN}`]]);
     const types = (await t.request('GET', `/api/v1/events?stream=certificate-${siteId}`)).body.items.map((e: { type: string }) => e.type);
     expect(types).toEqual(['CertificateRequested', 'CertificateIssued', 'CertificateRequested', 'CertificateFailed']);
+  });
+
+  it('switches WordPress to https on the next good run (the certificate kept), and a second run changes nothing', async () => {
+    const kept = await succeed((await t.request('POST', `/api/v1/sites/${siteId}/environments/production/certificates`, {})).body.job.id);
+    expect(await siteUrls()).toEqual([['home', `https://${DOMAIN}`], ['siteurl', `https://${DOMAIN}`]]);
+    expect(rewriteChanged(kept.id)).toEqual([1]);
+    const again = await succeed((await t.request('POST', `/api/v1/sites/${siteId}/environments/production/certificates`, {})).body.job.id);
+    expect(rewriteChanged(again.id)).toEqual([0]);
+    const [cert] = await certificates();
+    expect(cert).toMatchObject({ status: 'issued', certificate: { serial: expect.any(String) } });
+    expect(cert.certificate.serial.replace(/^0+/, '')).toBe(issuedSerial);
+    expect((await t.request('GET', `/api/v1/events?stream=certificate-${siteId}`)).body.items.slice(4).map((e: { type: string }) => e.type)).toEqual([
+      'CertificateRequested', 'CertificateKept', 'CertificateRequested', 'CertificateKept',
+    ]);
   });
 
   it('keeps the private key on the node: no line of it in events, job logs or run events', async () => {

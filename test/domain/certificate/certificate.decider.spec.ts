@@ -64,6 +64,34 @@ describe('certificate decider', () => {
     it('refuses when no ACME account e-mail is configured', () => {
       given(certificateDecider).when(request({ acmeConfigured: false })).thenThrows(RuleViolation, 'CERT_ACME_NOT_CONFIGURED', CERTIFICATE_RULES.requiresAcmeAccount);
     });
+
+    describe('automatic requests (created, domains-changed, missing)', () => {
+      const renamed = { siteState: 'ACTIVE', domains: ['new.example'] };
+
+      it('records the first request of a new site with its reason', () => {
+        given(certificateDecider)
+          .when(request({ reason: 'created' }))
+          .then([{ type: 'CertificateRequested', data: { ...requested().data, reason: 'created' } } as CertificateEvent]);
+      });
+
+      it.each(['created', 'domains-changed', 'missing'] as const)('adds nothing (%s) when the last or the running request asked for the same names', (reason) => {
+        given(certificateDecider, [requested(), issued()]).when(request({ requestId: 'r2', reason })).then([]);
+        given(certificateDecider, [requested()]).when(request({ requestId: 'r2', reason })).then([]);
+      });
+
+      it('asks again for new names after a domain change, and refuses while a request for the old names runs', () => {
+        given(certificateDecider, [requested(), issued()])
+          .when(request({ requestId: 'r2', reason: 'domains-changed', target: renamed }))
+          .then([{ type: 'CertificateRequested', data: { ...requested('r2').data, domains: ['new.example'], reason: 'domains-changed' } } as CertificateEvent]);
+        given(certificateDecider, [requested()])
+          .when(request({ requestId: 'r2', reason: 'domains-changed', target: renamed }))
+          .thenThrows(RuleViolation, 'CERT_REQUEST_PENDING', CERTIFICATE_RULES.oneRequestAtATime);
+      });
+
+      it('leaves operator requests and renewals alone: they ask again for the same names', () => {
+        given(certificateDecider, [requested(), issued()]).when(request({ requestId: 'r2' })).then([requested('r2')]);
+      });
+    });
   });
 
   describe('CompleteCertificate', () => {

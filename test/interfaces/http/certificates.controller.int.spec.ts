@@ -36,6 +36,9 @@ describe('site certificates', () => {
   let counter = 0;
 
   beforeAll(async () => {
+    // No site.certificate-request handler: the automatic request after create / domain change stays
+    // queued, so what runs here is the explicit requests and the scheduler (the automatic one:
+    // test/application/reactors/request-certificate-when-site-changed.int.spec.ts).
     t = await startTestApp({
       jobHandlers: [provision, domains, certificate, remove],
       env: { PRESSLUFT_ACME_EMAIL: 'ops@example.com', PRESSLUFT_CERT_CHECK_INTERVAL_MS: '0' },

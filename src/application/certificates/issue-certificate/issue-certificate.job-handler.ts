@@ -45,6 +45,10 @@ export class IssueCertificateJobHandler implements JobHandler {
           'site-certificate',
           {
             env_slug: target.env.envSlug,
+            // the WordPress whose siteurl/home switch to https once the certificate is served
+            site_user: target.names.site_user,
+            site_base: target.names.site_base,
+            php_version: target.env.phpVersion,
             primary_domain: primary,
             domain_aliases: aliases,
             acme_directory_url: this.settings.acmeDirectoryUrl,
@@ -72,6 +76,8 @@ export class IssueCertificateJobHandler implements JobHandler {
       };
       if (!summary.serial || !summary.notAfter) throw new JobFailure('CERT_ACME_FAILED', 'the playbook reported no certificate', true);
       ctx.log(`${summary.renewed ? 'installed' : 'kept'} certificate ${summary.serial}, valid until ${summary.notAfter}, renewal from ${summary.renewAt}`);
+      const httpsUrls = out.https_urls && typeof out.https_urls === 'object' ? (out.https_urls as Record<string, number>) : {};
+      if (Object.keys(httpsUrls).length > 0) ctx.log(`WordPress URLs of ${primary} switched to https (rows per table: ${JSON.stringify(httpsUrls)})`);
       return { summary };
     } catch (err) {
       throw toSiteJobFailure(err);

@@ -8,6 +8,8 @@ export const JOB_KINDS = {
   siteDomains: 'site.domains',
   siteHealthCheck: 'site.health-check',
   siteCertificate: 'site.certificate',
+  siteBackup: 'site.backup',
+  siteRestore: 'site.restore',
   nodeBootstrap: 'node.bootstrap',
   nodeHealthCheck: 'node.health-check',
 } as const;

@@ -1,5 +1,5 @@
 import { DomainEvent } from '../common/domain-event';
-import type { OperationError } from './site.events';
+import type { OperationError } from './operation-error';
 
 /*
  * Backup and restore events of the `site-<id>` stream (docs/backups.md). A backup changes no

@@ -11,11 +11,8 @@ export function siteStreamId(siteId: string): string {
 
 export const PRODUCTION_ENVIRONMENT = 'production';
 
-/** A failure as recorded in events: an error-code string plus a human message (never secrets). */
-export interface OperationError {
-  readonly code: string;
-  readonly message: string;
-}
+import type { OperationError } from './operation-error';
+export type { OperationError } from './operation-error';
 
 export interface EnvironmentSpec {
   readonly name: string;

@@ -66,8 +66,9 @@ export const backupProjection: RowProjection<BackupRow> = {
           purpose: d.purpose,
           restore_id: d.restoreId,
           size: d.size,
-          parts: JSON.stringify(d.parts),
-          locations: JSON.stringify(d.locations),
+          // Fields named one by one: stored event data comes back key-sorted, so a rebuild must not depend on key order.
+          parts: JSON.stringify(d.parts.map((p) => ({ name: p.name, file: p.file, size: p.size, sha256: p.sha256 }))),
+          locations: JSON.stringify(d.locations.map((l) => ({ kind: l.kind, nodeId: l.nodeId, path: l.path }))),
           release_id: d.releaseId,
           wordpress_version: d.wordpressVersion,
           table_count: d.tableCount,
@@ -79,7 +80,7 @@ export const backupProjection: RowProjection<BackupRow> = {
       default: {
         if (!row) return null;
         const d = event.data as BackupFailedData;
-        return { ...row, state: 'failed', error: JSON.stringify(d.error), completed_at: at };
+        return { ...row, state: 'failed', error: JSON.stringify({ code: d.error.code, message: d.error.message }), completed_at: at };
       }
     }
   },

@@ -3,6 +3,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { APPLICATION_PROVIDERS } from '../application/application.providers';
 import type { JobHandler } from '../application/ports/job-queue.port';
 import type { Settings } from '../infrastructure/config/settings';
+import type { LogTarget } from '../infrastructure/logging/json-logger';
 import { authInfrastructureProviders } from '../infrastructure/auth/auth.providers';
 import { infrastructureProviders } from '../infrastructure/infrastructure.providers';
 import type { Database } from '../infrastructure/sqlite/database';
@@ -22,6 +23,8 @@ export interface AppOptions {
   readonly settings: Settings;
   /** Job handlers by kind; undefined = the production handlers (node.bootstrap, node.health-check). */
   readonly jobHandlers?: JobHandler[];
+  /** Where the service log goes (default stdout); tests pass a function to read what the service logged. */
+  readonly logTarget?: LogTarget;
 }
 
 /** The composition root: adapters, handlers and controllers of one Pressluft process. */

@@ -270,7 +270,7 @@ describe('site playbooks on a full node', () => {
     const first = await runSite(ssh, 'site-deploy.yml', nameVars(alpha, { release_id: 'r0005', source: archiveSource(rel.zd1) }));
     expect(failedTasks(first)).toEqual([]);
     const probe = startRequestLoop(node.ip, 'alpha.test', '/pl-zd.php');
-    const home = startRequestLoop(node.ip, 'alpha.test', '/', 1);
+    const home = startRequestLoop(node.ip, 'alpha.test', '/', { workers: 1, paceMs: 50 });
     let probes: LoopAnswer[] = [];
     let homes: LoopAnswer[] = [];
     try {

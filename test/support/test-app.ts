@@ -9,6 +9,7 @@ import { CreateUserCommand } from '../../src/application/auth/create-user/create
 import type { CreateUserResult } from '../../src/application/auth/create-user/create-user.handler';
 import type { JobHandler } from '../../src/application/ports/job-queue.port';
 import { loadSettings, Settings } from '../../src/infrastructure/config/settings';
+import type { LogTarget } from '../../src/infrastructure/logging/json-logger';
 import { DATABASE } from '../../src/infrastructure/tokens';
 import type { Database } from '../../src/infrastructure/sqlite/database';
 import { createHttpApp } from '../../src/interfaces/http/create-http-app';
@@ -51,7 +52,7 @@ export interface TestResponse {
  * 'real'), registration does not scan host keys and no periodic health checks are queued.
  */
 export async function startTestApp(
-  options: { jobHandlers?: JobHandler[] | 'real'; env?: Record<string, string>; remote?: boolean } = {},
+  options: { jobHandlers?: JobHandler[] | 'real'; env?: Record<string, string>; remote?: boolean; logTarget?: LogTarget } = {},
 ): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'pressluft-test-'));
   const remote = options.remote ?? options.jobHandlers === 'real';
@@ -64,7 +65,7 @@ export async function startTestApp(
     ...options.env,
   });
   const jobHandlers = options.jobHandlers === 'real' ? undefined : (options.jobHandlers ?? []);
-  const app = await createHttpApp({ settings, jobHandlers });
+  const app = await createHttpApp({ settings, jobHandlers, logTarget: options.logTarget });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.getHttpServer().address() as { port: number };
   const url = `http://127.0.0.1:${address.port}`;

@@ -31,7 +31,9 @@ export const REDACTED_PATHS = [
   '*.vars',
 ];
 
-type Target = 'stdout' | 'stderr' | ((line: string) => void);
+/** Where log lines go: a standard stream, or a function that gets each line (JSON, no newline). */
+export type LogTarget = 'stdout' | 'stderr' | ((line: string) => void);
+type Target = LogTarget;
 
 function destination(target: Target): DestinationStream {
   if (target === 'stdout') return pino.destination({ fd: 1, sync: true });

@@ -46,7 +46,7 @@ export async function createHttpApp(options: AppOptions): Promise<NestFastifyApp
       void reply.code(400).type('application/json; charset=utf-8').send({ code: 'VALIDATION_FAILED', message, details: { path: 'invalid' } });
     },
   });
-  const logger = new JsonLogger(settings.logLevel, 'stdout', settings.logFormat);
+  const logger = new JsonLogger(settings.logLevel, options.logTarget ?? 'stdout', settings.logFormat);
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(options), adapter, {
     logger,
     abortOnError: false,

@@ -25,6 +25,7 @@ import { SecretBox } from '../src/infrastructure/secrets/secret-box';
 import { SqliteUnitOfWork } from '../src/infrastructure/sqlite/sqlite-unit-of-work';
 import { SqliteSiteSecretStore } from '../src/infrastructure/secrets/sqlite-site-secret-store';
 import { generateEnvironmentSecrets } from '../src/application/sites/site-jobs/generate-site-secrets';
+import { Ssh2DeployKeyGenerator } from '../src/infrastructure/ssh/ssh2-deploy-key-generator';
 
 const NODE_ID = 'benchnode0000000000000000a';
 
@@ -44,7 +45,7 @@ function productSide(db: Database, tag: string): (i: number) => Promise<unknown>
   const store = new SqliteEventStore(db, clock, ids, new InlineProjections(db, ALL_PROJECTIONS), ALL_REACTORS, queue);
   const doorbell = { publish: () => undefined } as unknown as EventBus; // no worker listening (workerEnabled=false)
   const secrets = new SqliteSiteSecretStore(db, SecretBox.fromKey(randomBytes(32)), clock);
-  const handler = new CreateSiteHandler(new DecideAndAppend(store, store, clock, ids, doorbell), store, ids, new SqliteSqlReader(db), new SqliteUnitOfWork(db), secrets);
+  const handler = new CreateSiteHandler(new DecideAndAppend(store, store, clock, ids, doorbell), store, ids, new SqliteSqlReader(db), new SqliteUnitOfWork(db), secrets, new Ssh2DeployKeyGenerator());
   return (i) =>
     handler.execute(
       new CreateSiteCommand(
@@ -104,6 +105,7 @@ function rawSide(db: Database, tag: string): (i: number) => Promise<unknown> {
     record: one('INSERT INTO processed_commands (command_id, stream_id, result, recorded_at, request_hash) VALUES (?, ?, ?, ?, ?)'),
   };
   const box = SecretBox.fromKey(randomBytes(32));
+  const deployKeys = new Ssh2DeployKeyGenerator();
   const prefix = randomBytes(6).toString('hex');
   let seq = 0;
   const id = () => `${prefix}${(seq++).toString(36).padStart(14, '0')}`;
@@ -162,7 +164,7 @@ function rawSide(db: Database, tag: string): (i: number) => Promise<unknown> {
     const result = { streamId, version, jobs: [{ id: jobId, kind: 'site.provision', created: true }], duplicate: false };
     s.record.run(commandId, streamId, JSON.stringify(result), now, null);
     // The environment's secrets, sealed in the same transaction (the product's SiteSecretStore.create).
-    const secrets = generateEnvironmentSecrets();
+    const secrets = generateEnvironmentSecrets(deployKeys.generate(`pressluft-${slug}`));
     const aad = `site-secrets:${siteId}:production`;
     s.secretInsert.run(siteId, 'production', box.seal(JSON.stringify(secrets), aad), now);
     JSON.parse(box.open((s.secretGet.get(siteId, 'production') as { sealed: Buffer }).sealed, aad).toString('utf8'));
@@ -237,7 +239,7 @@ export async function run(): Promise<BenchSection> {
     id: 'command-path',
     title: 'a. Command path',
     setup: [
-      'One command = CreateSite: 2 duplicate checks, slug and domain checks, node lookup, stream read, decide, then one BEGIN IMMEDIATE transaction with the expected-version check, chain head, SiteCreated insert (sha256 hash link), rm_sites/rm_environments/rm_streams read+upsert, reactor → jobs insert, JobQueued insert, rm_jobs/rm_streams read+upsert, processed_commands insert, and the environment secrets (DB password, 8 salts, admin password) generated, sealed with AES-256-GCM and inserted into site_secrets in the same transaction.',
+      'One command = CreateSite: 2 duplicate checks, slug and domain checks, node lookup, stream read, decide, then one BEGIN IMMEDIATE transaction with the expected-version check, chain head, SiteCreated insert (sha256 hash link), rm_sites/rm_environments/rm_streams read+upsert, reactor → jobs insert, JobQueued insert, rm_jobs/rm_streams read+upsert, processed_commands insert, and the environment secrets (DB password, 8 salts, admin password, an ed25519 git deploy key) generated, sealed with AES-256-GCM and inserted into site_secrets in the same transaction.',
       'Product: CreateSiteHandler + DecideAndAppend + SqliteEventStore(InlineProjections(ALL_PROJECTIONS), ALL_REACTORS, SqliteJobQueue), built without Nest as infrastructure.providers builds them (doorbell EventBus stubbed: no worker).',
       'Baseline: raw better-sqlite3 prepared statements with the identical SQL text, the same order and the same transaction; plain JSON.stringify and one sha256 per event instead of canonical JSON, no decider/fold/projection objects; the same secret generator and SecretBox seal/open on both sides (that work belongs to the command, it is not overhead).',
       'Each side gets its own fresh temp file with one ready node; both sides run the same number of commands so table sizes match round by round.',

@@ -35,6 +35,7 @@ import { DeploySiteJobHandler } from './sites/deploy-site/deploy-site.job-handle
 import { ProvisionSiteJobHandler } from './sites/provision-site/provision-site.job-handler';
 import { RollbackSiteJobHandler } from './sites/rollback-site/rollback-site.job-handler';
 import { SiteJobSupport } from './sites/site-jobs/site-job-support';
+import { GetDeployKeyHandler } from './sites/get-deploy-key/get-deploy-key.handler';
 import { GetSiteHandler } from './sites/get-site/get-site.handler';
 import { ListSitesHandler } from './sites/list-sites/list-sites.handler';
 import { RequestDeployHandler } from './sites/request-deploy/request-deploy.handler';
@@ -69,6 +70,7 @@ export const APPLICATION_PROVIDERS: Provider[] = [
   RequestRestoreHandler,
   ListBackupsHandler,
   GetSiteHandler,
+  GetDeployKeyHandler,
   ListSitesHandler,
   RegisterNodeHandler,
   RequestNodeBootstrapHandler,

@@ -1,6 +1,7 @@
 import type { Provider } from '@nestjs/common';
 import { join } from 'node:path';
 import { Clock, IdGenerator } from '../application/ports/clock.port';
+import { DeployKeyGenerator } from '../application/ports/deploy-key-generator.port';
 import { SiteSecretStore } from '../application/ports/site-secrets.port';
 import { SiteSettings } from '../application/ports/site-settings.port';
 import { UploadStore } from '../application/ports/upload-store.port';
@@ -10,10 +11,11 @@ import { SecretBox } from './secrets/secret-box';
 import { SqliteSiteSecretStore } from './secrets/sqlite-site-secret-store';
 import { FileUploadStore } from './sites/file-upload-store';
 import { ArchiveWordPressCoreSource } from './sites/wordpress-core-source';
+import { Ssh2DeployKeyGenerator } from './ssh/ssh2-deploy-key-generator';
 import type { Database } from './sqlite/database';
 import { DATABASE } from './tokens';
 
-/** What the site jobs and the site API need besides SSH: sealed secrets, uploads, WordPress core, settings. */
+/** What the site jobs and the site API need besides SSH: sealed secrets, deploy keys, uploads, WordPress core, settings. */
 export function siteProviders(settings: Settings): Provider[] {
   return [
     {
@@ -21,6 +23,7 @@ export function siteProviders(settings: Settings): Provider[] {
       useFactory: (db: Database, box: SecretBox, clock: Clock) => new SqliteSiteSecretStore(db, box, clock),
       inject: [DATABASE, SecretBox, Clock],
     },
+    { provide: DeployKeyGenerator, useClass: Ssh2DeployKeyGenerator },
     {
       provide: UploadStore,
       useFactory: (db: Database, clock: Clock, ids: IdGenerator) => new FileUploadStore(db, settings.dataDir, clock, ids),

@@ -1,16 +1,18 @@
 /**
  * The site playbooks on a real FULL node, run the way the control plane runs them (bundle + 0600 vars
  * file, `ansible-playbook -c local` as root): provision (idempotent, no secret in any argv), deploy
- * (archive; refused before the switch; rolled back after it), rollback, domains (serialized URLs),
+ * (archive; refused before the switch; a WordPress core update, and one rolled back after the switch
+ * with its database put back), zero downtime across switches and for the neighbours of a deployed,
+ * created or deleted site, rollback, domains (serialized URLs),
  * isolation between two sites, a broken pool file, delete. One node, several sites, shared by all
  * tests in order. Needs root.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pollUntil } from '../support/poll-until';
-import { LoopAnswer, startRequestLoop } from '../support/request-loop';
+import { LoopAnswer, RequestLoop, startRequestLoop } from '../support/request-loop';
 import { downNode, ensureTemplate, TestNode, upNode } from '../support/test-nodes';
-import { buildReleaseArchive, wordPressArchive, WordPressArchive } from '../support/wordpress-archive';
+import { buildCoreArchive, buildReleaseArchive, wordPressArchive, WordPressArchive } from '../support/wordpress-archive';
 import { makeKeyPair, NodeSsh, tmpDir } from './node-ssh';
 import { allSecrets, BUNDLE, failedTasks, http, makeSite, nameVars, provisionVars, runSite, upload } from './site-node';
 
@@ -32,6 +34,7 @@ describe('site playbooks on a full node', () => {
   let work: string;
   let core: WordPressArchive;
   const rel: Record<string, { path: string; sha256: string }> = {};
+  let neighbour: RequestLoop | undefined;
   const alpha = makeSite('alpha', 'alpha.test');
   const beta = makeSite('beta', 'beta.test');
   const gamma = makeSite('gamma', 'gamma.test');
@@ -40,6 +43,11 @@ describe('site playbooks on a full node', () => {
   const sh = (cmd: string) => ssh.shOk(cmd);
   const current = async (site: typeof alpha) => (await sh(`readlink ${site.base}/current`)).trim();
   const archiveSource = (a: { path: string; sha256: string }) => ({ type: 'archive', archive: a.path, archive_sha256: a.sha256 });
+  const coreVersions: Record<string, string> = {};
+  const coreSource = (name: string) => ({ type: 'wordpress', archive: rel[name].path, archive_sha256: rel[name].sha256, version: coreVersions[name] });
+  const option = async (site: typeof alpha, name: string) => (await ssh.shOk(`mariadb -N ${site.db}`, { input: `SELECT option_value FROM wp_options WHERE option_name = '${name}';` })).trim();
+  const upgraded = (run: { events: { event: string; task: string | null; changed: boolean | null }[] }) =>
+    run.events.some((e) => e.event === 'runner_on_ok' && e.task === 'Upgrade the database to the new core' && e.changed === true);
 
   beforeAll(async () => {
     work = tmpDir('pl-site-pb-');
@@ -81,11 +89,18 @@ describe('site playbooks on a full node', () => {
     }
     // a plugin that dies when WordPress loads it: caught before the switch
     await make('fatal', { 'wp-content/mu-plugins/boom.php': '<?php pl_no_such_function();\n' });
-    // fine on the CLI, 500 through PHP-FPM: caught only after the switch
-    await make('httpfail', { 'wp-content/mu-plugins/http500.php': "<?php if (PHP_SAPI !== 'cli') { http_response_code(500); exit; }\n" });
+    // Core updates to a "newer" WordPress (a copy of the core with the version and database version
+    // raised): one that works, and one that is fine on the CLI (the database upgrade runs) but answers
+    // 500 through PHP-FPM, so it is caught only after the switch.
+    for (const [name, tail] of [['coreok', ''], ['corefail', "if (PHP_SAPI !== 'cli') { http_response_code(500); exit; }\n"]] as const) {
+      const built = await buildCoreArchive(core, `${core.version}.99`, path.join(work, `${name}.tar.gz`), tail);
+      rel[name] = await upload(ssh, built.path, built.sha256);
+      coreVersions[name] = built.version;
+    }
   });
 
   afterAll(async () => {
+    await neighbour?.stop();
     console.log(`site playbooks suite: ${((Date.now() - t0) / 1000).toFixed(0)} s wall`);
     if (node) await downNode(node);
     if (work) fs.rmSync(work, { recursive: true, force: true });
@@ -174,6 +189,9 @@ describe('site playbooks on a full node', () => {
     expect(page.headers).toMatch(/^x-robots-tag: noindex, nofollow\r?$/im);
     expect((await sh(`id -u ${alpha.user}; id -u ${beta.user}`)).trim().split('\n')).toHaveLength(2);
     await sh(`runuser -u ${beta.user} -- sh -c 'echo BETA-UPLOAD > ${beta.base}/shared/uploads/private.txt'`);
+    // From now on beta is a neighbour: requested while alpha is deployed, rolled back, updated and renamed
+    // and gamma is created, until the delete test stops the loop and checks every answer.
+    neighbour = startRequestLoop(node.ip, 'beta.test', '/', { workers: 1, paceMs: 250 });
   });
 
   it('deploys a release from an archive without reloading php-fpm', async () => {
@@ -238,11 +256,14 @@ describe('site playbooks on a full node', () => {
     expect((await http(node.ip, 'alpha.test')).status).toBe(200);
   });
 
-  it('switches back at once when the new release fails only over HTTP, and marks it bad', async () => {
-    const run = await runSite(ssh, 'site-deploy.yml', nameVars(alpha, { release_id: 'r0004', source: archiveSource(rel.httpfail) }));
+  it('a WordPress core update that fails only over HTTP is switched back and marked bad, and the database is put back from the dump taken before', async () => {
+    const dbVersion = await option(alpha, 'db_version');
+    const run = await runSite(ssh, 'site-deploy.yml', nameVars(alpha, { release_id: 'r0004', source: coreSource('corefail') }));
     expect(run.rc).not.toBe(0);
     expect(run.result).toMatchObject({ release_id: 'r0004', previous_release_id: 'r0002', phase: 'post-switch', switched: true, rolled_back: true, rollback_failed: false });
     expect(String(run.result?.reason)).toContain('HTTP 500');
+    expect(upgraded(run)).toBe(true); // the upgrade really changed the database before the check failed
+    expect(await option(alpha, 'db_version')).toBe(dbVersion);
     expect(await current(alpha)).toBe('releases/r0002');
     expect(await sh(`cat ${alpha.base}/releases/r0004/.pl-bad`)).toContain('HTTP 500');
     expect((await http(node.ip, 'alpha.test')).status).toBe(200);
@@ -293,6 +314,22 @@ describe('site playbooks on a full node', () => {
     console.log(`zero-downtime: ${probes.length} probe and ${homes.length} page requests across a deploy and a rollback`);
   });
 
+  it('a WordPress core update: a new release with the new core and the site\'s wp-content, the database upgraded after the switch', async () => {
+    const dbVersion = Number(await option(alpha, 'db_version'));
+    const run = await runSite(ssh, 'site-deploy.yml', nameVars(alpha, { release_id: 'r0007', source: coreSource('coreok') }));
+    expect(failedTasks(run)).toEqual([]);
+    expect(run.result).toMatchObject({ release_id: 'r0007', previous_release_id: 'r0005', phase: 'done', switched: true });
+    expect(upgraded(run)).toBe(true);
+    expect(Number(await option(alpha, 'db_version'))).toBe(dbVersion + 1);
+    expect(await sh(`grep -h "^\\$wp_version" ${alpha.base}/releases/r0007/wp-includes/version.php ${alpha.base}/releases/r0005/wp-includes/version.php`)).toBe(
+      `$wp_version = '${coreVersions.coreok}';\n$wp_version = '${core.version}';\n`,
+    );
+    expect(await current(alpha)).toBe('releases/r0007');
+    // wp-content came from the release before (its must-use plugin still answers)
+    expect((await http(node.ip, 'alpha.test', '/pl-zd.php')).body).toBe('zd1|zd1');
+    expect((await http(node.ip, 'alpha.test')).status).toBe(200);
+  });
+
   it('a broken pool file of someone else never takes the running sites down', async () => {
     await sh(
       "printf '[broken]\\nuser = no-such-user\\nlisten = /run/php/broken.sock\\npm = ondemand\\npm.max_children = 1\\n' > /etc/php/8.2/fpm/pool.d/zz-broken.conf",
@@ -333,15 +370,34 @@ describe('site playbooks on a full node', () => {
     expect(old.headers).toMatch(/^location: http:\/\/alpha2\.test\/x\r?$/im);
   });
 
+  it('the neighbour answered every request with 200 while the other sites were deployed, rolled back, updated, renamed and created', async () => {
+    const answers = await neighbour!.stop();
+    neighbour = undefined;
+    const brief = (a: LoopAnswer) => `${a.status} ${a.error ?? a.body.slice(0, 80)}`;
+    expect(answers.length).toBeGreaterThan(0);
+    expect(answers.filter((a) => a.status !== 200).map(brief)).toEqual([]);
+    console.log(`neighbour: ${answers.length} requests to beta.test, all 200`);
+  });
+
   it('deletes a site completely and leaves the other one serving; a second delete changes nothing', async () => {
     // what site-certificate.yml leaves for an environment with a certificate
     await sh(
       'mkdir -p /etc/pressluft/tls/beta/live /etc/nginx/pressluft/https/beta && echo CERT > /etc/pressluft/tls/beta/live/fullchain.pem && ' +
         "echo 'add_header X-PL-Snippet beta always;' > /etc/nginx/pressluft/https/beta/tls.conf && nginx -t -q && systemctl reload nginx",
     );
-    const run = await runSite(ssh, 'site-delete.yml', nameVars(beta));
+    const beside = startRequestLoop(node.ip, 'alpha2.test', '/', { workers: 1, paceMs: 100 });
+    let besideAnswers: LoopAnswer[] = [];
+    let run: Awaited<ReturnType<typeof runSite>>;
+    try {
+      run = await runSite(ssh, 'site-delete.yml', nameVars(beta));
+    } finally {
+      besideAnswers = await beside.stop();
+    }
     expect(failedTasks(run)).toEqual([]);
     expect(run.result).toEqual({ deleted: true });
+    // its pool went away with a graceful php-fpm reload: the site beside it never noticed
+    expect(besideAnswers.length).toBeGreaterThan(0);
+    expect(besideAnswers.filter((a) => a.status !== 200).map((a) => `${a.status} ${a.error ?? ''}`)).toEqual([]);
     const left = await ssh.sh(
       `id ${beta.user} 2>&1; getent group w-beta; ls -d ${beta.base} /etc/php/8.2/fpm/pool.d/pl-beta.conf /run/php/pl-beta.sock ` +
         `/etc/nginx/sites-enabled/pl-beta.conf /etc/nginx/sites-available/pl-beta.conf /var/log/nginx/pl-beta.* ` +

@@ -1,6 +1,7 @@
 /**
- * A throwaway OpenSSH server on 127.0.0.1:<free port> for integration tests: own host key, own
- * authorized_keys, started with `sshd -D` and stopped by its PID. Needs root and /usr/sbin/sshd.
+ * A throwaway OpenSSH server on 127.0.0.1:<free port> (or another address of this machine, such as the
+ * host side of a test node's link) for integration tests: own host key, own authorized_keys, started
+ * with `sshd -D` and stopped by its PID. Needs root and /usr/sbin/sshd.
  */
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -41,9 +42,9 @@ function genHostKey(dir: string): string {
   return execFileSync('ssh-keygen', ['-l', '-f', `${file}.pub`]).toString().split(/\s+/)[1];
 }
 
-function banner(port: number): Promise<boolean> {
+function banner(host: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {
-    const s = connect({ host: '127.0.0.1', port });
+    const s = connect({ host, port });
     s.once('data', (d) => {
       s.destroy();
       resolve(d.toString().startsWith('SSH-'));
@@ -81,7 +82,8 @@ export function scratchDirForTestUser(prefix = 'pl-remote-'): string {
   return dir;
 }
 
-export async function startLocalSshd(authorizedKeys: string[]): Promise<LocalSshd> {
+export async function startLocalSshd(authorizedKeys: string[], opts: { listen?: string } = {}): Promise<LocalSshd> {
+  const listen = opts.listen ?? '127.0.0.1';
   ensureTestUser();
   const dir = mkdtempSync(join(tmpdir(), 'pl-sshd-'));
   chmodSync(dir, 0o755); // sshd reads authorized_keys as the login user
@@ -90,7 +92,7 @@ export async function startLocalSshd(authorizedKeys: string[]): Promise<LocalSsh
   writeFileSync(join(dir, 'authorized_keys'), authorizedKeys.join('\n') + '\n', { mode: 0o644 });
   const config = [
     `Port ${port}`,
-    'ListenAddress 127.0.0.1',
+    `ListenAddress ${listen}`,
     `HostKey ${join(dir, 'ssh_host_ed25519_key')}`,
     `PidFile ${join(dir, 'sshd.pid')}`,
     `AuthorizedKeysFile ${join(dir, 'authorized_keys')}`,
@@ -114,7 +116,7 @@ export async function startLocalSshd(authorizedKeys: string[]): Promise<LocalSsh
     let stderr = '';
     c.stderr?.on('data', (d) => (stderr += d.toString()));
     child = c;
-    await pollUntil(async () => c.exitCode === null && (await banner(port)), {
+    await pollUntil(async () => c.exitCode === null && (await banner(listen, port)), {
       timeoutMs: 10_000,
       intervalMs: 50,
       description: `sshd on ${port} (${stderr})`,
@@ -126,7 +128,7 @@ export async function startLocalSshd(authorizedKeys: string[]): Promise<LocalSsh
     const exited = new Promise((resolve) => c.once('exit', resolve));
     c.kill('SIGTERM');
     await exited;
-    await pollUntil(async () => !(await banner(port)), { timeoutMs: 5000, intervalMs: 50, description: 'sshd stopped' });
+    await pollUntil(async () => !(await banner(listen, port)), { timeoutMs: 5000, intervalMs: 50, description: 'sshd stopped' });
   };
   await start();
 

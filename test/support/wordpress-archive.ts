@@ -88,3 +88,26 @@ export async function buildReleaseArchive(core: WordPressArchive, files: Record<
   }
   return sha256File(outFile);
 }
+
+/**
+ * A "newer" WordPress core archive (the wordpress.org layout, a top-level `wordpress/` folder) made from
+ * `core`: wp-includes/version.php says `version` and a database version one above the real one, so a
+ * core update to it runs the database upgrade. `versionPhpTail` is appended to version.php (PHP that
+ * every request and every CLI load of WordPress runs). Written to `outFile`.
+ */
+export async function buildCoreArchive(core: WordPressArchive, version: string, outFile: string, versionPhpTail = ''): Promise<WordPressArchive> {
+  const { execFileSync } = await import('node:child_process');
+  const dir = fs.mkdtempSync(path.join(path.dirname(outFile), '.core-'));
+  try {
+    execFileSync('tar', ['-xzf', core.path, '-C', dir]);
+    const file = path.join(dir, 'wordpress', 'wp-includes', 'version.php');
+    let php = fs.readFileSync(file, 'utf8');
+    php = php.replace(/\$wp_version = '[^']+';/, `$wp_version = '${version}';`);
+    php = php.replace(/\$wp_db_version = (\d+);/, (_, n: string) => `$wp_db_version = ${Number(n) + 1};`);
+    fs.writeFileSync(file, php + versionPhpTail);
+    execFileSync('tar', ['--sort=name', '--mtime=@0', '--owner=0', '--group=0', '--numeric-owner', '-czf', outFile, '-C', dir, 'wordpress']);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  return { path: outFile, sha256: sha256File(outFile), size: fs.statSync(outFile).size, version };
+}

@@ -1,11 +1,16 @@
+import type { DeployKeyPair } from './deploy-key-generator.port';
+
 /** The secrets of one site environment: generated once, stored sealed, reused on every retry. */
 export interface EnvironmentSecrets {
   readonly dbPassword: string;
   /** The 8 WordPress keys and salts (AUTH_KEY … NONCE_SALT). */
   readonly wpSalts: Readonly<Record<string, string>>;
   readonly adminPassword: string;
-  /** The environment's git deploy key (OpenSSH private key text + public line), made on first git deploy. */
-  readonly deployKey?: { readonly privateKey: string; readonly publicKey: string };
+  /**
+   * The environment's git deploy key (OpenSSH private key + public line), made with the other secrets.
+   * Environments created before deploy keys existed have none.
+   */
+  readonly deployKey?: DeployKeyPair;
 }
 
 /**

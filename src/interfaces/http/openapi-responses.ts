@@ -238,6 +238,12 @@ export const RESPONSE_SCHEMAS: Record<string, Schema> = {
     version: int,
     job: ref('JobRef'),
   }),
+  DeployKey: object({
+    siteId: str,
+    environment: str,
+    publicKey: { type: 'string', description: 'OpenSSH public key line; add it to the Git host as a read-only deploy key' },
+    fingerprint: { type: 'string', description: 'SHA256:… as the Git host shows it' },
+  }),
   WhoAmI: object({
     actor: str,
     kind: { type: 'string', enum: ['user', 'token'] },
@@ -265,6 +271,7 @@ export const ROUTE_RESPONSES: Record<string, string> = {
   'POST /api/v1/sites/{id}/environments/{env}/backups': 'BackupAccepted',
   'GET /api/v1/sites/{id}/environments/{env}/backups': 'BackupList',
   'POST /api/v1/sites/{id}/environments/{env}/restore': 'RestoreAccepted',
+  'GET /api/v1/sites/{id}/environments/{env}/deploy-key': 'DeployKey',
   'POST /api/v1/uploads': 'Upload',
   'POST /api/v1/nodes': 'NodeRegistered',
   'GET /api/v1/nodes': 'NodePage',

@@ -6,6 +6,8 @@ import type { Principal } from '../../application/auth/principal';
 import type { CertificateView } from '../../application/certificates/certificate.view';
 import { ListCertificatesQuery } from '../../application/certificates/list-certificates/list-certificates.query';
 import { RequestCertificateCommand } from '../../application/certificates/request-certificate/request-certificate.command';
+import type { DeployKeyView } from '../../application/sites/get-deploy-key/get-deploy-key.handler';
+import { GetDeployKeyQuery } from '../../application/sites/get-deploy-key/get-deploy-key.query';
 import type { Page } from '../../application/common/page';
 import { StreamHistoryQuery } from '../../application/events/stream-history/stream-history.query';
 import type { JobView } from '../../application/jobs/job.view';
@@ -120,6 +122,7 @@ export class SitesPagesController {
       this.queries.execute<ListCertificatesQuery, CertificateView[]>(new ListCertificatesQuery(id)),
       Promise.all(site.environments.map((e) => this.queries.execute<ListBackupsQuery, BackupView[]>(new ListBackupsQuery(id, e.name)))).then((lists) => lists.flat()),
     ]);
+    const deployKeys = site.state === 'DELETED' ? [] : await Promise.all(site.environments.map((e) => this.deployKeyOf(id, e.name)));
     const releases = history.events
       .filter((e) => RELEASE_EVENTS.has(e.type))
       .map((e) => {
@@ -137,11 +140,22 @@ export class SitesPagesController {
       releases,
       certificates,
       backups,
+      deployKeys,
       sourceTypes: SOURCE_TYPES,
       values: { type: 'wordpress' },
       errors: {},
       ...extra,
     });
+  }
+
+  /** The environment's deploy key, or none (an environment from before deploy keys, until its next job). */
+  private async deployKeyOf(siteId: string, environment: string): Promise<{ environment: string; key: DeployKeyView | null }> {
+    try {
+      return { environment, key: await this.queries.execute<GetDeployKeyQuery, DeployKeyView>(new GetDeployKeyQuery(siteId, environment)) };
+    } catch (err) {
+      if (err instanceof DomainError && err.code === 'NOT_FOUND') return { environment, key: null };
+      throw err;
+    }
   }
 
   @Get(':id/timeline')

@@ -1,15 +1,15 @@
 /**
  * Sites for real, through the API, on two FULL test nodes bootstrapped by the control plane (slots 0
  * and 1): create → ACTIVE with WordPress answering through the node's Nginx; deploys from an uploaded
- * archive and from a git repository the test machine serves on the node link (git daemon bound to
- * 10.254.N.1 only); a release with a PHP fatal refused before the switch; a release that fails only over
+ * archive and from a private git repository the test machine serves over SSH on the node link (an sshd
+ * bound to 10.254.N.1 that lets in only the site's deploy key, read-only); a release with a PHP fatal refused before the switch; a release that fails only over
  * HTTP rolled back automatically; a manual rollback (and one to a bad release refused without force); a
  * domain change; deletion; a FAILED provisioning (database down), a reset that does not pass and a retry
  * that does; a second site on the second node. Every lifecycle state shows in the API and the event log,
  * and no generated secret shows anywhere (events, run events, job logs, API answers, pages, service log).
  * Needs root (test nodes).
  */
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -19,6 +19,7 @@ import { SecretBox } from '../../../src/infrastructure/secrets/secret-box';
 import { FileControlPlaneKey } from '../../../src/infrastructure/ssh/file-control-plane-key';
 import { pollUntil } from '../../support/poll-until';
 import { startTestApp, TestApp, TestResponse } from '../../support/test-app';
+import { ensureTestUser, LocalSshd, scratchDirForTestUser, startLocalSshd, TEST_SSH_USER } from '../../support/local-sshd';
 import { downNode, ensureTemplate, execOnNode, TestNode, upNode } from '../../support/test-nodes';
 import { wordPressArchive, WordPressArchive } from '../../support/wordpress-archive';
 
@@ -33,7 +34,7 @@ describe('sites on real nodes through the API', () => {
   const nodeIds: string[] = [];
   const responses: string[] = []; // every API answer body of this suite (secrets must not be in any)
   const serviceLog: string[] = [];
-  let git: ChildProcess | undefined;
+  let gitSshd: LocalSshd | undefined;
 
   const api = async (method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<TestResponse> => {
     const res = await t.request(method, path, body, headers);
@@ -143,7 +144,7 @@ describe('sites on real nodes through the API', () => {
   });
 
   afterAll(async () => {
-    git?.kill();
+    await gitSshd?.stop();
     await t?.close();
     for (const n of nodes) await downNode(n);
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
@@ -260,8 +261,7 @@ describe('sites on real nodes through the API', () => {
     expect(home.headers.get('x-pl-release')).toBeNull();
   });
 
-  it('deploys from a git repository served by the test machine on the node link', async () => {
-    const repo = join(work, 'git', 'site.git');
+  it('deploys from a private git repository over SSH with the site\'s deploy key (served by the test machine on the node link)', async () => {
     const src = join(work, 'git-src');
     execFileSync('tar', ['-xzf', docroot('git', { 'wp-content/mu-plugins/marker.php': marker('git') }), '-C', work]);
     rmSync(src, { recursive: true, force: true });
@@ -270,16 +270,29 @@ describe('sites on real nodes through the API', () => {
     g(src, 'init', '-q', '-b', 'main');
     g(src, 'add', '-A');
     g(src, 'commit', '-q', '-m', 'site');
-    mkdirSync(join(work, 'git'), { recursive: true });
+    // The repository belongs to the SSH login user, who may only run git-upload-pack on it (read-only),
+    // and only with the key the API shows for the site.
+    const repos = scratchDirForTestUser('pl-git-');
+    const repo = join(repos, 'site.git');
     g(work, 'clone', '-q', '--bare', src, repo);
+    const { uid, gid } = ensureTestUser();
+    execFileSync('chown', ['-R', `${uid}:${gid}`, repos]);
+    const key = (await api('GET', `/api/v1/sites/${siteA}/environments/production/deploy-key`)).body;
+    expect(key.publicKey).toMatch(/^ssh-ed25519 /);
     const host = `10.254.${nodes[0].n}.1`;
-    git = spawn('git', ['daemon', `--listen=${host}`, '--port=9418', '--reuseaddr', '--export-all', `--base-path=${join(work, 'git')}`, join(work, 'git')], { stdio: 'ignore' });
-    await pollUntil(() => execOnNode(nodes[0], ['git', 'ls-remote', `git://${host}/site.git`]).then((r) => r.code === 0), { timeoutMs: 20_000, description: 'git daemon answers' });
-    const res = await api('POST', `/api/v1/sites/${siteA}/environments/production/deployments`, { source: { type: 'git', url: `git://${host}/site.git`, ref: 'main' } });
+    gitSshd = await startLocalSshd([`restrict,command="git-upload-pack '${repo}'" ${key.publicKey}`], { listen: host });
+    const url = `ssh://${TEST_SSH_USER}@${host}:${gitSshd.port}${repo}`;
+    // private: the node's root (no deploy key) is not let in
+    const anonymous = await execOnNode(nodes[0], ['env', 'GIT_SSH_COMMAND=ssh -o BatchMode=yes -o StrictHostKeyChecking=no', 'git', 'ls-remote', url]);
+    expect(anonymous.code).not.toBe(0);
+    const res = await api('POST', `/api/v1/sites/${siteA}/environments/production/deployments`, { source: { type: 'git', url, ref: 'main' } });
     expect(res.status).toBe(202);
     await succeed(res.body.job.id);
     expect((await site(siteA)).state).toBe('ACTIVE');
     expect((await http(nodes[0], 'shop.test')).headers.get('x-pl-release')).toBe('git');
+    // the key was on the node for the clone only
+    const left = await execOnNode(nodes[0], ['sh', '-c', 'ls -A /var/www/sites/shop/tmp/ 2>/dev/null | grep -c pl-deploy-key || true']);
+    expect(left.stdout.trim()).toBe('0');
   });
 
   it('changes the domains: UPDATING_DOMAINS -> ACTIVE, the new primary serves, the alias redirects', async () => {

@@ -196,6 +196,7 @@ describe('sites API', () => {
         await t.request('POST', path, { source: { type: 'ftp' } }),
         await t.request('POST', path, { source: { type: 'archive', url: 'https://x.example.com/a.tgz;reboot' } }),
         await t.request('POST', path, { source: { type: 'git', url: 'https://git.example.com/r.git', ref: '$(id)' } }),
+        await t.request('POST', path, { source: { type: 'git', url: 'https://user:token@git.example.com/r.git', ref: 'main' } }),
         await t.request('POST', path, {}),
         await t.request('POST', path, { source: { type: 'wordpress', extra: true } }),
         await t.request('POST', `/api/v1/sites/${id}/environments/staging/deployments`, { source: { type: 'wordpress' } }),
@@ -204,6 +205,7 @@ describe('sites API', () => {
         await t.request('POST', '/api/v1/sites/..%2Fetc/environments/production/deployments', { source: { type: 'wordpress' } }),
       ];
       expect(results.map((r) => [r.status, r.body.code])).toEqual([
+        [400, 'VALIDATION_FAILED'],
         [400, 'VALIDATION_FAILED'],
         [400, 'VALIDATION_FAILED'],
         [400, 'VALIDATION_FAILED'],

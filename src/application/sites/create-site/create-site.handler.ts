@@ -9,9 +9,10 @@ import { CommandResult, toCommandResult } from '../../common/command-result';
 import { CommandLog } from '../../ports/event-store.port';
 import { IdGenerator } from '../../ports/clock.port';
 import { SqlReader } from '../../ports/sql-reader.port';
+import { DeployKeyGenerator } from '../../ports/deploy-key-generator.port';
 import { SiteSecretStore } from '../../ports/site-secrets.port';
 import { UnitOfWork } from '../../ports/unit-of-work.port';
-import { generateEnvironmentSecrets } from '../site-jobs/generate-site-secrets';
+import { deployKeyComment, generateEnvironmentSecrets } from '../site-jobs/generate-site-secrets';
 import { domainInUse } from '../site-jobs/domain-in-use';
 import { siteUserOf } from '../site-jobs/site-names';
 import { CreateSiteCommand } from './create-site.command';
@@ -44,6 +45,7 @@ export class CreateSiteHandler implements ICommandHandler<CreateSiteCommand, Cre
     private readonly sql: SqlReader,
     private readonly uow: UnitOfWork,
     private readonly secrets: SiteSecretStore,
+    private readonly deployKeys: DeployKeyGenerator,
   ) {}
 
   async execute({ input, meta }: CreateSiteCommand): Promise<CreateSiteResult> {
@@ -51,11 +53,12 @@ export class CreateSiteHandler implements ICommandHandler<CreateSiteCommand, Cre
     if (previous) return { ...toCommandResult(previous), duplicate: true, siteId: previous.streamId.slice('site-'.length), adminPassword: null };
 
     const siteId = this.ids.newId();
-    this.refuseTakenNames(parseSlug(input.slug ?? slugify(input.name, ENV_SLUG_MAX_LENGTH)), parseDomain(input.domain));
+    const slug = parseSlug(input.slug ?? slugify(input.name, ENV_SLUG_MAX_LENGTH));
+    this.refuseTakenNames(slug, parseDomain(input.domain));
     const node = this.sql.get<{ id: string; status: string; facts: string }>('SELECT id, status, facts FROM rm_nodes WHERE id = ?', [input.nodeId]) ?? null;
     const phpVersion = input.phpVersion ?? nodePhpVersion(node?.facts);
     // Secrets are made once, here, and sealed in the same transaction as SiteCreated: refused input stores none.
-    const secrets = generateEnvironmentSecrets();
+    const secrets = generateEnvironmentSecrets(this.deployKeys.generate(deployKeyComment(slug)));
     const result = this.uow.run(() => {
       const appended = this.decideAndAppend.run(
         siteStreamId(siteId),

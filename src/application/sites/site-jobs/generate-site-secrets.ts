@@ -1,4 +1,5 @@
 import { randomBytes, randomInt } from 'node:crypto';
+import type { DeployKeyPair } from '../../ports/deploy-key-generator.port';
 import type { EnvironmentSecrets } from '../../ports/site-secrets.port';
 
 export const WP_SALT_NAMES = [
@@ -23,13 +24,22 @@ function randomString(alphabet: string, length: number): string {
   return out;
 }
 
-/** A fresh set for one environment (crypto random): DB password, the 8 WordPress salts, the admin password. */
-export function generateEnvironmentSecrets(): EnvironmentSecrets {
+/**
+ * A fresh set for one environment (crypto random): DB password, the 8 WordPress salts, the admin
+ * password, and the git deploy key made for it.
+ */
+export function generateEnvironmentSecrets(deployKey: DeployKeyPair): EnvironmentSecrets {
   return {
     dbPassword: randomBytes(24).toString('base64url'),
     wpSalts: Object.fromEntries(WP_SALT_NAMES.map((name) => [name, randomString(SALT_ALPHABET, 64)])),
     adminPassword: randomString(PASSWORD_ALPHABET, 24),
+    deployKey,
   };
+}
+
+/** The comment of an environment's deploy key: what a Git host shows beside it. */
+export function deployKeyComment(envSlug: string): string {
+  return `pressluft-${envSlug}`;
 }
 
 /** Every secret value of a set, to register with the job (ctx.addSecret) before anything can print it. */

@@ -6,6 +6,7 @@ import type { SiteCommand } from '../../../domain/site/site.commands';
 import { PRODUCTION_ENVIRONMENT, SiteEvent, siteStreamId } from '../../../domain/site/site.events';
 import { DecideAndAppend } from '../../common/decide-and-append';
 import { jobCommandId } from '../../jobs/job-command-id';
+import { DeployKeyGenerator } from '../../ports/deploy-key-generator.port';
 import { EventStore } from '../../ports/event-store.port';
 import { JobContext, JobFailure } from '../../ports/job-queue.port';
 import { NodeAccessSettings } from '../../ports/node-access.port';
@@ -13,7 +14,7 @@ import { RemoteRunner, RemoteRunResult } from '../../ports/remote-runner.port';
 import { NodeAddress } from '../../ports/remote-shell.port';
 import { EnvironmentSecrets, SiteSecretStore } from '../../ports/site-secrets.port';
 import { NodeJobSupport, toNodeJobFailure } from '../../nodes/node-jobs/node-job-support';
-import { generateEnvironmentSecrets, secretValues } from './generate-site-secrets';
+import { deployKeyComment, generateEnvironmentSecrets, secretValues } from './generate-site-secrets';
 import { environmentNames, EnvironmentNames } from './site-names';
 
 /** Everything a site job works on: the site as its stream says, the environment, its node and names. */
@@ -38,6 +39,7 @@ export class SiteJobSupport {
     private readonly runner: RemoteRunner,
     private readonly settings: NodeAccessSettings,
     private readonly decideAndAppend: DecideAndAppend,
+    private readonly deployKeys: DeployKeyGenerator,
   ) {}
 
   /** The site of `payload.siteId` folded from its stream, and the environment (`payload.environment` or `fallback`). */
@@ -59,7 +61,15 @@ export class SiteJobSupport {
    * lost create transaction): the admin password is then one nobody was shown.
    */
   secretsFor(ctx: JobContext, target: SiteJobTarget): EnvironmentSecrets {
-    const secrets = this.secrets.get(target.siteId, target.env.name) ?? this.secrets.create(target.siteId, target.env.name, generateEnvironmentSecrets());
+    const { siteId, env } = target;
+    let secrets = this.secrets.get(siteId, env.name);
+    if (!secrets) {
+      secrets = this.secrets.create(siteId, env.name, generateEnvironmentSecrets(this.deployKeys.generate(deployKeyComment(env.envSlug))));
+    } else if (!secrets.deployKey) {
+      // made before environments got deploy keys: it gets one now, shown from then on
+      secrets = { ...secrets, deployKey: this.deployKeys.generate(deployKeyComment(env.envSlug)) };
+      this.secrets.update(siteId, env.name, secrets);
+    }
     for (const value of secretValues(secrets)) ctx.addSecret(value);
     return secrets;
   }

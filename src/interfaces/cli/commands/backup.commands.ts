@@ -3,7 +3,8 @@ import type { BackupView } from '../../../application/sites/backup.view';
 import { CliError } from '../cli-error';
 import { API_HELP_GROUP, apiAction, idArg } from '../command-kit';
 import type { Column } from '../output';
-import { envPath, JobRef, reportJob } from './site.commands';
+import { JobRef, reportJob } from './job.commands';
+import { envPath } from './site.commands';
 
 const BACKUP_COLUMNS: Column<BackupView>[] = [
   { header: 'id', value: (b) => b.id },

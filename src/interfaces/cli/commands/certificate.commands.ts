@@ -3,7 +3,8 @@ import type { CertificateView } from '../../../application/certificates/certific
 import { CliError } from '../cli-error';
 import { API_HELP_GROUP, apiAction, idArg } from '../command-kit';
 import type { Column } from '../output';
-import { envPath, JobRef, reportJob } from './site.commands';
+import { JobRef, reportJob } from './job.commands';
+import { envPath } from './site.commands';
 
 const CERTIFICATE_COLUMNS: Column<CertificateView>[] = [
   { header: 'environment', value: (c) => c.environment },

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { JobDetailView } from '../../../application/jobs/get-job/get-job.handler';
 import type { JobView } from '../../../application/jobs/job.view';
-import { API_HELP_GROUP, apiAction, idArg, intOption } from '../command-kit';
+import { API_HELP_GROUP, apiAction, ApiActionContext, idArg, intOption } from '../command-kit';
 import { failUnlessSucceeded, followJob, JobLogLine } from '../job-follow';
 import { Column, Output, table } from '../output';
 
@@ -54,6 +54,18 @@ export function printJob(out: Output, job: JobWithOutcome): void {
       { header: 'duration', value: (r) => r.duration },
     ]).trimEnd(),
   );
+}
+
+/** The job a command queued (null: a repeated request that queued nothing new). */
+export type JobRef = { id: string; kind: string } | null;
+
+/** Prints the queued job, or with --wait follows it and exits non-zero with its error when it fails. */
+export async function reportJob({ api, out, opts }: ApiActionContext, job: JobRef, what: string): Promise<void> {
+  if (!job) return out.info(`${what}: no job queued (a repeated request)`);
+  if (!opts.wait) return out.info(`${what}: job ${job.id} (${job.kind}) queued; follow it with: pressluft job wait ${job.id}`);
+  const done = await followJob(api, out, job.id);
+  printJob(out, done);
+  failUnlessSucceeded(done);
 }
 
 export function registerJobCommands(program: Command): void {

@@ -2,9 +2,8 @@ import type { Command } from 'commander';
 import type { NodeView } from '../../../application/nodes/node.view';
 import { CliError } from '../cli-error';
 import { API_HELP_GROUP, apiAction, ApiActionContext, idArg } from '../command-kit';
-import { failUnlessSucceeded, followJob } from '../job-follow';
 import type { Column } from '../output';
-import { printJob } from './job.commands';
+import { JobRef, reportJob } from './job.commands';
 
 export const NODE_COLUMNS: Column<NodeView>[] = [
   { header: 'id', value: (n) => n.id },
@@ -22,17 +21,6 @@ const NODE_FIELDS: Column<NodeView>[] = [
   { header: 'created', value: (n) => n.createdAt },
   { header: 'facts', value: (n) => n.facts },
 ];
-
-type JobRef = { id: string; kind: string } | null;
-
-/** Prints the queued job (or follows it with --wait and fails when it fails). */
-async function reportJob({ api, out, opts }: ApiActionContext, job: JobRef, what: string): Promise<void> {
-  if (!job) return out.info(`${what}: no job queued`);
-  if (!opts.wait) return out.info(`${what}: job ${job.id} (${job.kind}) queued; follow it with: pressluft job wait ${job.id}`);
-  const done = await followJob(api, out, job.id);
-  printJob(out, done);
-  failUnlessSucceeded(done);
-}
 
 export function registerNodeCommands(program: Command): void {
   const node = program.command('node').helpGroup(API_HELP_GROUP).description('nodes: the servers sites run on');

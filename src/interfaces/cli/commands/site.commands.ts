@@ -1,11 +1,11 @@
 import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
+import type { DeployKeyView } from '../../../application/sites/get-deploy-key/get-deploy-key.handler';
 import type { EnvironmentView, SiteSummaryView, SiteView } from '../../../application/sites/site.view';
 import { CliError } from '../cli-error';
 import { API_HELP_GROUP, apiAction, ApiActionContext, idArg } from '../command-kit';
-import { failUnlessSucceeded, followJob } from '../job-follow';
 import type { Column } from '../output';
-import { printJob } from './job.commands';
+import { JobRef, reportJob } from './job.commands';
 
 export const SITE_COLUMNS: Column<SiteSummaryView>[] = [
   { header: 'id', value: (s) => s.id },
@@ -35,17 +35,6 @@ const ENV_COLUMNS: Column<EnvironmentView>[] = [
   { header: 'health', value: (e) => e.health },
   { header: 'releases', value: (e) => e.releases.map((r) => `${r.id}${r.bad ? ' (bad)' : ''}`).join(' ') },
 ];
-
-export type JobRef = { id: string; kind: string } | null;
-
-/** Prints the queued job, or with --wait follows it and exits non-zero with its error when it fails. */
-export async function reportJob({ api, out, opts }: ApiActionContext, job: JobRef, what: string): Promise<void> {
-  if (!job) return out.info(`${what}: no job queued (a repeated request)`);
-  if (!opts.wait) return out.info(`${what}: job ${job.id} (${job.kind}) queued; follow it with: pressluft job wait ${job.id}`);
-  const done = await followJob(api, out, job.id);
-  printJob(out, done);
-  failUnlessSucceeded(done);
-}
 
 export const envPath = (id: string, env: string) => {
   if (!/^[a-z][a-z0-9-]{0,19}$/.test(env)) throw new CliError('--env must be an environment name such as production', 2);
@@ -107,6 +96,20 @@ export function registerSiteCommands(program: Command): void {
         }
         if (!out.json) out.line(result.site.id);
         await reportJob(ctx, result.job, 'provisioning');
+      }),
+    );
+
+  site
+    .command('deploy-key')
+    .argument('<id>')
+    .description("the public half of the environment's git deploy key: add it to the repository's deploy keys (read-only) for deploys with --git")
+    .option('--env <env>', 'environment', 'production')
+    .action(
+      apiAction(async ({ api, out, opts, args }) => {
+        const key = await api.get<DeployKeyView>(`${envPath(idArg(args[0], 'site deploy-key'), String(opts.env))}/deploy-key`);
+        if (out.json) return out.document(key);
+        out.line(key.publicKey);
+        out.info(`fingerprint ${key.fingerprint}`);
       }),
     );
 

@@ -6,6 +6,7 @@ import type { CommandMeta } from '../../../application/common/command-meta';
 import type { CommandResult } from '../../../application/common/command-result';
 import { CreateSiteCommand } from '../../../application/sites/create-site/create-site.command';
 import type { CreateSiteResult } from '../../../application/sites/create-site/create-site.handler';
+import { GetDeployKeyQuery } from '../../../application/sites/get-deploy-key/get-deploy-key.query';
 import { GetSiteQuery } from '../../../application/sites/get-site/get-site.query';
 import { ListSitesQuery } from '../../../application/sites/list-sites/list-sites.query';
 import { RequestDeployCommand } from '../../../application/sites/request-deploy/request-deploy.command';
@@ -56,6 +57,12 @@ export class SitesController {
   @Get(':id/events')
   history(@IdParam() id: string) {
     return this.queries.execute(new StreamHistoryQuery(`site-${id}`));
+  }
+
+  /** The public half of the environment's git deploy key, for a private repository's deploy keys. */
+  @Get(':id/environments/:env/deploy-key')
+  deployKey(@IdParam() id: string, @EnvParam() env: string) {
+    return this.queries.execute(new GetDeployKeyQuery(id, env));
   }
 
   @Post(':id/environments/:env/deployments')

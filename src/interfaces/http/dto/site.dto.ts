@@ -47,12 +47,18 @@ export class DeploySourceDto {
   @Matches(ID_PATTERN, { message: 'uploadId must be an upload id' })
   uploadId?: string;
 
-  @ApiPropertyOptional({ description: 'git: the repository (https://, http://, git://, ssh:// or user@host:path)' })
+  @ApiPropertyOptional({
+    description:
+      'git: the repository (https://, http://, git://, ssh://[user@]host[:port]/path or user@host:path). No credentials in it: ' +
+      'a private repository is read with the environment\'s deploy key (GET …/deploy-key) over SSH',
+  })
   @ValidateIf((o: DeploySourceDto) => o.type === 'git' || o.url !== undefined)
   @IsString()
   @MaxLength(2048)
-  @Matches(/^(?:(?:https?|git|ssh):\/\/[^\s'"`$;&|<>\\]+|[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:[^\s'"`$;&|<>\\]+)$/, {
-    message: 'url must be an https://, http://, git://, ssh:// or user@host:path repository URL without whitespace or shell metacharacters',
+  // A user name only in SSH URLs (ssh://git@host/…, git@host:…); none in http(s) or git URLs, where it would be a token.
+  @Matches(/^(?:(?:https?|git):\/\/[^\s@'"`$;&|<>\\]+|ssh:\/\/(?:[A-Za-z0-9._-]+@)?[^\s@'"`$;&|<>\\]+|[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:[^\s@'"`$;&|<>\\]+)$/, {
+    message:
+      'url must be an https://, http://, git://, ssh:// or user@host:path repository URL without credentials, whitespace or shell metacharacters',
   })
   url?: string;
 

@@ -46,6 +46,11 @@ import { SaveUploadHandler } from './sites/save-upload/save-upload.handler';
 import { RequestSiteDeletionHandler } from './sites/request-site-deletion/request-site-deletion.handler';
 import { RequestSiteResetHandler } from './sites/request-site-reset/request-site-reset.handler';
 import { RequestSiteRetryHandler } from './sites/request-site-retry/request-site-retry.handler';
+import { BackUpSiteJobHandler } from './sites/back-up-site/back-up-site.job-handler';
+import { ListBackupsHandler } from './sites/list-backups/list-backups.handler';
+import { RequestBackupHandler } from './sites/request-backup/request-backup.handler';
+import { RequestRestoreHandler } from './sites/request-restore/request-restore.handler';
+import { RestoreSiteJobHandler } from './sites/restore-site/restore-site.job-handler';
 import { RebuildProjectionsHandler } from './projections/rebuild-projections/rebuild-projections.handler';
 import { GetMetricsHandler } from './system/get-metrics/get-metrics.handler';
 import { RenderMetricsHandler } from './system/render-metrics/render-metrics.handler';
@@ -62,6 +67,9 @@ export const APPLICATION_PROVIDERS: Provider[] = [
   RequestSiteResetHandler,
   RequestSiteRetryHandler,
   RequestSiteDeletionHandler,
+  RequestBackupHandler,
+  RequestRestoreHandler,
+  ListBackupsHandler,
   GetSiteHandler,
   GetDeployKeyHandler,
   ListSitesHandler,
@@ -84,6 +92,8 @@ export const APPLICATION_PROVIDERS: Provider[] = [
   DeleteSiteJobHandler,
   ResetSiteJobHandler,
   CheckSiteHealthJobHandler,
+  BackUpSiteJobHandler,
+  RestoreSiteJobHandler,
   GetNodeHandler,
   ListNodesHandler,
   CancelJobHandler,
@@ -117,4 +127,6 @@ export const REAL_JOB_HANDLER_CLASSES = [
   CheckSiteHealthJobHandler,
   IssueCertificateJobHandler,
   RequestCertificateJobHandler,
+  BackUpSiteJobHandler,
+  RestoreSiteJobHandler,
 ] as const;

@@ -57,6 +57,8 @@ describe('playbooks', () => {
         'site-domains.yml',
         'site-delete.yml',
         'site-health.yml',
+        'site-backup.yml',
+        'site-restore.yml',
       ]),
     );
     expect(fs.existsSync(path.join(PLAYBOOKS, 'ansible.cfg'))).toBe(true);

@@ -10,6 +10,8 @@ export const JOB_KINDS = {
   siteCertificate: 'site.certificate',
   /** Asks for an environment's certificate right after its site was provisioned or its names changed (no playbook: it records the request). */
   siteCertificateRequest: 'site.certificate-request',
+  siteBackup: 'site.backup',
+  siteRestore: 'site.restore',
   nodeBootstrap: 'node.bootstrap',
   nodeHealthCheck: 'node.health-check',
 } as const;

@@ -1,5 +1,3 @@
-import { createHash } from 'node:crypto';
-
 /** An environment's git deploy key: the OpenSSH private key (sealed, for the node only) and its public line. */
 export interface DeployKeyPair {
   readonly privateKey: string;
@@ -9,10 +7,6 @@ export interface DeployKeyPair {
 /** Makes ed25519 deploy keys in OpenSSH format, which `ssh` on the node reads as they are. */
 export abstract class DeployKeyGenerator {
   abstract generate(comment: string): DeployKeyPair;
-}
-
-/** `SHA256:…` of an OpenSSH public key line, as `ssh-keygen -l` and Git hosts show it. */
-export function deployKeyFingerprint(publicKey: string): string {
-  const blob = publicKey.trim().split(/\s+/)[1] ?? '';
-  return `SHA256:${createHash('sha256').update(Buffer.from(blob, 'base64')).digest('base64').replace(/=+$/, '')}`;
+  /** `SHA256:…` of a public key line, as `ssh-keygen -l` and Git hosts show it. */
+  abstract fingerprint(publicKey: string): string;
 }

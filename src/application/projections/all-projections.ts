@@ -1,4 +1,5 @@
 import { apiTokenListProjection, userListProjection } from '../auth/auth.projections';
+import { backupProjection } from './backup.projector';
 import { certificateProjection } from './certificate.projector';
 import { environmentProjection } from './environment.projector';
 import { jobListProjection } from './job-list.projector';
@@ -17,4 +18,5 @@ export const ALL_PROJECTIONS: readonly RowProjection[] = [
   userListProjection,
   apiTokenListProjection,
   certificateProjection,
+  backupProjection,
 ] as unknown as readonly RowProjection[];

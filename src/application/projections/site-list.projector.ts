@@ -40,7 +40,8 @@ export const siteListProjection: RowProjection<SiteRow> = {
     }
     if (!row) return null;
     const state = siteStateAfter(row.state, event);
-    const error = (event.data as { error?: object }).error;
+    // Only a lifecycle step's error is the site's (a failed backup leaves the site as it was).
+    const error = transitionOfSiteEvent(event as unknown as SiteEvent) ? (event.data as { error?: object }).error : undefined;
     return {
       ...row,
       state,

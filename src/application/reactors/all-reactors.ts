@@ -7,6 +7,8 @@ import { enqueueRollbackWhenRollbackRequested } from './enqueue-rollback-when-ro
 import { enqueueHealthCheckWhenSiteResetRequested } from './enqueue-health-check-when-site-reset-requested.reactor';
 import { enqueueOperationWhenSiteRetryRequested } from './enqueue-operation-when-site-retry-requested.reactor';
 import { enqueueProvisioningWhenSiteCreated } from './enqueue-provisioning-when-site-created.reactor';
+import { enqueueBackupWhenBackupRequested } from './enqueue-backup-when-backup-requested.reactor';
+import { enqueueRestoreWhenRestoreRequested } from './enqueue-restore-when-restore-requested.reactor';
 import type { Reactor } from './reactor';
 import { requestCertificateWhenDomainsChanged } from './request-certificate-when-domains-changed.reactor';
 import { requestCertificateWhenSiteProvisioned } from './request-certificate-when-site-provisioned.reactor';
@@ -35,4 +37,6 @@ export const ALL_REACTORS: readonly Reactor[] = [
   enqueueOperationWhenSiteRetryRequested,
   enqueueBootstrapWhenNodeBootstrapRequested,
   enqueueCertificateWhenCertificateRequested,
+  enqueueBackupWhenBackupRequested,
+  enqueueRestoreWhenRestoreRequested,
 ];

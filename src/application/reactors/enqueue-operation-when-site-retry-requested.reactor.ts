@@ -7,6 +7,7 @@ const KIND_OF_OPERATION = {
   deploy: JOB_KINDS.siteDeploy,
   rollback: JOB_KINDS.siteRollback,
   domains: JOB_KINDS.siteDomains,
+  restore: JOB_KINDS.siteRestore,
   reset: JOB_KINDS.siteReset,
   delete: JOB_KINDS.siteDelete,
 } as Record<string, string>;
@@ -23,6 +24,7 @@ export const enqueueOperationWhenSiteRetryRequested = jobReactor<SiteRetryReques
       ...(d.deploymentId ? { deploymentId: d.deploymentId } : {}),
       ...(d.rollbackId ? { rollbackId: d.rollbackId } : {}),
       ...(d.changeId ? { changeId: d.changeId } : {}),
+      ...(d.restoreId ? { restoreId: d.restoreId } : {}),
     },
     siteId: d.siteId,
     concurrencyKey: siteConcurrencyKey(d.siteId),

@@ -9,7 +9,20 @@ export function transitionOfSiteEvent(event: SiteEvent): { transition: SiteTrans
   switch (event.type) {
     case 'SiteCreated':
     case 'EnvironmentHealthChanged':
+    case 'BackupRequested':
+    case 'BackupCompleted':
+    case 'BackupFailed':
+    case 'RestoreOverwriteAuthorized':
       return null;
+    case 'RestoreRequested':
+      return { transition: 'restore.requested' };
+    case 'RestoreCompleted':
+      return { transition: 'restore.succeeded' };
+    case 'RestoreFailed':
+      // A restore that began in FAILED leaves the site FAILED whatever it got to.
+      if (event.data.startedFromFailed) return { transition: 'restore.failed' };
+      if (event.data.phase === 'pre-overwrite') return { transition: 'restore.refused' };
+      return { transition: event.data.rolledBack ? 'restore.rolled-back' : 'restore.failed' };
     case 'SiteProvisioned':
       return { transition: 'provision.succeeded' };
     case 'SiteProvisioningFailed':

@@ -45,6 +45,8 @@ export const SITE_TRANSITIONS = [
   'clone.failed',
   'restore.requested',
   'restore.succeeded',
+  'restore.refused',
+  'restore.rolled-back',
   'restore.failed',
   'reset.requested',
   'reset.succeeded',
@@ -106,6 +108,10 @@ export const SITE_LIFECYCLE_TABLE: readonly SiteTransitionRow[] = [
   { from: 'ACTIVE', transition: 'restore.requested', to: 'RESTORING' },
   { from: 'FAILED', transition: 'restore.requested', to: 'RESTORING' },
   { from: 'RESTORING', transition: 'restore.succeeded', to: 'ACTIVE' },
+  // Nothing was overwritten (the pre-restore backup failed, or a part failed its checksum).
+  { from: 'RESTORING', transition: 'restore.refused', to: 'ACTIVE' },
+  // The restore overwrote, failed, and its pre-restore backup was put back.
+  { from: 'RESTORING', transition: 'restore.rolled-back', to: 'ACTIVE' },
   { from: 'RESTORING', transition: 'restore.failed', to: 'FAILED' },
 
   // Reset is an operator's recovery from FAILED; it succeeds only after a passing health check.

@@ -1,3 +1,4 @@
+import type { BackupContents, RestorePhase } from './site-backup.events';
 import { DeployPhase, DeploySource, OperationError } from './site.events';
 
 /** Commands of the Site aggregate. Each carries `siteId` so a handler knows which stream to load. */
@@ -136,6 +137,63 @@ export interface FailSiteDeletion {
   readonly error: OperationError;
 }
 
+export interface RequestBackup {
+  readonly type: 'RequestBackup';
+  readonly siteId: string;
+  readonly backupId: string;
+  readonly environment: string;
+  /** db | files | full (checked by the decider). */
+  readonly scope: string;
+}
+export interface CompleteBackup {
+  readonly type: 'CompleteBackup';
+  readonly siteId: string;
+  readonly backupId: string;
+  readonly contents: BackupContents;
+}
+export interface FailBackup {
+  readonly type: 'FailBackup';
+  readonly siteId: string;
+  readonly backupId: string;
+  readonly error: OperationError;
+}
+export interface RequestRestore {
+  readonly type: 'RequestRestore';
+  readonly siteId: string;
+  readonly restoreId: string;
+  readonly environment: string;
+  readonly backupId: string;
+}
+/** The restore job took its pre-restore backup (its manifest). */
+export interface RecordPreRestoreBackup {
+  readonly type: 'RecordPreRestoreBackup';
+  readonly siteId: string;
+  readonly restoreId: string;
+  readonly contents: BackupContents;
+}
+/** The restore job asks before it overwrites anything; refused unless its pre-restore backup succeeded. */
+export interface AuthorizeRestoreOverwrite {
+  readonly type: 'AuthorizeRestoreOverwrite';
+  readonly siteId: string;
+  readonly restoreId: string;
+}
+export interface CompleteRestore {
+  readonly type: 'CompleteRestore';
+  readonly siteId: string;
+  readonly restoreId: string;
+  readonly releaseId: string | null;
+}
+export interface FailRestore {
+  readonly type: 'FailRestore';
+  readonly siteId: string;
+  readonly restoreId: string;
+  readonly error: OperationError;
+  /** What the job saw; the decider makes it pre-overwrite when no overwrite was ever authorized. */
+  readonly phase: RestorePhase;
+  readonly rolledBack: boolean;
+  readonly rollbackError: OperationError | null;
+}
+
 export type SiteCommand =
   | CreateSite
   | CompleteSiteProvisioning
@@ -156,6 +214,14 @@ export type SiteCommand =
   | RequestSiteRetry
   | RequestSiteDeletion
   | CompleteSiteDeletion
-  | FailSiteDeletion;
+  | FailSiteDeletion
+  | RequestBackup
+  | CompleteBackup
+  | FailBackup
+  | RequestRestore
+  | RecordPreRestoreBackup
+  | AuthorizeRestoreOverwrite
+  | CompleteRestore
+  | FailRestore;
 
 export type SiteCommandType = SiteCommand['type'];

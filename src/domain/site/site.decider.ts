@@ -1,5 +1,5 @@
 import { DomainError, InvalidValue, NotFound, RuleViolation } from '../common/domain-error';
-import { Decider } from '../common/domain-event';
+import { DecideContext, Decider } from '../common/domain-event';
 import {
   DEFAULT_PHP_VERSION,
   parseDisplayName,
@@ -26,6 +26,18 @@ import { CreateSite, RecordEnvironmentHealth, RequestDeploy, RequestDomainsChang
 import { DeploySource, EnvironmentHealthStatus, OperationError, PRODUCTION_ENVIRONMENT, SiteEvent } from './site.events';
 import { ENV_SLUG_MAX_LENGTH, requireEnvSlugFitsNode } from './environment-slug';
 import { SITE_RULES } from './site.rules';
+import {
+  authorizeRestoreOverwrite,
+  completeBackup,
+  completeRestore,
+  failBackup,
+  failRestore,
+  recordPreRestoreBackup,
+  requestBackup,
+  requestRestore,
+  SiteBackup,
+  SiteRestore,
+} from './site-backups';
 
 export interface SiteEnvironmentState extends ReleaseSet {
   readonly name: string;
@@ -77,6 +89,10 @@ export interface SiteState {
   readonly lastRollback: SiteRollback | null;
   /** The most recent domain change requested (running while UPDATING_DOMAINS; a retry re-runs it). */
   readonly lastDomainsChange: SiteDomainsChange | null;
+  /** Every backup of every environment by id (pre-restore ones too), with its state. */
+  readonly backups: Readonly<Record<string, SiteBackup>>;
+  /** The most recent restore requested (running while RESTORING; a retry re-runs it). */
+  readonly lastRestore: SiteRestore | null;
 }
 
 export const initialSiteState: SiteState = {
@@ -93,6 +109,8 @@ export const initialSiteState: SiteState = {
   lastDeployment: null,
   lastRollback: null,
   lastDomainsChange: null,
+  backups: {},
+  lastRestore: null,
 };
 
 /** Throws the table's error (with `rule` as its name) unless `transition` is allowed now. */
@@ -218,7 +236,7 @@ function recordEnvironmentHealth(cmd: RecordEnvironmentHealth, site: SiteState, 
  * Completion and failure reports come from an at-least-once job runner: a report for an operation
  * that is not (or no longer) running is a duplicate or stale, so it yields no events instead of an error.
  */
-function decide(cmd: SiteCommand, site: SiteState): SiteEvent[] {
+function decide(cmd: SiteCommand, site: SiteState, ctx: DecideContext): SiteEvent[] {
   if (cmd.type === 'CreateSite') return createSite(cmd, site);
   if (!site.exists) throw new NotFound('site', cmd.siteId);
   const siteId = site.id as string;
@@ -323,10 +341,19 @@ function decide(cmd: SiteCommand, site: SiteState): SiteEvent[] {
       const deploymentId = operation === 'deploy' ? site.lastDeployment?.deploymentId : undefined;
       const rollbackId = operation === 'rollback' ? site.lastRollback?.rollbackId : undefined;
       const changeId = operation === 'domains' ? site.lastDomainsChange?.changeId : undefined;
+      // A retried restore takes a fresh pre-restore backup of what is there now.
+      const restore = operation === 'restore' && site.lastRestore ? { restoreId: site.lastRestore.restoreId, preRestoreBackupId: ctx.newId() } : {};
       return [
         {
           type: 'SiteRetryRequested',
-          data: { siteId, operation, ...(deploymentId ? { deploymentId } : {}), ...(rollbackId ? { rollbackId } : {}), ...(changeId ? { changeId } : {}) },
+          data: {
+            siteId,
+            operation,
+            ...(deploymentId ? { deploymentId } : {}),
+            ...(rollbackId ? { rollbackId } : {}),
+            ...(changeId ? { changeId } : {}),
+            ...restore,
+          },
         },
       ];
     }
@@ -340,7 +367,29 @@ function decide(cmd: SiteCommand, site: SiteState): SiteEvent[] {
     case 'FailSiteDeletion':
       if (site.state !== 'DELETING') return [];
       return [{ type: 'SiteDeletionFailed', data: { siteId, error: cmd.error } }];
+
+    case 'RequestBackup':
+      return requestBackup(cmd, site, siteId);
+    case 'CompleteBackup':
+      return completeBackup(cmd, site, siteId);
+    case 'FailBackup':
+      return failBackup(cmd, site, siteId);
+    case 'RequestRestore':
+      return requestRestore(cmd, site, siteId, ctx);
+    case 'RecordPreRestoreBackup':
+      return recordPreRestoreBackup(cmd, site, siteId);
+    case 'AuthorizeRestoreOverwrite':
+      return authorizeRestoreOverwrite(cmd, site, siteId);
+    case 'CompleteRestore':
+      return completeRestore(cmd, site, siteId);
+    case 'FailRestore':
+      return failRestore(cmd, site, siteId);
   }
+}
+
+function withBackup(site: SiteState, backupId: string, change: (backup: SiteBackup | undefined) => SiteBackup | undefined): SiteState {
+  const backup = change(site.backups[backupId]);
+  return backup ? { ...site, backups: { ...site.backups, [backupId]: backup } } : site;
 }
 
 function move(site: SiteState, transition: SiteTransition, retryOf?: SiteOperation): SiteLifecycleState {
@@ -432,9 +481,13 @@ function evolve(site: SiteState, event: SiteEvent): SiteState {
     case 'SiteResetFailed':
       return failed(site, 'reset.failed', event.data.error);
     case 'SiteRetryRequested': {
-      const { operation, deploymentId } = event.data;
+      const { operation, deploymentId, preRestoreBackupId } = event.data;
       const state = move(site, 'retry.requested', operation);
-      return { ...site, state, pendingDeploymentId: operation === 'deploy' ? (deploymentId ?? null) : null };
+      const lastRestore =
+        operation === 'restore' && site.lastRestore && preRestoreBackupId
+          ? { ...site.lastRestore, preRestoreBackupId, overwriteAuthorized: false, startedFromFailed: true }
+          : site.lastRestore;
+      return { ...site, state, pendingDeploymentId: operation === 'deploy' ? (deploymentId ?? null) : null, lastRestore };
     }
     case 'SiteDeletionRequested':
       return { ...site, state: move(site, 'delete.requested'), lastOperation: 'delete' };
@@ -442,11 +495,37 @@ function evolve(site: SiteState, event: SiteEvent): SiteState {
       return succeeded(site, 'delete.succeeded');
     case 'SiteDeletionFailed':
       return failed(site, 'delete.failed', event.data.error);
+
+    case 'BackupRequested': {
+      const { backupId, environment, scope } = event.data;
+      return withBackup(site, backupId, () => ({ backupId, environment, scope, state: 'running', purpose: 'operator' }));
+    }
+    case 'BackupCompleted': {
+      const { backupId, environment, scope, purpose } = event.data;
+      return withBackup(site, backupId, () => ({ backupId, environment, scope, state: 'completed', purpose }));
+    }
+    case 'BackupFailed':
+      return withBackup(site, event.data.backupId, (b) => b && { ...b, state: 'failed' });
+    case 'RestoreRequested': {
+      const { restoreId, environment, backupId, scope, preRestoreBackupId } = event.data;
+      return {
+        ...site,
+        state: move(site, 'restore.requested'),
+        lastOperation: 'restore',
+        lastRestore: { restoreId, environment, backupId, scope, preRestoreBackupId, overwriteAuthorized: false, startedFromFailed: site.state === 'FAILED' },
+      };
+    }
+    case 'RestoreOverwriteAuthorized':
+      return site.lastRestore ? { ...site, lastRestore: { ...site.lastRestore, overwriteAuthorized: true } } : site;
+    case 'RestoreCompleted':
+      return withEnvironment(succeeded(site, 'restore.succeeded'), event.data.environment, (env) => releaseSwitchedTo(env, event.data.releaseId));
+    case 'RestoreFailed':
+      return failed(site, transitionOfSiteEvent(event)!.transition, event.data.error);
   }
 }
 
 export const siteDecider: Decider<SiteState, SiteCommand, SiteEvent> = {
   initialState: initialSiteState,
-  decide: (command, state) => decide(command, state),
+  decide: (command, state, ctx) => decide(command, state, ctx),
   evolve,
 };

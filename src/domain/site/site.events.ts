@@ -1,6 +1,7 @@
 import { DomainEvent } from '../common/domain-event';
 import { PhpVersion } from '../common/value-objects';
 import { SiteOperation } from './site-lifecycle.state-machine';
+import type { SiteBackupEvent } from './site-backup.events';
 
 /** Events of the `site-<id>` stream. Type strings are stable: never rename one that has shipped. */
 
@@ -10,11 +11,8 @@ export function siteStreamId(siteId: string): string {
 
 export const PRODUCTION_ENVIRONMENT = 'production';
 
-/** A failure as recorded in events: an error-code string plus a human message (never secrets). */
-export interface OperationError {
-  readonly code: string;
-  readonly message: string;
-}
+import type { OperationError } from './operation-error';
+export type { OperationError } from './operation-error';
 
 export interface EnvironmentSpec {
   readonly name: string;
@@ -152,6 +150,9 @@ export interface SiteRetryRequestedData {
   readonly rollbackId?: string;
   /** Set when operation = 'domains': the failed domain change being re-run. */
   readonly changeId?: string;
+  /** Set when operation = 'restore': the failed restore being re-run, and the id of its new pre-restore backup. */
+  readonly restoreId?: string;
+  readonly preRestoreBackupId?: string;
 }
 export interface SiteDeletionRequestedData {
   readonly siteId: string;
@@ -207,7 +208,8 @@ export type SiteEvent =
   | SiteRetryRequested
   | SiteDeletionRequested
   | SiteDeleted
-  | SiteDeletionFailed;
+  | SiteDeletionFailed
+  | SiteBackupEvent;
 
 export type SiteEventType = SiteEvent['type'];
 
@@ -233,4 +235,11 @@ export const SITE_EVENT_TYPES = [
   'SiteDeletionRequested',
   'SiteDeleted',
   'SiteDeletionFailed',
+  'BackupRequested',
+  'BackupCompleted',
+  'BackupFailed',
+  'RestoreRequested',
+  'RestoreOverwriteAuthorized',
+  'RestoreCompleted',
+  'RestoreFailed',
 ] as const satisfies readonly SiteEventType[];

@@ -31,6 +31,18 @@ export const SITE_RULES = {
   canBeRetriedOnlyWhenFailed: 'site-can-be-retried-only-when-failed',
   /** Deletion starts from ACTIVE or FAILED only. */
   canBeDeletedOnlyWhenActiveOrFailed: 'site-can-be-deleted-only-when-active-or-failed',
+  /** Backups start only while the site is ACTIVE (SITE_BUSY mid-operation, INVALID_STATE_TRANSITION otherwise). */
+  canBeBackedUpOnlyWhenActive: 'site-can-be-backed-up-only-when-active',
+  /** One backup of a site at a time, and no restore while one runs (BACKUP_RUNNING). */
+  oneBackupAtATime: 'site-allows-one-backup-at-a-time',
+  /** A backup scope is db, files or full (VALIDATION_FAILED). */
+  backupScopeMustBeKnown: 'backup-scope-must-be-db-files-or-full',
+  /** Restores start from ACTIVE, or from FAILED as a recovery (SITE_BUSY mid-operation). */
+  canBeRestoredOnlyWhenActiveOrFailed: 'site-can-be-restored-only-when-active-or-failed',
+  /** A restore names a backup of the same environment (BACKUP_NOT_FOUND) that completed (BACKUP_NOT_COMPLETE). */
+  restoreNeedsCompletedBackup: 'restore-needs-a-completed-backup-of-the-environment',
+  /** Issue 10 item 6: a restore overwrites nothing before its own pre-restore backup succeeded (PRE_RESTORE_BACKUP_MISSING). */
+  restoreOverwritesOnlyAfterPreRestoreBackup: 'restore-overwrites-only-after-its-pre-restore-backup',
   /** Generic: one mutation per site at a time (SITE_BUSY). */
   oneMutationAtATime: 'site-allows-one-mutation-at-a-time',
   /** Generic: every state change must be a row of the lifecycle table. */

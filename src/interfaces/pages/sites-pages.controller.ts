@@ -25,9 +25,14 @@ import { RequestRollbackCommand } from '../../application/sites/request-rollback
 import { RequestSiteDeletionCommand } from '../../application/sites/request-site-deletion/request-site-deletion.command';
 import { RequestSiteResetCommand } from '../../application/sites/request-site-reset/request-site-reset.command';
 import { RequestSiteRetryCommand } from '../../application/sites/request-site-retry/request-site-retry.command';
+import type { BackupView } from '../../application/sites/backup.view';
+import { ListBackupsQuery } from '../../application/sites/list-backups/list-backups.query';
+import { RequestBackupCommand } from '../../application/sites/request-backup/request-backup.command';
+import { RequestRestoreCommand } from '../../application/sites/request-restore/request-restore.command';
 import type { SiteSummaryView, SiteView } from '../../application/sites/site.view';
 import { DomainError } from '../../domain/common/domain-error';
 import { commandMetaOf } from '../http/command-meta.decorator';
+import { RequestBackupDto, RequestRestoreDto } from '../http/dto/backup.dto';
 import { RequestCertificateDto } from '../http/dto/certificate.dto';
 import { ListSitesQueryDto, SITE_STATES_FILTER } from '../http/dto/list-query.dto';
 import { CreateDeploymentDto, CreateSiteDto, DomainsDto, ResetSiteDto, RollbackDto } from '../http/dto/site.dto';
@@ -111,10 +116,11 @@ export class SitesPagesController {
 
   private async renderDetail(principal: Principal, id: string, extra: Record<string, unknown>): Promise<string> {
     const site = await this.queries.execute<GetSiteQuery, SiteView>(new GetSiteQuery(id));
-    const [jobs, history, certificates] = await Promise.all([
+    const [jobs, history, certificates, backups] = await Promise.all([
       this.queries.execute<ListJobsQuery, Page<JobView>>(new ListJobsQuery(50, undefined, { siteId: id })),
       this.queries.execute<StreamHistoryQuery, StreamSlice>(new StreamHistoryQuery(`site-${id}`)),
       this.queries.execute<ListCertificatesQuery, CertificateView[]>(new ListCertificatesQuery(id)),
+      Promise.all(site.environments.map((e) => this.queries.execute<ListBackupsQuery, BackupView[]>(new ListBackupsQuery(id, e.name)))).then((lists) => lists.flat()),
     ]);
     const deployKeys = site.state === 'DELETED' ? [] : await Promise.all(site.environments.map((e) => this.deployKeyOf(id, e.name)));
     const releases = history.events
@@ -133,6 +139,7 @@ export class SitesPagesController {
       history: [...history.events].reverse(),
       releases,
       certificates,
+      backups,
       deployKeys,
       sourceTypes: SOURCE_TYPES,
       values: { type: 'wordpress' },
@@ -212,6 +219,28 @@ export class SitesPagesController {
       const hsts = values.hsts === 'on' ? true : values.hsts === 'off' ? false : undefined;
       const input = validateForm(RequestCertificateDto, { force: values.force === 'on' || values.force === 'true', ...(hsts === undefined ? {} : { hsts }) });
       await this.commands.execute(new RequestCertificateCommand(id, env, { force: input.force, hsts: input.hsts, reason: 'operator' }, commandMetaOf(request)));
+    });
+  }
+
+  @Post(':id/backups')
+  async backup(@CurrentPrincipal() principal: Principal, @Param('id') rawId: string, @Req() request: FastifyRequest, @Body() body: unknown, @Res() reply: FastifyReply) {
+    const id = pathId(rawId);
+    const values = formValues(body);
+    return this.act(principal, id, values, reply, 'Backup', async () => {
+      const env = environmentField(values.env);
+      const input = validateForm(RequestBackupDto, { scope: values.scope ?? '' });
+      await this.commands.execute(new RequestBackupCommand(id, env, input.scope, commandMetaOf(request)));
+    });
+  }
+
+  @Post(':id/restore')
+  async restore(@CurrentPrincipal() principal: Principal, @Param('id') rawId: string, @Req() request: FastifyRequest, @Body() body: unknown, @Res() reply: FastifyReply) {
+    const id = pathId(rawId);
+    const values = formValues(body);
+    return this.act(principal, id, values, reply, 'Restore', async () => {
+      const env = environmentField(values.env);
+      const input = validateForm(RequestRestoreDto, { backupId: values.backupId ?? '' });
+      await this.commands.execute(new RequestRestoreCommand(id, env, input.backupId, commandMetaOf(request)));
     });
   }
 

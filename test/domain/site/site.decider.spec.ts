@@ -546,6 +546,8 @@ describe('site decider', () => {
         lastDeployment: { deploymentId: 'd1', environment: 'production', source },
         lastRollback: null,
         lastDomainsChange: null,
+        backups: {},
+        lastRestore: null,
       });
     });
   });

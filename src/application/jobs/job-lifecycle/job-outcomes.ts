@@ -1,5 +1,6 @@
 import type { CertificateCommand } from '../../../domain/certificate/certificate.commands';
 import type { NodeCommand } from '../../../domain/node/node.commands';
+import type { BackupContents } from '../../../domain/site/site-backup.events';
 import type { SiteCommand } from '../../../domain/site/site.commands';
 import type { JobError, JobRecord } from '../../ports/job-queue.port';
 import { JOB_KINDS } from '../job-kinds';
@@ -98,6 +99,30 @@ export const JOB_OUTCOMES: Record<string, OutcomeMap> = {
   [JOB_KINDS.siteDelete]: {
     succeeded: (job) => ({ aggregate: 'site', command: { type: 'CompleteSiteDeletion', siteId: siteId(job) } }),
     failed: (job, error) => ({ aggregate: 'site', command: { type: 'FailSiteDeletion', siteId: siteId(job), error } }),
+  },
+  // A backup changes no lifecycle state: its outcome only completes or fails the backup.
+  [JOB_KINDS.siteBackup]: {
+    succeeded: (job, s) => ({
+      aggregate: 'site',
+      command: { type: 'CompleteBackup', siteId: siteId(job), backupId: String(job.payload.backupId), contents: s?.contents as BackupContents },
+    }),
+    failed: (job, error) => ({ aggregate: 'site', command: { type: 'FailBackup', siteId: siteId(job), backupId: String(job.payload.backupId), error } }),
+  },
+  // The decider makes a failure pre-overwrite whenever no overwrite was authorized, whatever the summary says.
+  [JOB_KINDS.siteRestore]: {
+    succeeded: (job, s) => ({ aggregate: 'site', command: { type: 'CompleteRestore', siteId: siteId(job), restoreId: String(job.payload.restoreId), releaseId: str(s?.releaseId) } }),
+    failed: (job, error, s) => ({
+      aggregate: 'site',
+      command: {
+        type: 'FailRestore',
+        siteId: siteId(job),
+        restoreId: String(job.payload.restoreId),
+        error,
+        phase: s?.phase === 'pre-overwrite' ? 'pre-overwrite' : 'post-overwrite',
+        rolledBack: s?.rolledBack === true,
+        rollbackError: (s?.rollbackError as { code: string; message: string } | undefined) ?? null,
+      },
+    }),
   },
   // Never the site's lifecycle: a certificate's outcome goes to the site's certificate stream.
   [JOB_KINDS.siteCertificate]: {

@@ -1,7 +1,7 @@
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { DomainError, NotFound } from '../../../domain/common/domain-error';
 import { parseEnvironmentName } from '../../../domain/common/value-objects';
-import { deployKeyFingerprint } from '../../ports/deploy-key-generator.port';
+import { DeployKeyGenerator } from '../../ports/deploy-key-generator.port';
 import { SiteSecretStore } from '../../ports/site-secrets.port';
 import { SqlReader } from '../../ports/sql-reader.port';
 import { GetDeployKeyQuery } from './get-deploy-key.query';
@@ -20,6 +20,7 @@ export class GetDeployKeyHandler implements IQueryHandler<GetDeployKeyQuery, Dep
   constructor(
     private readonly sql: SqlReader,
     private readonly secrets: SiteSecretStore,
+    private readonly deployKeys: DeployKeyGenerator,
   ) {}
 
   async execute(q: GetDeployKeyQuery): Promise<DeployKeyView> {
@@ -36,6 +37,6 @@ export class GetDeployKeyHandler implements IQueryHandler<GetDeployKeyQuery, Dep
         id: `${q.siteId}/${environment}`,
       });
     }
-    return { siteId: q.siteId, environment, publicKey: key.publicKey, fingerprint: deployKeyFingerprint(key.publicKey) };
+    return { siteId: q.siteId, environment, publicKey: key.publicKey, fingerprint: this.deployKeys.fingerprint(key.publicKey) };
   }
 }

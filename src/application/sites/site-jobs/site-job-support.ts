@@ -1,7 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { foldEvents } from '../../../domain/common/domain-event';
 import { SiteEnvironmentState, siteDecider, SiteState } from '../../../domain/site/site.decider';
+import type { BackupCompletedData } from '../../../domain/site/site-backup.events';
+import type { SiteCommand } from '../../../domain/site/site.commands';
 import { PRODUCTION_ENVIRONMENT, SiteEvent, siteStreamId } from '../../../domain/site/site.events';
+import { DecideAndAppend } from '../../common/decide-and-append';
+import { jobCommandId } from '../../jobs/job-command-id';
 import { DeployKeyGenerator } from '../../ports/deploy-key-generator.port';
 import { EventStore } from '../../ports/event-store.port';
 import { JobContext, JobFailure } from '../../ports/job-queue.port';
@@ -34,6 +38,7 @@ export class SiteJobSupport {
     private readonly secrets: SiteSecretStore,
     private readonly runner: RemoteRunner,
     private readonly settings: NodeAccessSettings,
+    private readonly decideAndAppend: DecideAndAppend,
     private readonly deployKeys: DeployKeyGenerator,
   ) {}
 
@@ -81,6 +86,25 @@ export class SiteJobSupport {
 
   upload(target: SiteJobTarget, localPath: string, ctx: JobContext) {
     return this.runner.upload(target.node, localPath, ctx);
+  }
+
+  /**
+   * Records a fact of the running job on the site's stream (by the worker, once per job run and step:
+   * a later attempt's repeat is a duplicate). Throws the decider's DomainError when a rule refuses it.
+   */
+  record(ctx: JobContext, command: SiteCommand, step: string): void {
+    this.decideAndAppend.run(siteStreamId(command.siteId), siteDecider, command, {
+      actor: 'system:worker',
+      commandId: jobCommandId(ctx.job, step),
+      correlationId: ctx.job.correlationId,
+    });
+  }
+
+  /** The completed backup as its BackupCompleted event recorded it (parts with size and sha256), or null. */
+  completedBackup(siteId: string, backupId: string): BackupCompletedData | null {
+    const events = this.store.readStream(siteStreamId(siteId)).events as unknown as SiteEvent[];
+    const done = events.find((e) => e.type === 'BackupCompleted' && e.data.backupId === backupId);
+    return done ? (done.data as BackupCompletedData) : null;
   }
 
   forget(siteId: string): void {

@@ -1,4 +1,5 @@
 import type { RegisterCommands } from '../command-kit';
+import { registerBackupCommands } from './backup.commands';
 import { registerCertificateCommands } from './certificate.commands';
 import { registerEventsCommands } from './events.commands';
 import { registerJobCommands } from './job.commands';
@@ -17,6 +18,7 @@ export const COMMAND_GROUPS: readonly RegisterCommands[] = [
   registerNodeCommands,
   registerSiteCommands,
   registerCertificateCommands,
+  registerBackupCommands,
   registerJobCommands,
   registerEventsCommands,
   registerMaintenanceCommands,

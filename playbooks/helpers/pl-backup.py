@@ -1,0 +1,318 @@
+#!/usr/bin/python3
+"""Take, verify and put back a site environment's backup on its node (docs/backups.md). Run as root.
+
+    pl-backup.py take    --dest DIR --site-base B --scope db|files|full --cnf F --db N --backup-id ID --env-slug S
+    pl-backup.py verify  --dir DIR [--expect JSON]
+    pl-backup.py restore --dir DIR --part db|files|code --site-base B [--cnf F --db N]
+
+A backup is a directory DIR (root, 0700) holding db.sql.gz (mysqldump as the site's DB user, whose
+credentials come from the 0600 option file F, never argv), files.tar.gz (shared/: uploads,
+wp-config.php and whatever else lives outside the releases), code.tar.gz (the release `current`
+points at) and manifest.json (size and sha256 of each part, the WordPress version, the table list).
+`take` writes everything into a temporary sibling directory and renames it to DIR only when every
+part is complete and synced, so an interrupted or failed backup never looks complete; running it again
+for a DIR that exists prints that backup's manifest (a re-attached job) and changes nothing.
+`verify` checks every part's size and sha256 against the manifest (and against --expect, the parts
+as the control plane recorded them) and reads nothing else. `restore` puts one part back.
+Every command prints one JSON line; a failure prints {"ok": false, "code": ..., "reason": ...} and
+exits 1 (2 for a corrupt backup).
+"""
+import argparse
+import gzip
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+
+MANIFEST = 'manifest.json'
+PART_FILES = {'db': 'db.sql.gz', 'files': 'files.tar.gz', 'code': 'code.tar.gz'}
+SCOPE_PARTS = {'db': ['db'], 'files': ['files', 'code'], 'full': ['db', 'files', 'code']}
+CHUNK = 1 << 20
+
+
+class Failure(Exception):
+    def __init__(self, code, reason, exit_code=1):
+        super().__init__(reason)
+        self.code = code
+        self.reason = reason
+        self.exit_code = exit_code
+
+
+def sha256_and_size(path):
+    digest = hashlib.sha256()
+    size = 0
+    with open(path, 'rb') as f:
+        while True:
+            chunk = f.read(CHUNK)
+            if not chunk:
+                break
+            digest.update(chunk)
+            size += len(chunk)
+    return digest.hexdigest(), size
+
+
+def fsync_path(path):
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def run(argv, **kwargs):
+    proc = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kwargs)
+    return proc
+
+
+def mariadb(cnf, db, sql):
+    proc = run(['/usr/bin/mariadb', '--defaults-extra-file=' + cnf, '--batch', '--skip-column-names', db], input=sql.encode())
+    if proc.returncode != 0:
+        raise Failure('BACKUP_FAILED', 'mariadb: ' + proc.stderr.decode(errors='replace').strip()[:500])
+    return proc.stdout.decode()
+
+
+def current_release(site_base):
+    link = os.path.join(site_base, 'current')
+    if not os.path.islink(link):
+        return None
+    return os.path.basename(os.readlink(link))
+
+
+def wordpress_version(release_dir):
+    try:
+        with open(os.path.join(release_dir, 'wp-includes', 'version.php'), encoding='utf-8', errors='replace') as f:
+            m = re.search(r"\$wp_version\s*=\s*'([^']+)'", f.read())
+            return m.group(1) if m else None
+    except OSError:
+        return None
+
+
+def dump_database(cnf, db, target):
+    """mysqldump | gzip into target; both exit codes checked (a pipe alone would hide a failed dump)."""
+    argv = ['/usr/bin/mysqldump', '--defaults-extra-file=' + cnf, '--single-transaction', '--quick', '--routines', '--triggers',
+            '--default-character-set=utf8mb4', db]
+    with open(target, 'wb') as raw:
+        with gzip.GzipFile(fileobj=raw, mode='wb', compresslevel=1, mtime=0) as out:
+            proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            while True:
+                chunk = proc.stdout.read(CHUNK)
+                if not chunk:
+                    break
+                out.write(chunk)
+            err = proc.stderr.read()
+            if proc.wait() != 0:
+                raise Failure('BACKUP_FAILED', 'mysqldump: ' + err.decode(errors='replace').strip()[:500])
+
+
+def tar_create(target, cwd, member, allow_changed):
+    proc = run(['/usr/bin/tar', '--numeric-owner', '-czf', target, '-C', cwd, member])
+    # GNU tar exits 1 when a file changed while it was read (uploads of a live site): the archive is complete.
+    if proc.returncode != 0 and not (allow_changed and proc.returncode == 1):
+        raise Failure('BACKUP_FAILED', 'tar: ' + proc.stderr.decode(errors='replace').strip()[:500])
+
+
+def take(args):
+    dest = args.dest.rstrip('/')
+    parent = os.path.dirname(dest)
+    if os.path.isdir(dest):
+        with open(os.path.join(dest, MANIFEST), encoding='utf-8') as f:
+            return {'ok': True, 'changed': False, 'path': dest, 'manifest': json.load(f)}
+    os.makedirs(parent, mode=0o700, exist_ok=True)
+    for d in (os.path.dirname(parent), parent):
+        os.chmod(d, 0o700)
+    tmp = os.path.join(parent, '.tmp-' + os.path.basename(dest))
+    shutil.rmtree(tmp, ignore_errors=True)  # left by an interrupted run: never complete, never listed
+    os.mkdir(tmp, 0o700)
+    try:
+        release = current_release(args.site_base)
+        parts = []
+        tables = []
+        wp_version = wordpress_version(os.path.join(args.site_base, 'releases', release)) if release else None
+        for name in SCOPE_PARTS[args.scope]:
+            path = os.path.join(tmp, PART_FILES[name])
+            if name == 'db':
+                tables = [t for t in mariadb(args.cnf, args.db, 'SHOW TABLES').split('\n') if t]
+                dump_database(args.cnf, args.db, path)
+            elif name == 'files':
+                tar_create(path, args.site_base, 'shared', allow_changed=True)
+            else:
+                if not release:
+                    raise Failure('BACKUP_FAILED', 'the environment has no current release to back up')
+                tar_create(path, os.path.join(args.site_base, 'releases'), release, allow_changed=False)
+            os.chmod(path, 0o600)
+            fsync_path(path)
+            sha, size = sha256_and_size(path)
+            parts.append({'name': name, 'file': PART_FILES[name], 'size': size, 'sha256': sha})
+        manifest = {
+            'format': 1,
+            'backupId': args.backup_id,
+            'envSlug': args.env_slug,
+            'scope': args.scope,
+            'createdAt': time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime()),
+            'releaseId': release,
+            'wordpressVersion': wp_version,
+            'tables': tables,
+            'parts': parts,
+        }
+        mpath = os.path.join(tmp, MANIFEST)
+        with open(mpath, 'w', encoding='utf-8') as f:
+            json.dump(manifest, f, indent=1, sort_keys=True)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(mpath, 0o600)
+        fsync_path(tmp)
+        os.rename(tmp, dest)
+        fsync_path(parent)
+        return {'ok': True, 'changed': True, 'path': dest, 'manifest': manifest}
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def read_manifest(directory):
+    try:
+        with open(os.path.join(directory, MANIFEST), encoding='utf-8') as f:
+            manifest = json.load(f)
+        if not isinstance(manifest.get('parts'), list):
+            raise ValueError('no parts')
+        return manifest
+    except FileNotFoundError:
+        raise Failure('BACKUP_CORRUPT', directory + ' is not a complete backup (no manifest.json)', 2)
+    except (OSError, ValueError) as e:
+        raise Failure('BACKUP_CORRUPT', 'the manifest of ' + directory + ' cannot be read: ' + str(e)[:200], 2)
+
+
+def verify(args):
+    manifest = read_manifest(args.dir)
+    if os.path.basename(args.dir.rstrip('/')) != manifest.get('backupId'):
+        raise Failure('BACKUP_CORRUPT', 'the manifest names backup %r, not this directory' % manifest.get('backupId'), 2)
+    if args.expect:
+        expected = sorted((p['file'], int(p['size']), p['sha256']) for p in json.loads(args.expect))
+        recorded = sorted((p['file'], int(p['size']), p['sha256']) for p in manifest['parts'])
+        if expected != recorded:
+            raise Failure('BACKUP_CORRUPT', 'the manifest does not list the parts the control plane recorded for this backup', 2)
+    for part in manifest['parts']:
+        path = os.path.join(args.dir, os.path.basename(part['file']))
+        if not os.path.isfile(path):
+            raise Failure('BACKUP_CORRUPT', 'part %s is missing' % part['file'], 2)
+        sha, size = sha256_and_size(path)
+        if size != part['size'] or sha != part['sha256']:
+            raise Failure('BACKUP_CORRUPT', 'part %s does not match its manifest (size %d/%d, sha256 %s/%s)'
+                          % (part['file'], size, part['size'], sha[:12], part['sha256'][:12]), 2)
+    return {'ok': True, 'changed': False, 'manifest': manifest}
+
+
+def restore_db(args, path):
+    tables = [line.split('\t') for line in mariadb(args.cnf, args.db, 'SHOW FULL TABLES').split('\n') if line]
+    # Tables the backup did not have must go too: the database becomes exactly the backup's.
+    drops = ['SET FOREIGN_KEY_CHECKS=0;']
+    drops += ['DROP VIEW IF EXISTS `%s`;' % t for t, kind in tables if kind == 'VIEW']
+    drops += ['DROP TABLE IF EXISTS `%s`;' % t for t, kind in tables if kind != 'VIEW']
+    mariadb(args.cnf, args.db, '\n'.join(drops))
+    with gzip.open(path, 'rb') as dump:
+        proc = subprocess.Popen(['/usr/bin/mariadb', '--defaults-extra-file=' + args.cnf, '--batch', args.db],
+                                stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        try:
+            shutil.copyfileobj(dump, proc.stdin, CHUNK)
+        finally:
+            proc.stdin.close()
+        err = proc.stderr.read()
+        if proc.wait() != 0:
+            raise Failure('RESTORE_FAILED', 'importing the dump: ' + err.decode(errors='replace').strip()[:500])
+    return None
+
+
+def extract(archive, into):
+    shutil.rmtree(into, ignore_errors=True)
+    os.mkdir(into, 0o700)
+    # As root: owners (numeric, the same node's users) and modes come back as they were taken.
+    proc = run(['/usr/bin/tar', '--numeric-owner', '-xzpf', archive, '-C', into])
+    if proc.returncode != 0:
+        raise Failure('RESTORE_FAILED', 'tar: ' + proc.stderr.decode(errors='replace').strip()[:500])
+
+
+def restore_files(args, path):
+    base = args.site_base
+    staging = os.path.join(base, '.restore-shared')
+    extract(path, staging)
+    old = os.path.join(base, '.shared-replaced')
+    shutil.rmtree(old, ignore_errors=True)
+    # Two renames: releases link to ../../shared/..., which resolves to the restored tree at once.
+    os.rename(os.path.join(base, 'shared'), old)
+    os.rename(os.path.join(staging, 'shared'), os.path.join(base, 'shared'))
+    shutil.rmtree(old, ignore_errors=True)
+    shutil.rmtree(staging, ignore_errors=True)
+    return None
+
+
+def restore_code(args, path, manifest):
+    release = manifest.get('releaseId')
+    if not release or not re.match(r'^[0-9A-Za-z_-]{1,64}$', release):
+        raise Failure('BACKUP_CORRUPT', 'the manifest names no valid release', 2)
+    releases = os.path.join(args.site_base, 'releases')
+    target = os.path.join(releases, release)
+    if os.path.isdir(target):
+        return release  # releases are immutable: the one still kept is the one backed up
+    staging = os.path.join(releases, '.restore-' + release)
+    extract(path, staging)
+    os.rename(os.path.join(staging, release), target)
+    shutil.rmtree(staging, ignore_errors=True)
+    return release
+
+
+def restore(args):
+    manifest = read_manifest(args.dir)
+    part = next((p for p in manifest['parts'] if p['name'] == args.part), None)
+    if part is None:
+        return {'ok': True, 'changed': False, 'part': args.part, 'present': False, 'releaseId': None}
+    path = os.path.join(args.dir, os.path.basename(part['file']))
+    release = None
+    if args.part == 'db':
+        restore_db(args, path)
+    elif args.part == 'files':
+        restore_files(args, path)
+    else:
+        release = restore_code(args, path, manifest)
+    return {'ok': True, 'changed': True, 'part': args.part, 'present': True, 'releaseId': release}
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    sub = parser.add_subparsers(dest='command', required=True)
+    t = sub.add_parser('take')
+    t.add_argument('--dest', required=True)
+    t.add_argument('--site-base', required=True)
+    t.add_argument('--scope', required=True, choices=sorted(SCOPE_PARTS))
+    t.add_argument('--cnf', required=True)
+    t.add_argument('--db', required=True)
+    t.add_argument('--backup-id', required=True)
+    t.add_argument('--env-slug', required=True)
+    v = sub.add_parser('verify')
+    v.add_argument('--dir', required=True)
+    v.add_argument('--expect')
+    r = sub.add_parser('restore')
+    r.add_argument('--dir', required=True)
+    r.add_argument('--part', required=True, choices=sorted(PART_FILES))
+    r.add_argument('--site-base', required=True)
+    r.add_argument('--cnf')
+    r.add_argument('--db')
+    args = parser.parse_args()
+    os.umask(0o077)
+    try:
+        out = {'take': take, 'verify': verify, 'restore': restore}[args.command](args)
+    except Failure as f:
+        print(json.dumps({'ok': False, 'code': f.code, 'reason': f.reason}))
+        sys.exit(f.exit_code)
+    except OSError as e:
+        code = 'BACKUP_FAILED' if args.command == 'take' else 'RESTORE_FAILED'
+        print(json.dumps({'ok': False, 'code': code, 'reason': '%s: %s' % (e.strerror or e, e.filename or '')}))
+        sys.exit(1)
+    print(json.dumps(out))
+
+
+if __name__ == '__main__':
+    main()

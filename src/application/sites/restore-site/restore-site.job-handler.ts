@@ -1,0 +1,109 @@
+import { Injectable } from '@nestjs/common';
+import { DomainError } from '../../../domain/common/domain-error';
+import { JOB_KINDS } from '../../jobs/job-kinds';
+import { JobContext, JobFailure, JobHandler, JobHandlerResult } from '../../ports/job-queue.port';
+import { backupFailure } from '../back-up-site/back-up-site.job-handler';
+import { backupContentsOf } from '../site-jobs/backup-contents';
+import { plResult, SiteJobSupport, SiteJobTarget, str, toSiteJobFailure } from '../site-jobs/site-job-support';
+
+const PRE_OVERWRITE = { phase: 'pre-overwrite', rolledBack: false } as const;
+
+/**
+ * `site.restore` (docs/backups.md), in the order the domain's guard demands:
+ *   1. site-backup.yml takes the pre-restore backup (step `pre-restore-backup`), recorded as
+ *      BackupCompleted (purpose pre-restore);
+ *   2. AuthorizeRestoreOverwrite: the decider refuses unless that backup completed;
+ *   3. only then site-restore.yml (step `restore`): verifies every part against the manifest and the
+ *      recorded sha256s, overwrites, checks, and puts the pre-restore backup back on failure.
+ * Steps keep their runs across attempts, so a re-attached or retried attempt never takes a second
+ * pre-restore backup of a half-restored site. Summary: {releaseId}, or {phase, rolledBack, rollbackError}.
+ */
+@Injectable()
+export class RestoreSiteJobHandler implements JobHandler {
+  readonly kind = JOB_KINDS.siteRestore;
+
+  constructor(private readonly support: SiteJobSupport) {}
+
+  async handle(ctx: JobContext): Promise<JobHandlerResult> {
+    const restoreId = String(ctx.job.payload.restoreId ?? '');
+    const probe = await this.support.target(ctx);
+    const restore = probe.site.lastRestore;
+    if (!restore || restore.restoreId !== restoreId || probe.site.state !== 'RESTORING') {
+      throw new JobFailure('NOT_FOUND', `restore ${restoreId} is not the site's running restore`, false, PRE_OVERWRITE);
+    }
+    const target = restore.environment === probe.env.name ? probe : await this.support.target(ctx, restore.environment);
+    const backup = this.support.completedBackup(target.siteId, restore.backupId);
+    if (!backup) throw new JobFailure('BACKUP_NOT_COMPLETE', `backup ${restore.backupId} has no recorded parts`, false, PRE_OVERWRITE);
+    const secrets = this.support.secretsFor(ctx, target);
+    const vars = { ...this.support.baseVars(target), db_password: secrets.dbPassword };
+
+    if (target.site.backups[restore.preRestoreBackupId]?.state !== 'completed') {
+      ctx.log(`taking the pre-restore backup ${restore.preRestoreBackupId} (${restore.scope})`);
+      const pre = await this.support
+        .run(target, 'site-backup', { ...vars, backup_id: restore.preRestoreBackupId, scope: restore.scope }, ctx, 'pre-restore-backup')
+        .catch((err: unknown) => {
+          const failure = backupFailure(toSiteJobFailure(err), 'PRE_RESTORE_BACKUP_FAILED');
+          throw new JobFailure('PRE_RESTORE_BACKUP_FAILED', `the pre-restore backup failed, nothing was overwritten: ${failure.message}`, failure.retryable, {
+            ...failure.summary,
+            ...PRE_OVERWRITE,
+          });
+        });
+      this.support.record(ctx, { type: 'RecordPreRestoreBackup', siteId: target.siteId, restoreId, contents: backupContentsOf(plResult(pre), target.env.nodeId) }, 'pre-restore-backup');
+    }
+    this.authorize(ctx, target, restoreId);
+
+    ctx.log(`restoring ${target.env.name} from ${restore.backupId}; pre-restore backup ${restore.preRestoreBackupId}`);
+    try {
+      const result = await this.support.run(
+        target,
+        'site-restore',
+        {
+          ...vars,
+          primary_domain: target.env.domains[0],
+          backup_id: restore.backupId,
+          pre_restore_backup_id: restore.preRestoreBackupId,
+          expected_parts: backup.parts,
+        },
+        ctx,
+        'restore',
+      );
+      return { summary: { releaseId: str(plResult(result)?.release_id) } };
+    } catch (err) {
+      throw restoreFailure(toSiteJobFailure(err));
+    }
+  }
+
+  /** The guard of issue 10 item 6, asked of the domain: no overwrite unless the pre-restore backup is recorded. */
+  private authorize(ctx: JobContext, target: SiteJobTarget, restoreId: string): void {
+    try {
+      this.support.record(ctx, { type: 'AuthorizeRestoreOverwrite', siteId: target.siteId, restoreId }, 'authorize-overwrite');
+    } catch (err) {
+      if (err instanceof DomainError) throw new JobFailure(err.code, err.message, false, PRE_OVERWRITE);
+      throw err;
+    }
+  }
+}
+
+/** A failed site-restore.yml run, read through its pl_result: refused before overwriting, rolled back, or both failed. */
+function restoreFailure(failure: JobFailure): JobFailure {
+  const out = plResult(failure);
+  if (!out || typeof out.overwritten !== 'boolean') return new JobFailure(failure.code, failure.message, failure.retryable, { ...failure.summary, phase: 'post-overwrite' });
+  const reason = str(out.reason) ?? failure.message;
+  if (!out.overwritten) {
+    return new JobFailure(str(out.code) ?? 'BACKUP_CORRUPT', `nothing was overwritten: ${reason}`, false, { ...failure.summary, ...PRE_OVERWRITE });
+  }
+  if (out.rolled_back === true) {
+    return new JobFailure('RESTORE_FAILED', `the restore failed and the pre-restore backup was put back: ${reason}`, false, {
+      ...failure.summary,
+      phase: 'post-overwrite',
+      rolledBack: true,
+    });
+  }
+  const rollbackReason = str(out.rollback_reason) ?? 'unknown';
+  return new JobFailure('RESTORE_ROLLBACK_FAILED', `the restore failed (${reason}) and putting the pre-restore backup back failed too (${rollbackReason})`, false, {
+    ...failure.summary,
+    phase: 'post-overwrite',
+    rolledBack: false,
+    rollbackError: { code: 'RESTORE_ROLLBACK_FAILED', message: rollbackReason.slice(0, 500) },
+  });
+}

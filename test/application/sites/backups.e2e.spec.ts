@@ -1,0 +1,235 @@
+/**
+ * Backups and verified restores for real, through the API with the real job handlers, on one FULL
+ * test node bootstrapped by the control plane (slot 0): a post and an upload are created, a full
+ * backup is taken (parts with size and sha256 listed, root-only files on the node, no temp dir left),
+ * both are deleted, the restore brings both back (HTTP and SQL) and lists its pre-restore backup; the
+ * same restore again leaves the same state; a part with one flipped byte is refused before anything is
+ * overwritten (the site keeps serving what it served, ACTIVE); bad requests change nothing; the site's
+ * DB password appears in no API answer, job log or event. Needs root (test nodes).
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SecretBox } from '../../../src/infrastructure/secrets/secret-box';
+import { FileControlPlaneKey } from '../../../src/infrastructure/ssh/file-control-plane-key';
+import { pollUntil } from '../../support/poll-until';
+import { startTestApp, TestApp, TestResponse } from '../../support/test-app';
+import { downNode, ensureTemplate, execOnNode, TestNode, upNode } from '../../support/test-nodes';
+import { wordPressArchive } from '../../support/wordpress-archive';
+
+jest.setTimeout(45 * 60_000);
+
+const DOMAIN = 'bkp.test';
+const BASE = '/var/www/sites/bkp';
+const UPLOAD = 'shared/uploads/2026/12/pl-proof.txt';
+
+describe('site backups and restores on a real node through the API', () => {
+  let t: TestApp;
+  let dataDir: string;
+  let node: TestNode;
+  let siteId: string;
+  let backupId: string;
+  let postId: number;
+  const responses: string[] = [];
+
+  const api = async (method: string, path: string, body?: unknown): Promise<TestResponse> => {
+    const res = await t.request(method, path, body);
+    responses.push(JSON.stringify(res.body));
+    return res;
+  };
+  const env = () => `/api/v1/sites/${siteId}/environments/production`;
+  const finished = (id: string) =>
+    pollUntil(
+      async () => {
+        const j = (await api('GET', `/api/v1/jobs/${id}`)).body;
+        return ['succeeded', 'failed', 'cancelled'].includes(j.state) ? j : null;
+      },
+      { timeoutMs: 20 * 60_000, intervalMs: 500, description: `job ${id} finished` },
+    );
+  const jobLog = async (id: string) => ((await api('GET', `/api/v1/jobs/${id}/run-log?limit=1000`)).body.lines as { text: string }[]).map((l) => l.text).join('\n');
+  const succeed = async (jobId: string) => {
+    const job = await finished(jobId);
+    if (job.state !== 'succeeded') throw new Error(`job ${jobId} ${job.state}: ${JSON.stringify(job.error)}\n${await jobLog(jobId)}`);
+    return job;
+  };
+  const http = (path = '/') =>
+    new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = request({ host: node.ip, port: 80, path, headers: { host: DOMAIN }, timeout: 20_000 }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+      });
+      req.on('timeout', () => req.destroy(new Error('timeout')));
+      req.on('error', reject);
+      req.end();
+    });
+  const sql = async (query: string) => {
+    const r = await execOnNode(node, ['mariadb', '--batch', '--skip-column-names', 's_bkp', '-e', query]);
+    if (r.code !== 0) throw new Error(`SQL failed: ${r.stderr}`);
+    return r.stdout.trim();
+  };
+  const onNode = async (script: string) => {
+    const r = await execOnNode(node, ['sh', '-c', script]);
+    if (r.code !== 0) throw new Error(`on node failed (${r.code}): ${script}\n${r.stderr}`);
+    return r.stdout.trim();
+  };
+  const backups = async () => (await api('GET', `${env()}/backups`)).body.items as Record<string, any>[];
+  const siteState = async () => (await api('GET', `/api/v1/sites/${siteId}`)).body.state as string;
+  const events = async () => (await api('GET', `/api/v1/sites/${siteId}/events`)).body.events as { type: string; data: Record<string, any> }[];
+  /** What a restore must bring back exactly: the post rows, and every file of shared/ and the live release. */
+  const fingerprint = () =>
+    onNode(
+      `mariadb -N -e 'CHECKSUM TABLE s_bkp.wp_posts, s_bkp.wp_postmeta' && readlink ${BASE}/current && ` +
+        `cd ${BASE} && find shared current/ -type f -print0 | sort -z | xargs -0 sha256sum && stat -c '%n %U %a' shared shared/uploads shared/wp-config.php`,
+    );
+
+  beforeAll(async () => {
+    await ensureTemplate();
+    dataDir = mkdtempSync(join(tmpdir(), 'pl-backups-data-'));
+    const key = FileControlPlaneKey.loadOrCreate(dataDir, SecretBox.openOrCreate(dataDir));
+    writeFileSync(join(dataDir, 'cp.pub'), key.publicKey() + '\n');
+    node = await upNode('full', 0, [join(dataDir, 'cp.pub')]);
+    const core = await wordPressArchive(node);
+    t = await startTestApp({
+      jobHandlers: 'real',
+      env: { PRESSLUFT_DATA_DIR: dataDir, PRESSLUFT_RUN_POLL_MS: '250', PRESSLUFT_MANAGE_FIREWALL: 'off', PRESSLUFT_WORDPRESS_ARCHIVE: core.path },
+    });
+    const reg = await api('POST', '/api/v1/nodes', { name: 'web-bk', host: node.ip });
+    await succeed(reg.body.job.id);
+    const created = await api('POST', '/api/v1/sites', { name: 'Backup Proof', slug: 'bkp', nodeId: reg.body.node.id, domain: DOMAIN, adminEmail: 'owner@example.com' });
+    responses.pop(); // the one answer that carries the generated admin password, by design
+    if (created.status !== 202) throw new Error(`site creation refused: ${JSON.stringify(created.body)}`);
+    siteId = created.body.site.id;
+    await succeed(created.body.job.id);
+    expect(await siteState()).toBe('ACTIVE');
+  });
+
+  afterAll(async () => {
+    await t?.close();
+    if (node) await downNode(node);
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('refuses bad requests with a clear error and appends nothing', async () => {
+    const before = (await api('GET', `/api/v1/sites/${siteId}`)).body.version;
+    const scope = await api('POST', `${env()}/backups`, { scope: 'uploads' });
+    expect(scope.status).toBe(400);
+    expect(scope.body.code).toBe('VALIDATION_FAILED');
+    const missing = await api('POST', `${env()}/restore`, { backupId: 'no-such-backup' });
+    expect(missing.status).toBe(404);
+    expect(missing.body).toMatchObject({ code: 'BACKUP_NOT_FOUND', details: { backupId: 'no-such-backup' } });
+    expect((await api('POST', `/api/v1/sites/${siteId}/environments/staging/backups`, { scope: 'db' })).status).toBe(404);
+    expect((await api('GET', `/api/v1/sites/${siteId}`)).body.version).toBe(before);
+    expect(await backups()).toEqual([]);
+  });
+
+  it('backs up a post and an upload: parts with size and sha256, root-only on the node, completed only when whole', async () => {
+    await sql(
+      "INSERT INTO wp_posts (post_author, post_date, post_date_gmt, post_content, post_title, post_excerpt, post_status, post_name, to_ping, pinged, post_modified, post_modified_gmt, post_content_filtered, post_type) " +
+        "VALUES (1, NOW(), UTC_TIMESTAMP(), 'Proof body', 'Proof of backup', '', 'publish', 'proof-of-backup', '', '', NOW(), UTC_TIMESTAMP(), '', 'post')",
+    );
+    postId = Number(await sql("SELECT ID FROM wp_posts WHERE post_name = 'proof-of-backup'"));
+    await onNode(`install -d -o s-bkp -g w-bkp ${BASE}/shared/uploads/2026 ${BASE}/shared/uploads/2026/12 && echo upload-proof > ${BASE}/${UPLOAD} && chown s-bkp:w-bkp ${BASE}/${UPLOAD}`);
+    expect((await http(`/?p=${postId}`)).body).toContain('Proof of backup');
+    expect((await http('/wp-content/uploads/2026/12/pl-proof.txt')).body).toBe('upload-proof\n');
+
+    const res = await api('POST', `${env()}/backups`, { scope: 'full' });
+    expect(res.status).toBe(202);
+    expect(res.body.job).toMatchObject({ kind: 'site.backup' });
+    backupId = res.body.backupId;
+    expect(await siteState()).toBe('ACTIVE'); // a backup changes no lifecycle state
+    const second = await api('POST', `${env()}/backups`, { scope: 'db' });
+    expect(second.status).toBe(409);
+    expect(second.body.code).toBe('BACKUP_RUNNING');
+    await succeed(res.body.job.id);
+
+    const [listed] = await backups();
+    expect(listed).toMatchObject({ id: backupId, state: 'completed', scope: 'full', purpose: 'operator', restoreId: null, wordpressVersion: expect.any(String) });
+    expect(listed.parts.map((p: { name: string }) => p.name)).toEqual(['db', 'files', 'code']);
+    for (const p of listed.parts) expect(p).toEqual({ name: p.name, file: expect.any(String), size: expect.any(Number), sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(listed.size).toBe(listed.parts.reduce((s: number, p: { size: number }) => s + p.size, 0));
+    expect(listed.tableCount).toBeGreaterThanOrEqual(12);
+    const dir = `/var/lib/pressluft/backups/bkp/${backupId}`;
+    expect(listed.locations).toEqual([{ kind: 'node', nodeId: expect.any(String), path: dir }]);
+    // On the node: root 0700 dirs, 0600 files whose sha256 is the recorded one, no temp dir left behind.
+    expect(await onNode(`stat -c '%U %a' /var/lib/pressluft/backups /var/lib/pressluft/backups/bkp ${dir}`)).toBe('root 700\nroot 700\nroot 700');
+    expect(await onNode(`cd ${dir} && stat -c '%n %U %a' * | sort`)).toBe(
+      ['code.tar.gz root 600', 'db.sql.gz root 600', 'files.tar.gz root 600', 'manifest.json root 600'].join('\n'),
+    );
+    for (const p of listed.parts) expect(await onNode(`sha256sum ${dir}/${p.file} | cut -d' ' -f1`)).toBe(p.sha256);
+    expect(await onNode(`ls -A /var/lib/pressluft/backups/bkp`)).toBe(backupId);
+    expect(await onNode(`zcat ${dir}/db.sql.gz | grep -c 'Proof of backup'`)).toBe('1');
+    expect(await onNode(`tar -tzf ${dir}/files.tar.gz | grep -c pl-proof.txt`)).toBe('1');
+    expect(await onNode(`ls -A ${BASE}/.pl | grep -c cnf || true`)).toBe('0'); // the DB client option file is gone
+  });
+
+  it('restores the post and the upload after both were deleted, via RESTORING, and lists the pre-restore backup', async () => {
+    await sql(`DELETE FROM wp_posts WHERE ID = ${postId}`);
+    await onNode(`rm ${BASE}/${UPLOAD}`);
+    expect((await http(`/?p=${postId}`)).status).toBe(404);
+    // A missing upload falls through to WordPress (404 or a canonical redirect), never the file.
+    const gone = await http('/wp-content/uploads/2026/12/pl-proof.txt');
+    expect([gone.status === 200, gone.body.includes('upload-proof')]).toEqual([false, false]);
+
+    const res = await api('POST', `${env()}/restore`, { backupId });
+    expect(res.status).toBe(202);
+    expect(res.body).toMatchObject({ restoreId: expect.any(String), preRestoreBackupId: expect.any(String), job: { kind: 'site.restore' } });
+    expect(await siteState()).toBe('RESTORING');
+    const busy = await api('POST', `${env()}/backups`, { scope: 'db' });
+    expect(busy.status).toBe(409);
+    expect(busy.body.code).toBe('SITE_BUSY');
+    await succeed(res.body.job.id);
+    expect(await siteState()).toBe('ACTIVE');
+
+    expect(await sql(`SELECT post_title FROM wp_posts WHERE ID = ${postId}`)).toBe('Proof of backup');
+    expect((await http(`/?p=${postId}`)).body).toContain('Proof of backup');
+    expect((await http('/wp-content/uploads/2026/12/pl-proof.txt')).body).toBe('upload-proof\n');
+    expect(await onNode(`stat -c '%U:%G' ${BASE}/${UPLOAD}`)).toBe('s-bkp:w-bkp');
+
+    const pre = (await backups()).find((b) => b.id === res.body.preRestoreBackupId);
+    expect(pre).toMatchObject({ state: 'completed', purpose: 'pre-restore', restoreId: res.body.restoreId, scope: 'full' });
+    // The pre-restore backup holds the state the restore overwrote: the deleted post is not in it.
+    expect(await onNode(`zcat /var/lib/pressluft/backups/bkp/${pre!.id}/db.sql.gz | grep -c 'Proof of backup' || true`)).toBe('0');
+    const types = (await events()).map((e) => e.type);
+    const order = ['RestoreRequested', 'BackupCompleted', 'RestoreOverwriteAuthorized', 'RestoreCompleted'].map((type) => types.lastIndexOf(type));
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+  });
+
+  it('restoring the same backup again leaves the same state', async () => {
+    const before = await fingerprint();
+    const res = await api('POST', `${env()}/restore`, { backupId });
+    await succeed(res.body.job.id);
+    expect(await fingerprint()).toBe(before);
+    expect(await siteState()).toBe('ACTIVE');
+  });
+
+  it('refuses a backup with a flipped byte before overwriting anything: the site serves what it served, ACTIVE', async () => {
+    await sql("UPDATE wp_posts SET post_title = 'Changed after the backup' WHERE post_name = 'proof-of-backup'");
+    const dir = `/var/lib/pressluft/backups/bkp/${backupId}`;
+    await onNode(`printf 'import sys\\np=sys.argv[1]\\nb=bytearray(open(p,"rb").read())\\nb[len(b)//2]^=1\\nopen(p,"wb").write(b)\\n' > /tmp/flip.py && python3 /tmp/flip.py ${dir}/files.tar.gz`);
+    const before = await fingerprint();
+
+    const res = await api('POST', `${env()}/restore`, { backupId });
+    expect(res.status).toBe(202);
+    const job = await finished(res.body.job.id);
+    expect(job.state).toBe('failed');
+    expect(job.error.code).toBe('BACKUP_CORRUPT');
+    expect(job.error.message).toContain('files.tar.gz');
+    expect(await siteState()).toBe('ACTIVE');
+    const failed = (await events()).filter((e) => e.type === 'RestoreFailed').pop()!;
+    expect(failed.data).toMatchObject({ phase: 'pre-overwrite', rolledBack: false, error: { code: 'BACKUP_CORRUPT' } });
+    expect(await fingerprint()).toBe(before);
+    expect((await http(`/?p=${postId}`)).body).toContain('Changed after the backup');
+  });
+
+  it('shows the DB password nowhere: API answers, job logs, events', async () => {
+    const password = await onNode(`sed -n "s/.*DB_PASSWORD', '\\([^']*\\)'.*/\\1/p" ${BASE}/shared/wp-config.php`);
+    expect(password.length).toBeGreaterThanOrEqual(16);
+    const jobs = (await api('GET', `/api/v1/jobs?siteId=${siteId}&limit=100`)).body.items as { id: string }[];
+    const logs = await Promise.all(jobs.map((j) => jobLog(j.id)));
+    const all = [...responses, ...logs, JSON.stringify((await api('GET', '/api/v1/events?limit=500')).body)].join('\n');
+    expect(all).toContain('site.restore');
+    expect(all).not.toContain(password);
+  });
+});

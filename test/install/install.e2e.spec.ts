@@ -489,12 +489,17 @@ describe('install.sh on a bare server: Node.js and a release archive, upgrade, u
   let eventsBefore: string[] = [];
   let tablesBefore: Record<string, unknown[]> = {};
   it('upgrade: a newer release over a site\'s events restarts the service on the new code and keeps every event and row', async () => {
-    // a site's worth of events (its provisioning job is cancelled, so nothing changes the log behind our back)
+    // A site's worth of events. Its provisioning ends on its own, before the snapshot: this server is
+    // offline (test nodes have no route out) and has no PRESSLUFT_WORDPRESS_ARCHIVE, so WordPress core
+    // cannot be fetched and the job fails after its quick retries; the site is FAILED, and nothing (no
+    // job, no scheduler: no certificate for a site that is not ACTIVE) changes the log behind our back.
+    // (Cancelling the job right after the create raced those retries: on a loaded machine the job had
+    // already failed, and the cancel rightly answered 409 JOB_NOT_CANCELLABLE.)
     const created = await api('POST', '/api/v1/sites', { name: 'Upgrade Site', nodeId: local.id, domain: 'upgrade.example.test', adminEmail: EMAIL });
     expect(created.status).toBe(202);
-    const cancel = await api('POST', `/api/v1/jobs/${created.body.job.id}/cancel`);
-    expect([200, 202]).toContain(cancel.status);
-    await jobDone(created.body.job.id, 'cancelled site.provision');
+    const provision = await jobDone(created.body.job.id, 'site.provision');
+    expect(provision).toMatchObject({ kind: 'site.provision', state: 'failed', error: { code: 'WORDPRESS_ARCHIVE_UNAVAILABLE' } });
+    expect((await api('GET', `/api/v1/sites/${created.body.site.id}`)).body).toMatchObject({ state: 'FAILED' });
     eventsBefore = await rawEvents();
     tablesBefore = await dumpTables();
     expect(eventsBefore.some((l) => l.includes('"type":"SiteCreated"'))).toBe(true);

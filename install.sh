@@ -127,6 +127,11 @@ if [ "$UNINSTALL" = 1 ]; then
     rm -f "$PANEL_TIMER" "$PANEL_UNIT" "$PANEL_VHOST_LINK" "$PANEL_VHOST"
     if has_systemd; then systemctl daemon-reload; fi
     if nginx -t -q 2>/dev/null; then systemctl reload nginx 2>/dev/null || true; fi
+    # the kept settings must not go on believing forwarded headers from 127.0.0.1 with no proxy there
+    if [ -f "$ENV_FILE" ] && grep -qx 'PRESSLUFT_TRUST_PROXY=on' "$ENV_FILE"; then
+      say "PRESSLUFT_TRUST_PROXY=on removed from $ENV_FILE (install.sh --domain sets it again)"
+      sed -i '/^PRESSLUFT_TRUST_PROXY=on$/d' "$ENV_FILE"
+    fi
   fi
   [ "$(readlink -f /usr/local/bin/node 2>/dev/null)" != "$(readlink -f "$NODE_HOME/bin/node" 2>/dev/null || echo none)" ] || rm -f /usr/local/bin/node
   say "removing the code in $PREFIX"

@@ -598,6 +598,9 @@ describe('install.sh on a bare server: Node.js and a release archive, upgrade, u
     // the HTTPS front goes with the service (the certificate stays until --purge)
     expect((await sh('test -e /etc/nginx/sites-enabled/pressluft-panel.conf || test -e /etc/systemd/system/pressluft-panel-certificate.timer')).code).not.toBe(0);
     expect((await shOk('nginx -t -q && echo ok')).trim()).toBe('ok');
+    // and the kept settings no longer believe a proxy that is gone (a reinstall with --domain sets it again)
+    expect(await shOk('cat /etc/default/pressluft')).not.toContain('PRESSLUFT_TRUST_PROXY');
+    expect(u.stdout).toContain('PRESSLUFT_TRUST_PROXY=on removed from /etc/default/pressluft');
     expect((await shOk('stat -c "%U %a" /var/lib/pressluft/pressluft.db /var/lib/pressluft/secret.key /etc/default/pressluft')).trim().split('\n'))
       .toEqual(['pressluft 600', 'pressluft 600', 'root 644']);
     expect((await sh('id pressluft')).code).toBe(0);

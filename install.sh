@@ -513,37 +513,37 @@ if [ "$LOCAL_NODE" = 1 ]; then
 fi
 
 # ------------------------------------------------------------------------------------------- HTTPS front (--domain)
-env_value() { grep "^$1=" "$ENV_FILE" | tail -1 | cut -d= -f2- || true; }
-
 setup_panel_https() {
-  local f email directory ca share port ipv6=""
+  local f port ipv6=""
   for f in /usr/bin/lego /usr/bin/ansible-playbook /etc/nginx/pressluft/acme-challenge.conf /etc/nginx/pressluft/tls-params.conf; do
     [ -e "$f" ] || die "$f is missing: the local node's bootstrap installs it (see its jobs), then run install.sh --domain $PANEL_DOMAIN again"
   done
-  email=$(env_value PRESSLUFT_ACME_EMAIL)
-  directory=$(env_value PRESSLUFT_ACME_DIRECTORY_URL)
-  ca=$(env_value PRESSLUFT_ACME_CA_FILE)
-  share=$(env_value PRESSLUFT_CERT_RENEW_SHARE)
-  port=$(env_value PRESSLUFT_HTTP_PORT)
-  [ -n "$email" ] || die "--domain needs the ACME account e-mail: put PRESSLUFT_ACME_EMAIL=you@example.com into $ENV_FILE (it accepts the CA's terms) and run install.sh --domain $PANEL_DOMAIN again"
-  case "$directory" in
-    '' | letsencrypt) directory=https://acme-v02.api.letsencrypt.org/directory ;;
-    letsencrypt-staging) directory=https://acme-staging-v02.api.letsencrypt.org/directory ;;
-    https://*) ;;
-    *) die "PRESSLUFT_ACME_DIRECTORY_URL in $ENV_FILE must be an https:// URL, letsencrypt or letsencrypt-staging" ;;
-  esac
-  [ -z "$ca" ] || [ -r "$ca" ] || die "PRESSLUFT_ACME_CA_FILE=$ca in $ENV_FILE is not readable"
-
-  say "HTTPS for https://$PANEL_DOMAIN (certificate from $directory)"
+  say "HTTPS for https://$PANEL_DOMAIN (certificate from the service's PRESSLUFT_ACME_* settings)"
   install -d -m 0700 -o root -g root "$PANEL_DIR"
-  # The playbook's variables, JSON-encoded by node (the CA bundle is PEM text); 0600, never on a command line.
-  (umask 077 && "$NODE" -e '
+  # The playbook's variables from the service's own settings, read by the installed code's loadSettings
+  # from $ENV_FILE in the service's working directory (the same defaults, aliases and checks as the
+  # service), JSON-encoded by node (the CA bundle is PEM text); 0600, never on a command line. Prints the port.
+  port=$(cd "$PREFIX" && umask 077 && set -a && . "$ENV_FILE" && set +a && "$NODE" -e '
     const fs = require("node:fs");
-    const [domain, slug, directory, email, ca, share] = process.argv.slice(1);
-    process.stdout.write(JSON.stringify({
-      env_slug: slug, primary_domain: domain, domain_aliases: [], acme_directory_url: directory, acme_email: email,
-      acme_ca_bundle: ca ? fs.readFileSync(ca, "utf8") : "", renew_share: share ? Number(share) : 0.67, hsts: true,
-    }, null, 2) + "\n");' "$PANEL_DOMAIN" "$PANEL_SLUG" "$directory" "$email" "$ca" "$share" > "$PANEL_DIR/certificate.json.new")
+    const { loadSettings } = require("./dist/src/infrastructure/config/settings.js");
+    const [domain, slug, out, envFile] = process.argv.slice(1);
+    let s;
+    try {
+      s = loadSettings(process.env);
+    } catch (e) {
+      console.error(`install.sh: ${e.message} (in ${envFile})`);
+      process.exit(1);
+    }
+    if (!s.acmeEmail) {
+      console.error(`install.sh: --domain needs the ACME account e-mail: put PRESSLUFT_ACME_EMAIL=you@example.com into ${envFile} (it accepts the CA terms) and run install.sh --domain ${domain} again`);
+      process.exit(1);
+    }
+    fs.writeFileSync(out, JSON.stringify({
+      env_slug: slug, primary_domain: domain, domain_aliases: [], acme_directory_url: s.acmeDirectoryUrl, acme_email: s.acmeEmail,
+      acme_ca_bundle: s.acmeCaFile ? fs.readFileSync(s.acmeCaFile, "utf8") : "", renew_share: s.certRenewShare, hsts: true,
+    }, null, 2) + "\n");
+    process.stdout.write(String(s.httpPort));' "$PANEL_DOMAIN" "$PANEL_SLUG" "$PANEL_DIR/certificate.json.new" "$ENV_FILE") ||
+    die "the settings in $ENV_FILE do not allow a certificate (above); fix them and run install.sh --domain $PANEL_DOMAIN again"
   mv -f "$PANEL_DIR/certificate.json.new" "$PANEL_DIR/certificate.json"
 
   [ ! -e /proc/net/if_inet6 ] || ipv6="    listen [::]:80;"
@@ -565,7 +565,7 @@ $ipv6
         if (\$scheme != "https") {
             return 503;
         }
-        proxy_pass http://127.0.0.1:${port:-8080};
+        proxy_pass http://127.0.0.1:$port;
         proxy_http_version 1.1;
         proxy_set_header Connection "";
         proxy_set_header Host \$host;

@@ -583,8 +583,8 @@ describe('install.sh on a bare server: Node.js and a release archive, upgrade, u
     expect((await api('GET', `/api/v1/nodes/${local.id}`)).body).toMatchObject({ status: 'ready', user: 'pressluft' });
   });
 
-  it('the database is backed up while the service runs and restored as docs/operations.md says: the log is the backup\'s again and the control plane still reaches its node', async () => {
-    // docs/operations.md (Upgrade, Backup and restore): as pressluft with the service's settings, from root's shell
+  it('the database is backed up while the service runs and restored as docs/control-plane-backup.md says: the log is the backup\'s again and the control plane still reaches its node', async () => {
+    // docs/control-plane-backup.md (Backup, Restore): as pressluft with the service's settings, from root's shell
     const asPressluftDocs = (cmd: string) =>
       `cd /root && sudo -u pressluft sh -c 'set -a; . /etc/default/pressluft; exec /opt/pressluft/node/bin/node /opt/pressluft/bin/pressluft ${cmd}'`;
     const atBackup = await rawEvents();

@@ -13,6 +13,7 @@ import * as jobClaim from './job-claim.bench';
 import * as sitesListHttp from './sites-list-http.bench';
 import * as remoteRun from './remote-run.bench';
 import * as pages from './pages.bench';
+import * as siteOps from './site-ops.bench';
 
 const ALL: { id: string; run: () => Promise<BenchSection> }[] = [
   { id: 'command-path', run: commandPath.run },
@@ -21,6 +22,7 @@ const ALL: { id: string; run: () => Promise<BenchSection> }[] = [
   { id: 'sites-list-http', run: sitesListHttp.run },
   { id: 'remote-run', run: remoteRun.run },
   { id: 'pages', run: pages.run },
+  { id: 'site-ops', run: siteOps.run },
 ];
 
 async function main(): Promise<void> {

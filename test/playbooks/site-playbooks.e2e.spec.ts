@@ -399,6 +399,28 @@ describe('site playbooks on a full node', () => {
     expect(old.headers).toMatch(/^location: http:\/\/alpha2\.test\/x\r?$/im);
   });
 
+  it('a domain change whose server block fails nginx -t changes nothing: the previous block is back, the URLs stay', async () => {
+    // something else in the configuration is broken (here: a bad snippet of the environment's own)
+    await sh("mkdir -p /etc/nginx/pressluft/https/alpha && echo 'this_is_no_directive on;' > /etc/nginx/pressluft/https/alpha/broken.conf");
+    const vhost = `/etc/nginx/sites-available/pl-${alpha.slug}.conf`;
+    const vhostBefore = await sh(`sha256sum ${vhost}`);
+    try {
+      const run = await runSite(
+        ssh,
+        'site-domains.yml',
+        nameVars(alpha, { primary_domain: 'alpha3.test', domain_aliases: ['alpha.test', 'alpha2.test'], previous_primary_domain: 'alpha2.test' }),
+      );
+      expect(run.rc).not.toBe(0);
+      expect(JSON.stringify(failedTasks(run))).toContain('nginx keeps the previous server block');
+      expect(await sh(`sha256sum ${vhost}`)).toBe(vhostBefore);
+      expect((await sh(`ls /etc/nginx/sites-available/ | grep -c '^pl-${alpha.slug}\\.conf\\.' || true`)).trim()).toBe('0');
+      expect(await option(alpha, 'siteurl')).toBe('http://alpha2.test');
+      expect((await http(node.ip, 'alpha2.test')).status).toBe(200);
+    } finally {
+      await sh('rm -f /etc/nginx/pressluft/https/alpha/broken.conf && nginx -t -q');
+    }
+  });
+
   it('the neighbour answered every request with 200 while the other sites were deployed, rolled back, updated, renamed and created', async () => {
     const answers = await neighbour!.stop();
     neighbour = undefined;

@@ -19,9 +19,9 @@ function recorded(type: string, data: Record<string, unknown>, streamVersion: nu
   } as RecordedEvent;
 }
 
-function fold(events: RecordedEvent[]): SiteRow | null {
-  let row: SiteRow | null = null;
-  for (const e of events) if (siteListProjection.handles(e.type)) row = siteListProjection.evolve(row, e) as SiteRow | null;
+function fold(events: RecordedEvent[]): SiteRow | undefined {
+  let row: SiteRow | undefined;
+  for (const e of events) if (siteListProjection.handles(e.type)) row = siteListProjection.evolve(row, e, ['site-1']) ?? undefined;
   return row;
 }
 

@@ -101,6 +101,18 @@ if [ -n "$PANEL_DOMAIN" ]; then
     die "--domain must be a lower-case DNS name like panel.example.com (no wildcard, no port)"
   [ "$LOCAL_NODE" = 1 ] || die "--domain needs the local node (its Nginx serves the control plane): leave out --no-local-node"
 fi
+# Where the first admin's password comes from, settled before anything changes: run as
+# `curl … | bash -s --`, stdin is the script itself, so only the terminal can give it. Without one, a first
+# install stops here; an existing installation goes on (its admin usually exists: checked further down).
+PASSWORD_FROM=""
+if [ -n "$ADMIN_EMAIL" ] && [ "$UNINSTALL" = 0 ]; then
+  if [ -t 0 ]; then PASSWORD_FROM=terminal
+  elif [ -f "${BASH_SOURCE[0]:-}" ]; then PASSWORD_FROM=stdin
+  elif { : </dev/tty; } 2>/dev/null; then PASSWORD_FROM=tty
+  elif [ ! -e "$DATA_DIR/pressluft.db" ]; then
+    die "no terminal to read the admin password from (the script came through a pipe): run install.sh from a file with the password on stdin, or leave out --admin-email and run \`pressluft admin create\` later; nothing was changed"
+  fi
+fi
 NODE_HOME=$PREFIX/node
 UNIT=/etc/systemd/system/pressluft.service
 ENV_FILE=/etc/default/pressluft
@@ -439,20 +451,21 @@ admin_exists() {
 if [ -n "$ADMIN_EMAIL" ] && admin_exists "$ADMIN_EMAIL"; then
   say "admin $ADMIN_EMAIL exists already (password unchanged)"
 elif [ -n "$ADMIN_EMAIL" ]; then
-  say "first admin $ADMIN_EMAIL (password from stdin)"
-  if [ -t 0 ]; then
-    read -r -s -p "Password for $ADMIN_EMAIL (12+ characters): " PASSWORD; echo
-    printf '%s' "$PASSWORD" | as_pressluft admin create --email "$ADMIN_EMAIL"
-    unset PASSWORD
-  elif [ ! -f "${BASH_SOURCE[0]:-}" ]; then
-    # `curl … | bash -s --`: stdin is the script, so the password comes from the terminal
-    { : </dev/tty; } 2>/dev/null || die "no terminal to read the admin password from: run install.sh from a file with the password on stdin, or leave out --admin-email and run \`pressluft admin create\` later"
-    read -r -s -p "Password for $ADMIN_EMAIL (12+ characters): " PASSWORD </dev/tty; echo
-    printf '%s' "$PASSWORD" | as_pressluft admin create --email "$ADMIN_EMAIL"
-    unset PASSWORD
-  else
-    as_pressluft admin create --email "$ADMIN_EMAIL"
-  fi
+  case "$PASSWORD_FROM" in
+    terminal | tty)
+      say "first admin $ADMIN_EMAIL (password from the terminal)"
+      if [ "$PASSWORD_FROM" = terminal ]; then read -r -s -p "Password for $ADMIN_EMAIL (12+ characters): " PASSWORD
+      else read -r -s -p "Password for $ADMIN_EMAIL (12+ characters): " PASSWORD </dev/tty; fi
+      echo
+      printf '%s' "$PASSWORD" | as_pressluft admin create --email "$ADMIN_EMAIL"
+      unset PASSWORD
+      ;;
+    stdin)
+      say "first admin $ADMIN_EMAIL (password from stdin)"
+      as_pressluft admin create --email "$ADMIN_EMAIL"
+      ;;
+    *) die "no terminal to read the password of the new admin $ADMIN_EMAIL from (the script came through a pipe): the rest is installed; run \`pressluft admin create --email $ADMIN_EMAIL\` as the pressluft user" ;;
+  esac
 fi
 
 # ------------------------------------------------------------------------------------------- local node

@@ -13,7 +13,10 @@
  *      root's keys, and puts the local Nginx in front of the control plane with a certificate from pebble
  *      (test/support/pebble.ts on the node's link): the admin signs in over HTTPS from the test machine and
  *      creates an API token through a CSRF-protected form; the renewal unit keeps the certificate;
- *   3. the upgrade to the bumped release after a site's worth of events: new code runs, migrations ran
+ *   0. piped into bash (`curl … | bash -s --`) with --admin-email and no terminal: refused before anything changes;
+ *   3. the upgrade to the bumped release after a site's worth of events, the way the README's one-line
+ *      install runs (`curl https://…/install.sh | bash -s -- --release-url https://… --release-sha256 …`
+ *      against an HTTPS server on the node link): new code runs, migrations ran
  *      once, every event and read-model row kept, the chain verifies; a re-bootstrap reports changed=0;
  *   4. `pressluft db backup` while the service runs and the restore of docs/operations.md: the log is
  *      the backup's again, what came later is gone, the node is still reached;
@@ -26,6 +29,7 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { NodeView } from '../../src/application/nodes/node.view';
+import { startHttpsFileServer, HttpsFileServer } from '../support/https-file-server';
 import { startPebble, Pebble } from '../support/pebble';
 import { pollUntil } from '../support/poll-until';
 import { downNode, ensureTemplate, NODES_SCRIPT, nodesBase, TestNode, upNode } from '../support/test-nodes';
@@ -46,6 +50,8 @@ const ROOT_KEY_OPTIONS = 'from="127.0.0.1",no-port-forwarding,no-agent-forwardin
 const PANEL = 'panel.test';
 /** Where the test puts pebble's listener CA on the node (PRESSLUFT_ACME_CA_FILE: readable by the service). */
 const ACME_CA = '/etc/pressluft-test-acme-ca.pem';
+/** the CA of the test's release server (https-file-server.ts): trusted through CURL_CA_BUNDLE only */
+const FILES_CA = '/root/pl-files-ca.pem';
 
 const NODE_PKG_DIR = path.join(REPO, 'tools', 'node24', 'node_modules', `node-linux-${process.arch}`);
 const NODE_VERSION = (JSON.parse(fs.readFileSync(path.join(NODE_PKG_DIR, 'package.json'), 'utf8')) as { version: string }).version;
@@ -88,6 +94,7 @@ describe('install.sh on a bare server: Node.js and a release archive, upgrade, u
   let token = '';
   let local: NodeJson;
   let pebble: Pebble;
+  let files: HttpsFileServer; // install.sh and the release archives over HTTPS, as a release URL serves them
   let panelRoot = '';
 
   /** A bash script inside the node as root, with a clean environment (not the Jest process's), stdin optional. */
@@ -227,6 +234,8 @@ describe('install.sh on a bare server: Node.js and a release archive, upgrade, u
     });
     pebble = await phase('pebble (ACME for --domain)', () => startPebble(node.n));
     await shOk(`cat > ${ACME_CA} && chmod 0644 ${ACME_CA}`, pebble.listenerCaPem);
+    files = await phase('release server (HTTPS on the node link)', () => startHttpsFileServer(artifacts, node.n));
+    await shOk(`cat > ${FILES_CA}`, files.caPem);
     const bare = await sh('command -v node; command -v npm; command -v curl; command -v xz; dpkg -l nginx 2>/dev/null | grep ^ii; true');
     if (bare.stdout.trim() !== '') throw new Error(`the bare node is not bare: ${bare.stdout}`);
     rootSshBefore = await sshRootLocal();
@@ -234,6 +243,7 @@ describe('install.sh on a bare server: Node.js and a release archive, upgrade, u
 
   afterAll(async () => {
     if (pebble) await pebble.stop();
+    if (files) await files.stop();
     if (node) await phase('node down', () => downNode(node));
     for (const dir of [keyDir, artifacts]) if (dir) fs.rmSync(dir, { recursive: true, force: true });
     console.log(`install e2e timings (s): ${timings.map(([n, s]) => `${n}=${s.toFixed(1)}`).join(', ')}`);
@@ -245,6 +255,19 @@ describe('install.sh on a bare server: Node.js and a release archive, upgrade, u
         '-o UserKnownHostsFile=/dev/null -o LogLevel=ERROR -o ConnectTimeout=10 root@127.0.0.1 true',
     );
   const failed = (what: string, r: CmdResult) => new Error(`${what} failed (rc=${r.code}):\n${r.stdout.slice(-4000)}\n${r.stderr.slice(-4000)}`);
+
+  it('piped into bash (`curl … | bash -s --`) with --admin-email and no terminal: refuses at once and changes nothing', async () => {
+    // the bare node has no curl yet (install.sh installs it): cat pipes the same script the same way
+    const r = await sh(`cat ${PKG}/install.sh | bash -s -- ${withNode} --release-url ${files.url}/${releaseName(VERSION)} --release-sha256 ${'ab'.repeat(32)} --admin-email ${EMAIL}`);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('no terminal to read the admin password from (the script came through a pipe)');
+    expect(r.stderr).toContain('nothing was changed');
+    expect(files.requests).toEqual([]); // nothing downloaded
+    const left = await sh('ls -d /opt/pressluft /var/lib/pressluft /etc/default/pressluft 2>&1; id pressluft 2>&1; command -v curl; true');
+    expect(left.stdout).not.toMatch(/^\/(opt|var|etc)\//m);
+    expect(left.stdout).toContain('no such user');
+    expect(left.stdout).not.toContain('/usr/bin/curl'); // not even the OS packages step ran
+  });
 
   it('installs Node.js 24 from the archive, verified against SHASUMS256.txt, into /opt/pressluft/node (no npm needed)', async () => {
     install1 = await phase('install.sh --no-start (Node.js, release, admin, node "local")', () =>
@@ -508,8 +531,18 @@ describe('install.sh on a bare server: Node.js and a release archive, upgrade, u
     expect(migrations.length).toBeGreaterThan(0);
     const before = await service();
 
-    const r = await phase('install.sh (upgrade to the bumped release)', () => install(`${release(VERSION2)} --admin-email ${EMAIL}`));
+    // the way the README's one-line install runs: install.sh and the release fetched over HTTPS, the script piped into bash
+    const url = `${files.url}/${releaseName(VERSION2)}`;
+    const sha = fs.readFileSync(path.join(artifacts, `${releaseName(VERSION2)}.sha256`), 'utf8').split(/\s+/)[0];
+    const r = await phase('curl … install.sh | bash (upgrade to the bumped release from its URL)', () =>
+      sh(`set -o pipefail; curl -fsSL ${files.url}/install.sh | bash -s -- --release-url ${url} --release-sha256 ${sha} --admin-email ${EMAIL}`, undefined, 10 * 60_000, [
+        `CURL_CA_BUNDLE=${FILES_CA}`,
+      ]),
+    );
     if (r.code !== 0) throw failed('upgrade', r);
+    expect(files.requests).toEqual(['/install.sh', `/${releaseName(VERSION2)}`]);
+    expect(r.stdout).toContain(`downloading ${url}`);
+    expect(r.stdout).toContain(`release archive verified (sha256 ${sha})`);
     expect(r.stdout).toContain(`Pressluft ${VERSION2} (release`);
     expect(r.stdout).toContain(`admin ${EMAIL} exists already`);
     expect(r.stdout).toContain("node 'local' is registered already");
@@ -550,8 +583,8 @@ describe('install.sh on a bare server: Node.js and a release archive, upgrade, u
     expect((await api('GET', `/api/v1/nodes/${local.id}`)).body).toMatchObject({ status: 'ready', user: 'pressluft' });
   });
 
-  it('the database is backed up while the service runs and restored as docs/operations.md says: the log is the backup\'s again and the control plane still reaches its node', async () => {
-    // docs/operations.md (Upgrade, Backup and restore): as pressluft with the service's settings, from root's shell
+  it('the database is backed up while the service runs and restored as docs/control-plane-backup.md says: the log is the backup\'s again and the control plane still reaches its node', async () => {
+    // docs/control-plane-backup.md (Backup, Restore): as pressluft with the service's settings, from root's shell
     const asPressluftDocs = (cmd: string) =>
       `cd /root && sudo -u pressluft sh -c 'set -a; . /etc/default/pressluft; exec /opt/pressluft/node/bin/node /opt/pressluft/bin/pressluft ${cmd}'`;
     const atBackup = await rawEvents();

@@ -141,8 +141,11 @@ export async function startPebble(n: number): Promise<Pebble> {
   }
 }
 
-/** A throwaway CA and a listener certificate for 10.254.N.1 and 127.0.0.1 (management port). */
-function makeListenerCertificate(dir: string, hostIp: string): string {
+/**
+ * A throwaway CA and a listener certificate for 10.254.N.1 and 127.0.0.1 (pebble's management port):
+ * `dir`/listener.key and listener.pem; returns the CA's PEM. Also used by https-file-server.ts.
+ */
+export function makeListenerCertificate(dir: string, hostIp: string): string {
   const f = (name: string) => path.join(dir, name);
   const openssl = (args: string[]) => execFileSync('openssl', args, { stdio: ['ignore', 'ignore', 'pipe'] });
   const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];

@@ -47,7 +47,8 @@ if [ "$VERSION" != "$(node -p 'require("./package.json").version')" ]; then
 fi
 
 echo "build-release: production node_modules" >&2
-cp -a node_modules "$STAGE/node_modules"
+# a real copy even when node_modules is a symlink (a worktree sharing one): the prune below must never reach the original
+cp -a "$(readlink -f node_modules)" "$STAGE/node_modules"
 (cd "$STAGE" && npm prune --omit=dev --offline --no-audit --no-fund --ignore-scripts >&2)
 # The native modules must load with this Node.js (what the archive promises for its major and arch).
 (cd "$STAGE" && node -e 'new (require("better-sqlite3"))(":memory:").prepare("SELECT 1").get(); require("ssh2")') ||

@@ -1,4 +1,5 @@
 import { PasswordHasher } from '../../../src/application/auth/auth.ports';
+import { LoginThrottle } from '../../../src/application/auth/login-throttle';
 import { pollUntil } from '../../support/poll-until';
 import { startTestApp, TestApp } from '../../support/test-app';
 
@@ -12,7 +13,16 @@ describe('sign-in throttle under parallel attempts', () => {
 
   it('50 parallel wrong passwords: at most 5 reach the hash, the rest get 429 + Retry-After at once and one UserLoginThrottled; the right password works after the documented 1 s wait', async () => {
     const hasher = t.app.get(PasswordHasher);
-    const verify = jest.spyOn(hasher, 'verify');
+    // The checks that reach the hash wait until every request has been either refused or let through to it:
+    // a check that ended early would start the next wait and a second UserLoginThrottled, depending on how
+    // fast this machine answers 50 requests (a loaded one is slower than one scrypt).
+    let open!: () => void;
+    const allIn = new Promise<void>((resolve) => (open = resolve));
+    const realVerify = hasher.verify.bind(hasher);
+    const verify = jest.spyOn(hasher, 'verify').mockImplementation(async (...args: Parameters<typeof hasher.verify>) => {
+      await allIn;
+      return realVerify(...args);
+    });
     const page = await fetch(t.url + '/login');
     const cookie = (page.headers.get('set-cookie') ?? '').split(';')[0];
     const csrf = /name="_csrf" value="([^"]+)"/.exec(await page.text())![1];
@@ -24,7 +34,20 @@ describe('sign-in throttle under parallel attempts', () => {
         body: new URLSearchParams({ _csrf: csrf, email: t.admin.email, password }).toString(),
       });
 
-    const answers = await Promise.all(Array.from({ length: 50 }, (_, i) => attempt(`wrong password ${i}`)));
+    const reserve = jest.spyOn(t.app.get(LoginThrottle), 'reserve');
+    const letThrough = () => reserve.mock.results.filter((r) => r.type === 'return' && (r.value as { ok: boolean }).ok).length;
+    let refused = 0;
+    const inFlight = Array.from({ length: 50 }, (_, i) =>
+      attempt(`wrong password ${i}`).then((a) => {
+        if (a.status === 429) refused++;
+        return a;
+      }),
+    );
+    // (let through: at the hash or queued for it by the bound on concurrent checks)
+    await pollUntil(() => refused + letThrough() === 50, { timeoutMs: 60_000, intervalMs: 20, description: 'every attempt refused or let through' });
+    open();
+    reserve.mockRestore();
+    const answers = await Promise.all(inFlight);
     const statuses = answers.map((a) => a.status);
     expect(verify.mock.calls.length).toBeLessThanOrEqual(5);
     expect(statuses.filter((s) => s === 401).length).toBe(verify.mock.calls.length);

@@ -1,0 +1,11 @@
+import type { CommandMeta } from '../../common/command-meta';
+
+/** Delete one backup: its folder on the node (site.backup-prune) and then its listing. */
+export class RequestBackupDeletionCommand {
+  constructor(
+    readonly siteId: string,
+    readonly environment: string,
+    readonly backupId: string,
+    readonly meta: CommandMeta,
+  ) {}
+}

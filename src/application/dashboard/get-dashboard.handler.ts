@@ -29,7 +29,7 @@ export interface DashboardBackupSchedules {
   /** Environments whose schedule recorded missed due times (BackupScheduleMissed). */
   missed: { siteId: string; siteName: string; environment: string; count: number; times: string[]; at: string }[];
   /** Scheduled backups whose job failed (BackupFailed with purpose scheduled). */
-  failed: { siteId: string; siteName: string; environment: string; backupId: string; scheduledFor: string | null; error: { code: string; message: string } | null; at: string }[];
+  failed: { siteId: string; siteName: string; environment: string; backupId: string; error: { code: string; message: string } | null; at: string }[];
 }
 
 const BACKUP_PROBLEM_DAYS = 7;
@@ -99,7 +99,6 @@ export class GetDashboardHandler implements IQueryHandler<GetDashboardQuery, Das
         siteName: r.site_name,
         environment: r.environment,
         backupId: r.backup_id,
-        scheduledFor: null,
         error: r.error ? (JSON.parse(r.error) as { code: string; message: string }) : null,
         at: r.completed_at,
       }));

@@ -34,7 +34,8 @@ export interface RequestScheduledBackup {
 export interface RequestBackupDeletion {
   readonly type: 'RequestBackupDeletion';
   readonly siteId: string;
-  readonly environment: string;
+  /** When given, the backup must be one of this environment; else the backup's own environment. */
+  readonly environment?: string;
   readonly backupId: string;
   readonly deletionId: string;
 }

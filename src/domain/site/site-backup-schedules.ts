@@ -136,11 +136,13 @@ export function requestBackupDeletion(cmd: RequestBackupDeletion, site: Schedule
   const pending = site.backupDeletions[cmd.deletionId];
   if (pending) return []; // a repeat of the request that queued it
   requireLiveSite(site, 'deleting a backup');
-  const environment = environmentName(site, siteId, cmd.environment);
+  const named = cmd.environment === undefined ? null : environmentName(site, siteId, cmd.environment);
   const backup = site.backups[cmd.backupId];
-  if (!backup || backup.environment !== environment) {
-    throw new RuleViolation(SITE_RULES.backupInUseCannotBeDeleted, 'BACKUP_NOT_FOUND', `Environment ${environment} has no backup ${cmd.backupId}`, { environment, backupId: cmd.backupId });
+  if (!backup || (named !== null && backup.environment !== named)) {
+    const where = named === null ? `Site ${siteId}` : `Environment ${named}`;
+    throw new RuleViolation(SITE_RULES.backupInUseCannotBeDeleted, 'BACKUP_NOT_FOUND', `${where} has no backup ${cmd.backupId}`, { environment: named, backupId: cmd.backupId });
   }
+  const environment = backup.environment;
   const inUse = (why: string) =>
     new RuleViolation(SITE_RULES.backupInUseCannotBeDeleted, 'BACKUP_IN_USE', `Backup ${cmd.backupId} ${why}; it cannot be deleted now`, { backupId: cmd.backupId, reason: why });
   if (backup.state === 'running') throw inUse('is still running');

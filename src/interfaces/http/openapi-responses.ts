@@ -302,7 +302,7 @@ export const ROUTE_RESPONSES: Record<string, string> = {
   'PUT /api/v1/sites/{id}/environments/{env}/backup-schedule': 'BackupScheduleSet',
   'GET /api/v1/sites/{id}/environments/{env}/backup-schedule': 'BackupSchedule',
   'DELETE /api/v1/sites/{id}/environments/{env}/backup-schedule': 'Accepted',
-  'DELETE /api/v1/sites/{id}/environments/{env}/backups/{backupId}': 'BackupDeletionAccepted',
+  'DELETE /api/v1/sites/{id}/backups/{backupId}': 'BackupDeletionAccepted',
   'GET /api/v1/sites/{id}/environments/{env}/deploy-key': 'DeployKey',
   'POST /api/v1/uploads': 'Upload',
   'POST /api/v1/nodes': 'NodeRegistered',

@@ -4,7 +4,7 @@
  * keepLast 1 produces scheduled backups when the scheduler's clock passes its due times (the test
  * moves it with tick(now)), and after the second one the site.backup-prune job removes the older
  * backup's folder from the node (site-backup-prune.yml, pl-backup.py delete) and the list; a
- * backup taken by hand is never deleted by retention, and `DELETE …/backups/{id}` removes it.
+ * backup taken by hand is never deleted by retention, and `DELETE /api/v1/sites/{id}/backups/{backupId}` removes it.
  * Needs root (test nodes).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -121,7 +121,7 @@ describe('backup schedules and retention on a real node through the API', () => 
 
   it('deletes a backup by hand: its folder goes from the node and it leaves the list', async () => {
     const manual = (await backups()).find((b) => b.purpose === 'operator')!;
-    const res = await api('DELETE', `${env()}/backups/${manual.id}`);
+    const res = await api('DELETE', `/api/v1/sites/${siteId}/backups/${manual.id}`);
     expect(res.status).toBe(202);
     await succeed(res.body.job.id);
     expect(await onNode(`ls -A ${BACKUPS}`)).not.toContain(manual.id);

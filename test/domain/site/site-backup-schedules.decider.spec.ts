@@ -209,6 +209,13 @@ describe('site decider: retention and deletion', () => {
     given(siteDecider, three).when(del('nope')).thenThrows(RuleViolation, 'BACKUP_NOT_FOUND');
   });
 
+  it('given a completed backup, when it is deleted without naming the environment, then its own environment is used; naming another one is NOT_FOUND', () => {
+    given(siteDecider, three)
+      .when({ type: 'RequestBackupDeletion', siteId, backupId: 'b1', deletionId: 'd' })
+      .then([{ type: 'BackupDeletionRequested', data: { siteId, environment: env, deletionId: 'd', backupIds: ['b1'], reason: 'operator', afterBackupId: null } }]);
+    given(siteDecider, three).when({ type: 'RequestBackupDeletion', siteId, environment: 'staging', backupId: 'b1', deletionId: 'd' }).thenThrows(NotFound, 'NOT_FOUND');
+  });
+
   it('given the schedule was replaced with keepLast 1, when the next scheduled backup completes, then the new policy applies', () => {
     const replaced = [
       ...SCHEDULED,

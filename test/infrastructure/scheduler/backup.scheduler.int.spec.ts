@@ -125,9 +125,9 @@ describe('backup schedules and the backup scheduler', () => {
       ['PUT', `${envPath(siteId)}/backup-schedule`, { cron: '0 2 * * *', retention: { keepLast: 1 }, extra: 1 }, 400, 'UNKNOWN_FIELD'],
       ['PUT', `/api/v1/sites/${siteId}/environments/staging/backup-schedule`, { cron: '0 2 * * *', retention: { keepLast: 1 } }, 404, 'NOT_FOUND'],
       ['DELETE', `${envPath(siteId)}/backup-schedule`, undefined, 404, 'BACKUP_SCHEDULE_NOT_FOUND'],
-      ['DELETE', `${envPath(siteId)}/backups/${running.body.backupId}`, undefined, 409, 'BACKUP_IN_USE'],
-      ['DELETE', `${envPath(siteId)}/backups/nope`, undefined, 404, 'BACKUP_NOT_FOUND'],
-      ['DELETE', `${envPath(siteId)}/backups/..%2Fetc`, undefined, 400, 'VALIDATION_FAILED'],
+      ['DELETE', `/api/v1/sites/${siteId}/backups/${running.body.backupId}`, undefined, 409, 'BACKUP_IN_USE'],
+      ['DELETE', `/api/v1/sites/${siteId}/backups/nope`, undefined, 404, 'BACKUP_NOT_FOUND'],
+      ['DELETE', `/api/v1/sites/${siteId}/backups/..%2Fetc`, undefined, 400, 'VALIDATION_FAILED'],
     ];
     for (const [method, path, body, status, code] of cases) {
       const res = await t.request(method, path, body);
@@ -239,7 +239,7 @@ describe('backup schedules and the backup scheduler', () => {
     const made = await t.request('POST', `${envPath(siteId)}/backups`, { scope: 'full' });
     await finished(made.body.job.id);
     prune.hold();
-    const res = await t.request('DELETE', `${envPath(siteId)}/backups/${made.body.backupId}`);
+    const res = await t.request('DELETE', `/api/v1/sites/${siteId}/backups/${made.body.backupId}`);
     expect(res.status).toBe(202);
     expect(res.body).toEqual({ deletionId: expect.any(String), version: expect.any(Number), job: { id: expect.any(String), kind: 'site.backup-prune' } });
     expect((await listed(siteId))[0]).toMatchObject({ id: made.body.backupId, state: 'deleting' });
@@ -256,7 +256,7 @@ describe('backup schedules and the backup scheduler', () => {
     const other = await t.request('POST', `${envPath(siteId)}/backups`, { scope: 'db' });
     await finished(other.body.job.id);
     prune.failWith('BACKUP_DELETE_FAILED', 'rmtree: Read-only file system', false);
-    const failed = await t.request('DELETE', `${envPath(siteId)}/backups/${other.body.backupId}`);
+    const failed = await t.request('DELETE', `/api/v1/sites/${siteId}/backups/${other.body.backupId}`);
     await finished(failed.body.job.id);
     expect(await listed(siteId)).toEqual([expect.objectContaining({ id: other.body.backupId, state: 'completed' })]);
     expect((await siteEvents(siteId)).pop()).toMatchObject({ type: 'BackupDeletionFailed', data: { error: { code: 'BACKUP_DELETE_FAILED' } } });

@@ -4,7 +4,8 @@ import type { CommandMeta } from '../../common/command-meta';
 export class RequestBackupDeletionCommand {
   constructor(
     readonly siteId: string,
-    readonly environment: string,
+    /** null: the backup's own environment. */
+    readonly environment: string | null,
     readonly backupId: string,
     readonly meta: CommandMeta,
   ) {}

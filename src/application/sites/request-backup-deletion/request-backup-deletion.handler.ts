@@ -22,7 +22,7 @@ export class RequestBackupDeletionHandler implements ICommandHandler<RequestBack
     const result = this.decideAndAppend.run(
       siteStreamId(c.siteId),
       siteDecider,
-      { type: 'RequestBackupDeletion', siteId: c.siteId, environment: c.environment, backupId: c.backupId, deletionId: this.ids.newId() },
+      { type: 'RequestBackupDeletion', siteId: c.siteId, ...(c.environment === null ? {} : { environment: c.environment }), backupId: c.backupId, deletionId: this.ids.newId() },
       c.meta,
     );
     const requested = result.events.find((e) => e.type === 'BackupDeletionRequested')?.data as BackupDeletionRequestedData | undefined;

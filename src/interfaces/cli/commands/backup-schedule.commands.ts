@@ -81,7 +81,6 @@ export function registerBackupScheduleCommands(backup: Command): void {
     .command('delete')
     .argument('<site-id>')
     .argument('<backup-id>')
-    .option('--env <env>', 'environment', 'production')
     .option('--wait', 'follow the deletion job to its end')
     .description('delete a backup: its folder on the node, then its listing (refused while it runs or a restore uses it)')
     .action(
@@ -89,7 +88,7 @@ export function registerBackupScheduleCommands(backup: Command): void {
         const { api, out, opts, args } = ctx;
         const backupId = args[1] ?? '';
         if (!/^[0-9A-Za-z_-]{1,64}$/.test(backupId)) throw new CliError('backup delete needs a backup id', 2);
-        const result = await api.delete<{ deletionId: string | null; job: JobRef }>(`${envPath(idArg(args[0], 'backup delete'), String(opts.env))}/backups/${backupId}`);
+        const result = await api.delete<{ deletionId: string | null; job: JobRef }>(`/api/v1/sites/${idArg(args[0], 'backup delete')}/backups/${backupId}`);
         if (out.json && !opts.wait) return out.document(result);
         out.info(`deletion ${result.deletionId ?? '(repeated request)'} of backup ${backupId}`);
         await reportJob(ctx, result.job, 'deletion');

@@ -41,11 +41,12 @@ export class BackupSchedulesController {
     return { version: result.version, job: null };
   }
 
-  @Delete(':id/environments/:env/backups/:backupId')
+  /** Backup ids are unique within a site, so the route needs no environment (the backup's own is used). */
+  @Delete(':id/backups/:backupId')
   @HttpCode(202)
-  async deleteBackup(@IdParam() id: string, @EnvParam() env: string, @Param('backupId') backupId: string, @Meta() meta: CommandMeta) {
+  async deleteBackup(@IdParam() id: string, @Param('backupId') backupId: string, @Meta() meta: CommandMeta) {
     if (!BACKUP_ID_PATTERN.test(backupId)) throw new DomainError('VALIDATION_FAILED', 'backupId is not valid', { field: 'backupId' });
-    const result = await this.commands.execute<RequestBackupDeletionCommand, RequestBackupDeletionResult>(new RequestBackupDeletionCommand(id, env, backupId, meta));
+    const result = await this.commands.execute<RequestBackupDeletionCommand, RequestBackupDeletionResult>(new RequestBackupDeletionCommand(id, null, backupId, meta));
     return { deletionId: result.deletionId, version: result.version, job: jobRef(result) };
   }
 }

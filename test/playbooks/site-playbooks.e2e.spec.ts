@@ -2,14 +2,15 @@
  * The site playbooks on a real FULL node, run the way the control plane runs them (bundle + 0600 vars
  * file, `ansible-playbook -c local` as root): provision (idempotent, no secret in any argv), deploy
  * (archive; refused before the switch; a WordPress core update, and one rolled back after the switch
- * with its database put back), zero downtime across switches, rollback, domains (serialized URLs),
+ * with its database put back), zero downtime across switches and for the neighbours of a deployed,
+ * created or deleted site, rollback, domains (serialized URLs),
  * isolation between two sites, a broken pool file, delete. One node, several sites, shared by all
  * tests in order. Needs root.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pollUntil } from '../support/poll-until';
-import { LoopAnswer, startRequestLoop } from '../support/request-loop';
+import { LoopAnswer, RequestLoop, startRequestLoop } from '../support/request-loop';
 import { downNode, ensureTemplate, TestNode, upNode } from '../support/test-nodes';
 import { buildCoreArchive, buildReleaseArchive, wordPressArchive, WordPressArchive } from '../support/wordpress-archive';
 import { makeKeyPair, NodeSsh, tmpDir } from './node-ssh';
@@ -33,6 +34,7 @@ describe('site playbooks on a full node', () => {
   let work: string;
   let core: WordPressArchive;
   const rel: Record<string, { path: string; sha256: string }> = {};
+  let neighbour: RequestLoop | undefined;
   const alpha = makeSite('alpha', 'alpha.test');
   const beta = makeSite('beta', 'beta.test');
   const gamma = makeSite('gamma', 'gamma.test');
@@ -98,6 +100,7 @@ describe('site playbooks on a full node', () => {
   });
 
   afterAll(async () => {
+    await neighbour?.stop();
     console.log(`site playbooks suite: ${((Date.now() - t0) / 1000).toFixed(0)} s wall`);
     if (node) await downNode(node);
     if (work) fs.rmSync(work, { recursive: true, force: true });
@@ -186,6 +189,9 @@ describe('site playbooks on a full node', () => {
     expect(page.headers).toMatch(/^x-robots-tag: noindex, nofollow\r?$/im);
     expect((await sh(`id -u ${alpha.user}; id -u ${beta.user}`)).trim().split('\n')).toHaveLength(2);
     await sh(`runuser -u ${beta.user} -- sh -c 'echo BETA-UPLOAD > ${beta.base}/shared/uploads/private.txt'`);
+    // From now on beta is a neighbour: requested while alpha is deployed, rolled back, updated and renamed
+    // and gamma is created, until the delete test stops the loop and checks every answer.
+    neighbour = startRequestLoop(node.ip, 'beta.test', '/', { workers: 1, paceMs: 250 });
   });
 
   it('deploys a release from an archive without reloading php-fpm', async () => {
@@ -308,6 +314,33 @@ describe('site playbooks on a full node', () => {
     console.log(`zero-downtime: ${probes.length} probe and ${homes.length} page requests across a deploy and a rollback`);
   });
 
+  it('an nginx reload never cuts a page that PHP is still writing', async () => {
+    // A page that arrives from PHP in two parts with a pause between them: with buffered FastCGI, nginx 1.22's
+    // old worker of a reload sometimes exited between the parts (a 200 with the first part only).
+    const page = `${(await sh(`readlink -f ${alpha.base}/current`)).trim()}/pl-slow.php`;
+    await sh(`printf '%s' '<?php echo str_repeat("a", 7000); flush(); usleep(300000); echo str_repeat("b", 7000), "|end";' > ${page} && chmod 0644 ${page}`);
+    const logFrom = Number((await sh('stat -c %s /var/log/nginx/error.log')).trim());
+    const loop = startRequestLoop(node.ip, 'alpha.test', '/pl-slow.php', { workers: 4, paceMs: 20 });
+    let answers: LoopAnswer[] = [];
+    try {
+      for (let reload = 0; reload < 20; reload++) {
+        const seen = loop.answers.length;
+        await sh('systemctl reload nginx');
+        // each reload lands while pages are being written: wait for a few answers after it
+        await pollUntil(() => loop.answers.length >= seen + 4, { timeoutMs: 60_000, description: `answers after reload ${reload + 1}` });
+      }
+    } finally {
+      answers = await loop.stop();
+      await sh(`rm -f ${page}`);
+    }
+    const whole = 'a'.repeat(7000) + 'b'.repeat(7000) + '|end';
+    const cut = answers.filter((a) => a.status !== 200 || a.body !== whole).map((a) => `${a.at} ${a.status} ${a.error ?? `${a.body.length} bytes`}`);
+    expect(cut).toEqual([]);
+    const alerts = (await sh(`tail -c +${logFrom + 1} /var/log/nginx/error.log | grep -E 'open socket|aborting' || true`)).trim();
+    expect(alerts).toBe('');
+    console.log(`nginx reloads: ${answers.length} streamed pages across 20 reloads, none cut`);
+  });
+
   it('a WordPress core update: a new release with the new core and the site\'s wp-content, the database upgraded after the switch', async () => {
     const dbVersion = Number(await option(alpha, 'db_version'));
     const run = await runSite(ssh, 'site-deploy.yml', nameVars(alpha, { release_id: 'r0007', source: coreSource('coreok') }));
@@ -366,15 +399,56 @@ describe('site playbooks on a full node', () => {
     expect(old.headers).toMatch(/^location: http:\/\/alpha2\.test\/x\r?$/im);
   });
 
+  it('a domain change whose server block fails nginx -t changes nothing: the previous block is back, the URLs stay', async () => {
+    // something else in the configuration is broken (here: a bad snippet of the environment's own)
+    await sh("mkdir -p /etc/nginx/pressluft/https/alpha && echo 'this_is_no_directive on;' > /etc/nginx/pressluft/https/alpha/broken.conf");
+    const vhost = `/etc/nginx/sites-available/pl-${alpha.slug}.conf`;
+    const vhostBefore = await sh(`sha256sum ${vhost}`);
+    try {
+      const run = await runSite(
+        ssh,
+        'site-domains.yml',
+        nameVars(alpha, { primary_domain: 'alpha3.test', domain_aliases: ['alpha.test', 'alpha2.test'], previous_primary_domain: 'alpha2.test' }),
+      );
+      expect(run.rc).not.toBe(0);
+      expect(JSON.stringify(failedTasks(run))).toContain('nginx keeps the previous server block');
+      expect(await sh(`sha256sum ${vhost}`)).toBe(vhostBefore);
+      expect((await sh(`ls /etc/nginx/sites-available/ | grep -c '^pl-${alpha.slug}\\.conf\\.' || true`)).trim()).toBe('0');
+      expect(await option(alpha, 'siteurl')).toBe('http://alpha2.test');
+      expect((await http(node.ip, 'alpha2.test')).status).toBe(200);
+    } finally {
+      await sh('rm -f /etc/nginx/pressluft/https/alpha/broken.conf && nginx -t -q');
+    }
+  });
+
+  it('the neighbour answered every request with 200 while the other sites were deployed, rolled back, updated, renamed and created', async () => {
+    const answers = await neighbour!.stop();
+    neighbour = undefined;
+    const brief = (a: LoopAnswer) => `${a.status} ${a.error ?? a.body.slice(0, 80)}`;
+    expect(answers.length).toBeGreaterThan(0);
+    expect(answers.filter((a) => a.status !== 200).map(brief)).toEqual([]);
+    console.log(`neighbour: ${answers.length} requests to beta.test, all 200`);
+  });
+
   it('deletes a site completely and leaves the other one serving; a second delete changes nothing', async () => {
     // what site-certificate.yml leaves for an environment with a certificate
     await sh(
       'mkdir -p /etc/pressluft/tls/beta/live /etc/nginx/pressluft/https/beta && echo CERT > /etc/pressluft/tls/beta/live/fullchain.pem && ' +
         "echo 'add_header X-PL-Snippet beta always;' > /etc/nginx/pressluft/https/beta/tls.conf && nginx -t -q && systemctl reload nginx",
     );
-    const run = await runSite(ssh, 'site-delete.yml', nameVars(beta));
+    const beside = startRequestLoop(node.ip, 'alpha2.test', '/', { workers: 1, paceMs: 100 });
+    let besideAnswers: LoopAnswer[] = [];
+    let run: Awaited<ReturnType<typeof runSite>>;
+    try {
+      run = await runSite(ssh, 'site-delete.yml', nameVars(beta));
+    } finally {
+      besideAnswers = await beside.stop();
+    }
     expect(failedTasks(run)).toEqual([]);
     expect(run.result).toEqual({ deleted: true });
+    // its pool went away with a graceful php-fpm reload: the site beside it never noticed
+    expect(besideAnswers.length).toBeGreaterThan(0);
+    expect(besideAnswers.filter((a) => a.status !== 200).map((a) => `${a.status} ${a.error ?? ''}`)).toEqual([]);
     const left = await ssh.sh(
       `id ${beta.user} 2>&1; getent group w-beta; ls -d ${beta.base} /etc/php/8.2/fpm/pool.d/pl-beta.conf /run/php/pl-beta.sock ` +
         `/etc/nginx/sites-enabled/pl-beta.conf /etc/nginx/sites-available/pl-beta.conf /var/log/nginx/pl-beta.* ` +

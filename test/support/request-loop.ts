@@ -14,6 +14,8 @@ import { setTimeout as pause } from 'node:timers/promises';
 export interface LoopAnswer {
   status: number;
   body: string;
+  /** when the answer ended (ISO time): lets a failure be matched with the node's logs */
+  at: string;
   error?: string;
 }
 
@@ -29,11 +31,15 @@ function get(ip: string, host: string, path: string): Promise<LoopAnswer> {
     const req = request({ host: ip, port: 80, path, headers: { host, connection: 'close' }, agent: false, timeout: 60_000 }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', (e) => resolve({ status: 0, body: '', error: e.message }));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), at: new Date().toISOString() }));
+      // a cut answer: the status line arrived, then the connection ended before the body did
+      res.on('error', (e) => {
+        const got = Buffer.concat(chunks).length;
+        resolve({ status: 0, body: '', at: new Date().toISOString(), error: `${e.message} after ${res.statusCode} and ${got} bytes` });
+      });
     });
     req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', (e) => resolve({ status: 0, body: '', error: e.message }));
+    req.on('error', (e) => resolve({ status: 0, body: '', at: new Date().toISOString(), error: e.message }));
     req.end();
   });
 }

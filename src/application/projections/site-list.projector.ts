@@ -12,7 +12,9 @@ export function siteStateAfter(from: string, event: RecordedEvent): SiteLifecycl
   return nextState(from as SiteLifecycleState, step.transition, step.retryOf);
 }
 
-const SITE_LIFECYCLE_EVENT_TYPES: ReadonlySet<string> = new Set(SITE_EVENT_TYPES.filter((t) => t !== 'EnvironmentHealthChanged'));
+// Every event of the site's stream, lifecycle or not (a health change, a backup): `version` is the stream's
+// version, which GET /sites/{id} sends as the ETag that clients return as If-Match.
+const SITE_STREAM_EVENT_TYPES: ReadonlySet<string> = new Set(SITE_EVENT_TYPES);
 
 /** rm_sites: the site list (search, state filter) and the header of the site detail. */
 export const siteListProjection: RowProjection<SiteRow> = {
@@ -20,7 +22,7 @@ export const siteListProjection: RowProjection<SiteRow> = {
   table: 'rm_sites',
   primaryKey: ['id'],
   columns: ['id', 'name', 'slug', 'state', 'node_id', 'primary_domain', 'version', 'last_error', 'created_at', 'updated_at'],
-  handles: (type) => SITE_LIFECYCLE_EVENT_TYPES.has(type),
+  handles: (type) => SITE_STREAM_EVENT_TYPES.has(type),
   keys: (event) => [[(event.data as { siteId: string }).siteId]],
   evolve: (row, event) => {
     if (event.type === 'SiteCreated') {

@@ -4,6 +4,7 @@
     pl-backup.py take    --dest DIR --site-base B --scope db|files|full --cnf F --db N --backup-id ID --env-slug S
     pl-backup.py verify  --dir DIR [--expect JSON]
     pl-backup.py restore --dir DIR --part db|files|code --site-base B [--cnf F --db N]
+    pl-backup.py delete  --backups DIR ID [ID ...]
 
 A backup is a directory DIR (root, 0700) holding db.sql.gz (mysqldump as the site's DB user, whose
 credentials come from the 0600 option file F, never argv), files.tar.gz (shared/: uploads,
@@ -14,6 +15,8 @@ part is complete and synced, so an interrupted or failed backup never looks comp
 for a DIR that exists prints that backup's manifest (a re-attached job) and changes nothing.
 `verify` checks every part's size and sha256 against the manifest (and against --expect, the parts
 as the control plane recorded them) and reads nothing else. `restore` puts one part back.
+`delete` removes the named backups' directories under DIR (the environment's backups directory) and
+any temporary directory of theirs; an id already gone is reported absent (a re-run changes nothing).
 Every command prints one JSON line; a failure prints {"ok": false, "code": ..., "reason": ...} and
 exits 1 (2 for a corrupt backup).
 """
@@ -280,6 +283,37 @@ def restore(args):
     return {'ok': True, 'changed': True, 'part': args.part, 'present': True, 'releaseId': release}
 
 
+BACKUP_ID = re.compile(r'^[0-9A-Za-z_-]{1,64}$')
+
+
+def delete(args):
+    root = os.path.realpath(args.backups)
+    deleted, absent = [], []
+    for backup_id in args.ids:
+        if not BACKUP_ID.match(backup_id):
+            raise Failure('BACKUP_DELETE_FAILED', 'not a backup id: %r' % backup_id)
+    for backup_id in args.ids:
+        found = False
+        # the id pattern has no '/' or '..', so both paths stay directly under root
+        for name in (backup_id, '.tmp-' + backup_id):
+            path = os.path.join(root, name)
+            if os.path.islink(path):
+                raise Failure('BACKUP_DELETE_FAILED', '%s is a symlink, not a backup' % path)
+            if os.path.isdir(path):
+                # renamed away first, so an interrupted removal never leaves a half backup under its id
+                doomed = os.path.join(root, '.del-' + name)
+                shutil.rmtree(doomed, ignore_errors=True)
+                os.rename(path, doomed)
+                fsync_path(root)
+                shutil.rmtree(doomed)
+                found = found or name == backup_id
+        (deleted if found else absent).append(backup_id)
+    for name in os.listdir(root) if os.path.isdir(root) else []:
+        if name.startswith('.del-'):
+            shutil.rmtree(os.path.join(root, name), ignore_errors=True)  # left by an interrupted run
+    return {'ok': True, 'changed': bool(deleted), 'deleted': deleted, 'absent': absent}
+
+
 def main():
     parser = argparse.ArgumentParser()
     sub = parser.add_subparsers(dest='command', required=True)
@@ -300,15 +334,18 @@ def main():
     r.add_argument('--site-base', required=True)
     r.add_argument('--cnf')
     r.add_argument('--db')
+    d = sub.add_parser('delete')
+    d.add_argument('--backups', required=True)
+    d.add_argument('ids', nargs='+')
     args = parser.parse_args()
     os.umask(0o077)
     try:
-        out = {'take': take, 'verify': verify, 'restore': restore}[args.command](args)
+        out = {'take': take, 'verify': verify, 'restore': restore, 'delete': delete}[args.command](args)
     except Failure as f:
         print(json.dumps({'ok': False, 'code': f.code, 'reason': f.reason}))
         sys.exit(f.exit_code)
     except OSError as e:
-        code = 'BACKUP_FAILED' if args.command == 'take' else 'RESTORE_FAILED'
+        code = {'take': 'BACKUP_FAILED', 'delete': 'BACKUP_DELETE_FAILED'}.get(args.command, 'RESTORE_FAILED')
         print(json.dumps({'ok': False, 'code': code, 'reason': '%s: %s' % (e.strerror or e, e.filename or '')}))
         sys.exit(1)
     print(json.dumps(out))

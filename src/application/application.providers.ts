@@ -51,6 +51,7 @@ import { ListBackupsHandler } from './sites/list-backups/list-backups.handler';
 import { RequestBackupHandler } from './sites/request-backup/request-backup.handler';
 import { RequestRestoreHandler } from './sites/request-restore/request-restore.handler';
 import { RestoreSiteJobHandler } from './sites/restore-site/restore-site.job-handler';
+import { BACKUP_SCHEDULE_APPLICATION_PROVIDERS, BACKUP_SCHEDULE_JOB_HANDLER_CLASSES } from './sites/backup-schedules/backup-schedules.providers';
 import { RebuildProjectionsHandler } from './projections/rebuild-projections/rebuild-projections.handler';
 import { GetMetricsHandler } from './system/get-metrics/get-metrics.handler';
 import { RenderMetricsHandler } from './system/render-metrics/render-metrics.handler';
@@ -112,6 +113,7 @@ export const APPLICATION_PROVIDERS: Provider[] = [
   RebuildProjectionsHandler,
   ...AUTH_APPLICATION_PROVIDERS,
   ...CERTIFICATE_APPLICATION_PROVIDERS,
+  ...BACKUP_SCHEDULE_APPLICATION_PROVIDERS,
 ];
 
 /** The production job handlers (AppModule.forRoot({jobHandlers}) replaces them in tests). */
@@ -129,4 +131,5 @@ export const REAL_JOB_HANDLER_CLASSES = [
   RequestCertificateJobHandler,
   BackUpSiteJobHandler,
   RestoreSiteJobHandler,
+  ...BACKUP_SCHEDULE_JOB_HANDLER_CLASSES,
 ] as const;

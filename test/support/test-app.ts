@@ -52,9 +52,10 @@ export interface TestResponse {
  * 'real'), registration does not scan host keys and no periodic health checks are queued.
  */
 export async function startTestApp(
-  options: { jobHandlers?: JobHandler[] | 'real'; env?: Record<string, string>; remote?: boolean; logTarget?: LogTarget } = {},
+  options: { jobHandlers?: JobHandler[] | 'real'; env?: Record<string, string>; remote?: boolean; logTarget?: LogTarget; dataDir?: string } = {},
 ): Promise<TestApp> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'pressluft-test-'));
+  // A given data dir is a restart of an earlier app on the same database: it is kept on close.
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'pressluft-test-'));
   const remote = options.remote ?? options.jobHandlers === 'real';
   const settings = loadSettings({
     PRESSLUFT_DATA_DIR: dataDir,
@@ -62,6 +63,8 @@ export async function startTestApp(
     PRESSLUFT_HTTP_PORT: '0',
     PRESSLUFT_HOST_KEY_SCAN: remote ? 'on' : 'off',
     PRESSLUFT_HEALTH_CHECK_INTERVAL_MS: '0',
+    // Backup schedule rounds run when a test calls BackupScheduler.tick(now), at the time it gives.
+    PRESSLUFT_BACKUP_SCHEDULE_INTERVAL_MS: '0',
     ...options.env,
   });
   const jobHandlers = options.jobHandlers === 'real' ? undefined : (options.jobHandlers ?? []);
@@ -71,11 +74,13 @@ export async function startTestApp(
   const url = `http://127.0.0.1:${address.port}`;
   const db = app.get<Database>(DATABASE);
   const commands = app.get(CommandBus);
-  const admin = { email: 'admin@example.com', password: 'correct horse battery staple' };
+  // A restarted app's database already has the first admin and its setup commands: a new one each start.
+  const restart = options.dataDir ? `-${Date.now()}` : '';
+  const admin = { email: `admin${restart}@example.com`, password: 'correct horse battery staple' };
   const setupMeta = (actor: string, n: string) => ({ actor, commandId: `test-setup-${n}`, correlationId: 'test-setup' });
-  const user = await commands.execute<CreateUserCommand, CreateUserResult>(new CreateUserCommand(admin.email, admin.password, setupMeta('system:test', 'admin')));
+  const user = await commands.execute<CreateUserCommand, CreateUserResult>(new CreateUserCommand(admin.email, admin.password, setupMeta('system:test', `admin${restart}`)));
   const created = await commands.execute<CreateApiTokenCommand, CreateApiTokenResult>(
-    new CreateApiTokenCommand('test-suite', 'write', setupMeta(`user:${user.userId}`, 'token')),
+    new CreateApiTokenCommand('test-suite', 'write', setupMeta(`user:${user.userId}`, `token${restart}`)),
   );
   const token = { id: created.token.id, secret: created.secret as string, actor: `token:${created.token.id}` };
   async function send(authorization: string | null, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<TestResponse> {
@@ -136,7 +141,7 @@ export async function startTestApp(
     eventCount: () => db.prepare('SELECT COUNT(*) FROM events').pluck().get() as number,
     async close() {
       await app.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

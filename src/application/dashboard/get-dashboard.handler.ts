@@ -21,7 +21,18 @@ export interface DashboardView {
   failed: JobView[];
   recentEvents: RecordedEvent[];
   certificates: DashboardCertificates;
+  backupSchedules: DashboardBackupSchedules;
 }
+
+/** What went wrong with scheduled backups in the last BACKUP_PROBLEM_DAYS days, newest first. */
+export interface DashboardBackupSchedules {
+  /** Environments whose schedule recorded missed due times (BackupScheduleMissed). */
+  missed: { siteId: string; siteName: string; environment: string; count: number; times: string[]; at: string }[];
+  /** Scheduled backups whose job failed (BackupFailed with purpose scheduled). */
+  failed: { siteId: string; siteName: string; environment: string; backupId: string; error: { code: string; message: string } | null; at: string }[];
+}
+
+const BACKUP_PROBLEM_DAYS = 7;
 
 /** A certificate with what is wrong with it: its last request failed, its renewal is overdue, or it expired. */
 export interface CertificateWarning extends CertificateView {
@@ -64,7 +75,34 @@ export class GetDashboardHandler implements IQueryHandler<GetDashboardQuery, Das
       failed: jobs('failed'),
       recentEvents,
       certificates: this.certificates(q.jobs),
+      backupSchedules: this.backupSchedules(q.jobs),
     };
+  }
+
+  private backupSchedules(limit: number): DashboardBackupSchedules {
+    const since = new Date(this.clock.nowMs() - BACKUP_PROBLEM_DAYS * 86_400_000).toISOString();
+    const missed = this.sql
+      .all<{ site_id: string; site_name: string; environment: string; last_missed_count: number; last_missed: string; last_missed_at: string }>(
+        `SELECT b.site_id, s.name AS site_name, b.environment, b.last_missed_count, b.last_missed, b.last_missed_at FROM rm_backup_schedules b JOIN rm_sites s ON s.id = b.site_id
+         WHERE b.last_missed_at >= @since ORDER BY b.last_missed_at DESC LIMIT @limit`,
+        { since, limit },
+      )
+      .map((r) => ({ siteId: r.site_id, siteName: r.site_name, environment: r.environment, count: r.last_missed_count, times: JSON.parse(r.last_missed) as string[], at: r.last_missed_at }));
+    const failed = this.sql
+      .all<{ site_id: string; site_name: string; environment: string; backup_id: string; error: string | null; created_at: string; completed_at: string }>(
+        `SELECT b.site_id, s.name AS site_name, b.environment, b.backup_id, b.error, b.created_at, b.completed_at FROM rm_backups b JOIN rm_sites s ON s.id = b.site_id
+         WHERE b.purpose = 'scheduled' AND b.state = 'failed' AND b.completed_at >= @since ORDER BY b.completed_at DESC LIMIT @limit`,
+        { since, limit },
+      )
+      .map((r) => ({
+        siteId: r.site_id,
+        siteName: r.site_name,
+        environment: r.environment,
+        backupId: r.backup_id,
+        error: r.error ? (JSON.parse(r.error) as { code: string; message: string }) : null,
+        at: r.completed_at,
+      }));
+    return { missed, failed };
   }
 
   private certificates(limit: number): DashboardCertificates {

@@ -12,6 +12,8 @@ export const JOB_KINDS = {
   siteCertificateRequest: 'site.certificate-request',
   siteBackup: 'site.backup',
   siteRestore: 'site.restore',
+  /** Removes backups from the node (retention after a scheduled backup, or `backup delete`). */
+  siteBackupPrune: 'site.backup-prune',
   nodeBootstrap: 'node.bootstrap',
   nodeHealthCheck: 'node.health-check',
 } as const;

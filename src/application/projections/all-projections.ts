@@ -1,5 +1,6 @@
 import { apiTokenListProjection, userListProjection } from '../auth/auth.projections';
 import { backupProjection } from './backup.projector';
+import { backupScheduleProjection } from './backup-schedule.projector';
 import { certificateProjection } from './certificate.projector';
 import { environmentProjection } from './environment.projector';
 import { jobListProjection } from './job-list.projector';
@@ -19,4 +20,5 @@ export const ALL_PROJECTIONS: readonly RowProjection[] = [
   apiTokenListProjection,
   certificateProjection,
   backupProjection,
+  backupScheduleProjection,
 ] as unknown as readonly RowProjection[];

@@ -1,9 +1,11 @@
 import type { BackupCompletedData, BackupFailedData, BackupRequestedData } from '../../domain/site/site-backup.events';
+import type { BackupDeletionFailedData, BackupDeletionRequestedData } from '../../domain/site/site-backup-schedule.events';
 import type { RecordedEvent } from '../ports/event-store.port';
 import type { BackupRow } from '../sites/backup.view';
 import type { RowProjection } from './row-projection';
 
-const HANDLED = new Set(['BackupRequested', 'BackupCompleted', 'BackupFailed']);
+const HANDLED = new Set(['BackupRequested', 'BackupCompleted', 'BackupFailed', 'BackupDeletionRequested', 'BackupDeleted', 'BackupDeletionFailed']);
+const DELETIONS = new Set(['BackupDeletionRequested', 'BackupDeletionFailed']);
 
 /** rm_backups: one row per backup (operator and pre-restore), its state, parts and where the copies live. */
 export const backupProjection: RowProjection<BackupRow> = {
@@ -29,7 +31,8 @@ export const backupProjection: RowProjection<BackupRow> = {
     'completed_at',
   ],
   handles: (type) => HANDLED.has(type),
-  keys: (event: RecordedEvent) => [[(event.data as { backupId: string }).backupId]],
+  keys: (event: RecordedEvent) =>
+    DELETIONS.has(event.type) ? (event.data as BackupDeletionRequestedData | BackupDeletionFailedData).backupIds.map((id) => [id]) : [[(event.data as { backupId: string }).backupId]],
   evolve: (row, event) => {
     const at = event.recordedAt;
     switch (event.type) {
@@ -41,7 +44,7 @@ export const backupProjection: RowProjection<BackupRow> = {
           environment: d.environment,
           scope: d.scope,
           state: 'running',
-          purpose: 'operator',
+          purpose: d.purpose ?? 'operator',
           restore_id: null,
           size: null,
           parts: '[]',
@@ -77,6 +80,13 @@ export const backupProjection: RowProjection<BackupRow> = {
           completed_at: at,
         };
       }
+      // Deleting: listed as such until its folder is gone; a deleted backup is no longer listed.
+      case 'BackupDeletionRequested':
+        return row ? { ...row, state: 'deleting' } : null;
+      case 'BackupDeleted':
+        return null;
+      case 'BackupDeletionFailed':
+        return row ? { ...row, state: row.error ? 'failed' : 'completed' } : null;
       default: {
         if (!row) return null;
         const d = event.data as BackupFailedData;

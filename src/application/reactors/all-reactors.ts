@@ -9,6 +9,7 @@ import { enqueueOperationWhenSiteRetryRequested } from './enqueue-operation-when
 import { enqueueProvisioningWhenSiteCreated } from './enqueue-provisioning-when-site-created.reactor';
 import { enqueueBackupWhenBackupRequested } from './enqueue-backup-when-backup-requested.reactor';
 import { enqueueRestoreWhenRestoreRequested } from './enqueue-restore-when-restore-requested.reactor';
+import { enqueueBackupPruneWhenBackupDeletionRequested } from './enqueue-backup-prune-when-backup-deletion-requested.reactor';
 import type { Reactor } from './reactor';
 import { requestCertificateWhenDomainsChanged } from './request-certificate-when-domains-changed.reactor';
 import { requestCertificateWhenSiteProvisioned } from './request-certificate-when-site-provisioned.reactor';
@@ -39,4 +40,5 @@ export const ALL_REACTORS: readonly Reactor[] = [
   enqueueCertificateWhenCertificateRequested,
   enqueueBackupWhenBackupRequested,
   enqueueRestoreWhenRestoreRequested,
+  enqueueBackupPruneWhenBackupDeletionRequested,
 ];

@@ -1,3 +1,5 @@
+import type { BackupScheduleView } from './backup-schedules/backup-schedule.view';
+
 /** What the API and pages show of a site. */
 export interface EnvironmentView {
   name: string;
@@ -11,6 +13,8 @@ export interface EnvironmentView {
   releases: ReleaseView[];
   /** healthy | unhealthy | unknown (from the periodic health checks). */
   health: string;
+  /** Its backup schedule, or null (docs/backups.md, "Schedules and retention"). */
+  backupSchedule?: BackupScheduleView | null;
 }
 
 export interface ReleaseView {

@@ -11,8 +11,11 @@ export const BACKUP_SCOPES = ['db', 'files', 'full'] as const;
 /** db: the database dump; files: shared/ (uploads, wp-config.php) and the current release's code; full: both. */
 export type BackupScope = (typeof BACKUP_SCOPES)[number];
 
-/** operator: asked for (API, CLI, page); pre-restore: taken by a restore job before it overwrote anything. */
-export type BackupPurpose = 'operator' | 'pre-restore';
+/**
+ * operator: asked for (API, CLI, page); pre-restore: taken by a restore job before it overwrote
+ * anything; scheduled: requested by the backup scheduler (the only ones retention deletes).
+ */
+export type BackupPurpose = 'operator' | 'pre-restore' | 'scheduled';
 
 /** One file of a backup, as its manifest records it. */
 export interface BackupPart {
@@ -47,6 +50,11 @@ export interface BackupRequestedData {
   readonly environment: string;
   readonly backupId: string;
   readonly scope: BackupScope;
+  /** Set only on scheduled backups (absent: operator). */
+  readonly purpose?: 'scheduled';
+  /** Scheduled: the due time it was requested for, and when it was requested (retention's taken-at). */
+  readonly scheduledFor?: string;
+  readonly requestedAt?: string;
 }
 export interface BackupCompletedData extends BackupContents {
   readonly siteId: string;
@@ -62,6 +70,9 @@ export interface BackupFailedData {
   readonly environment: string;
   readonly backupId: string;
   readonly error: OperationError;
+  /** Set only when a scheduled backup failed (the dashboard shows those). */
+  readonly purpose?: 'scheduled';
+  readonly scheduledFor?: string;
 }
 export interface RestoreRequestedData {
   readonly siteId: string;

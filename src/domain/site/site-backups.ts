@@ -29,6 +29,11 @@ export interface SiteBackup {
   readonly scope: BackupScope;
   readonly state: BackupState;
   readonly purpose: BackupPurpose;
+  /** Scheduled backups: when it was requested (what retention sorts by) and the due time it is for. */
+  readonly takenAt?: string;
+  readonly scheduledFor?: string;
+  /** A deletion of it is queued (BackupDeletionRequested): it cannot be restored or deleted again. */
+  readonly deleting?: boolean;
 }
 
 export interface SiteRestore {
@@ -91,11 +96,11 @@ export function requestBackup(cmd: RequestBackup, site: BackupSiteView, siteId: 
 
 export function completeBackup(cmd: CompleteBackup, site: BackupSiteView, siteId: string): SiteBackupEvent[] {
   const backup = site.backups[cmd.backupId];
-  if (backup?.state !== 'running' || backup.purpose !== 'operator') return [];
+  if (backup?.state !== 'running' || backup.purpose === 'pre-restore') return [];
   return [
     {
       type: 'BackupCompleted',
-      data: { siteId, environment: backup.environment, backupId: backup.backupId, scope: backup.scope, purpose: 'operator', restoreId: null, ...cmd.contents },
+      data: { siteId, environment: backup.environment, backupId: backup.backupId, scope: backup.scope, purpose: backup.purpose, restoreId: null, ...cmd.contents },
     },
   ];
 }
@@ -103,7 +108,8 @@ export function completeBackup(cmd: CompleteBackup, site: BackupSiteView, siteId
 export function failBackup(cmd: FailBackup, site: BackupSiteView, siteId: string): SiteBackupEvent[] {
   const backup = site.backups[cmd.backupId];
   if (backup?.state !== 'running') return [];
-  return [{ type: 'BackupFailed', data: { siteId, environment: backup.environment, backupId: backup.backupId, error: cmd.error } }];
+  const scheduled = backup.purpose === 'scheduled' ? { purpose: 'scheduled' as const, ...(backup.scheduledFor ? { scheduledFor: backup.scheduledFor } : {}) } : {};
+  return [{ type: 'BackupFailed', data: { siteId, environment: backup.environment, backupId: backup.backupId, error: cmd.error, ...scheduled } }];
 }
 
 export function requestRestore(cmd: RequestRestore, site: BackupSiteView, siteId: string, ctx: DecideContext): SiteBackupEvent[] {
@@ -118,10 +124,11 @@ export function requestRestore(cmd: RequestRestore, site: BackupSiteView, siteId
       backupId: cmd.backupId,
     });
   }
-  if (backup.state !== 'completed') {
-    throw new RuleViolation(SITE_RULES.restoreNeedsCompletedBackup, 'BACKUP_NOT_COMPLETE', `Backup ${cmd.backupId} is ${backup.state}; only a completed backup can be restored`, {
+  if (backup.state !== 'completed' || backup.deleting) {
+    const state = backup.deleting ? 'being deleted' : backup.state;
+    throw new RuleViolation(SITE_RULES.restoreNeedsCompletedBackup, 'BACKUP_NOT_COMPLETE', `Backup ${cmd.backupId} is ${state}; only a completed backup can be restored`, {
       backupId: cmd.backupId,
-      backupState: backup.state,
+      backupState: backup.deleting ? 'deleting' : backup.state,
     });
   }
   refuseWhileBackupRuns(site, 'a restore');

@@ -13,6 +13,12 @@ export function transitionOfSiteEvent(event: SiteEvent): { transition: SiteTrans
     case 'BackupCompleted':
     case 'BackupFailed':
     case 'RestoreOverwriteAuthorized':
+    case 'BackupScheduleSet':
+    case 'BackupScheduleRemoved':
+    case 'BackupScheduleMissed':
+    case 'BackupDeletionRequested':
+    case 'BackupDeleted':
+    case 'BackupDeletionFailed':
       return null;
     case 'RestoreRequested':
       return { transition: 'restore.requested' };

@@ -1,4 +1,5 @@
 import type { BackupContents, RestorePhase } from './site-backup.events';
+import type { BackupScheduleCommand } from './site-backup-schedule.commands';
 import { DeployPhase, DeploySource, OperationError } from './site.events';
 
 /** Commands of the Site aggregate. Each carries `siteId` so a handler knows which stream to load. */
@@ -222,6 +223,7 @@ export type SiteCommand =
   | RecordPreRestoreBackup
   | AuthorizeRestoreOverwrite
   | CompleteRestore
-  | FailRestore;
+  | FailRestore
+  | BackupScheduleCommand;
 
 export type SiteCommandType = SiteCommand['type'];

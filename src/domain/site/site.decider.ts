@@ -38,6 +38,20 @@ import {
   SiteBackup,
   SiteRestore,
 } from './site-backups';
+import {
+  completeBackupDeletion,
+  failBackupDeletion,
+  removeBackupSchedule,
+  requestBackupDeletion,
+  requestScheduledBackup,
+  retentionAfter,
+  setBackupSchedule,
+  SiteBackupDeletion,
+  SiteBackupSchedule,
+  withScheduledRequest,
+  withScheduleEvent,
+} from './site-backup-schedules';
+import type { BackupCompleted } from './site-backup.events';
 
 export interface SiteEnvironmentState extends ReleaseSet {
   readonly name: string;
@@ -93,6 +107,10 @@ export interface SiteState {
   readonly backups: Readonly<Record<string, SiteBackup>>;
   /** The most recent restore requested (running while RESTORING; a retry re-runs it). */
   readonly lastRestore: SiteRestore | null;
+  /** Backup schedule per environment name (docs/backups.md, "Schedules and retention"). */
+  readonly backupSchedules: Readonly<Record<string, SiteBackupSchedule>>;
+  /** Backup deletions queued and not finished, by deletion id. */
+  readonly backupDeletions: Readonly<Record<string, SiteBackupDeletion>>;
 }
 
 export const initialSiteState: SiteState = {
@@ -111,6 +129,8 @@ export const initialSiteState: SiteState = {
   lastDomainsChange: null,
   backups: {},
   lastRestore: null,
+  backupSchedules: {},
+  backupDeletions: {},
 };
 
 /** Throws the table's error (with `rule` as its name) unless `transition` is allowed now. */
@@ -370,8 +390,10 @@ function decide(cmd: SiteCommand, site: SiteState, ctx: DecideContext): SiteEven
 
     case 'RequestBackup':
       return requestBackup(cmd, site, siteId);
-    case 'CompleteBackup':
-      return completeBackup(cmd, site, siteId);
+    case 'CompleteBackup': {
+      const completed = completeBackup(cmd, site, siteId) as BackupCompleted[];
+      return completed.length === 0 ? [] : [...completed, ...retentionAfter(completed[0], site, ctx)];
+    }
     case 'FailBackup':
       return failBackup(cmd, site, siteId);
     case 'RequestRestore':
@@ -384,6 +406,19 @@ function decide(cmd: SiteCommand, site: SiteState, ctx: DecideContext): SiteEven
       return completeRestore(cmd, site, siteId);
     case 'FailRestore':
       return failRestore(cmd, site, siteId);
+
+    case 'SetBackupSchedule':
+      return setBackupSchedule(cmd, site, siteId, ctx);
+    case 'RemoveBackupSchedule':
+      return removeBackupSchedule(cmd, site, siteId);
+    case 'RequestScheduledBackup':
+      return requestScheduledBackup(cmd, site, siteId, ctx) as SiteEvent[];
+    case 'RequestBackupDeletion':
+      return requestBackupDeletion(cmd, site, siteId);
+    case 'CompleteBackupDeletion':
+      return completeBackupDeletion(cmd, site, siteId);
+    case 'FailBackupDeletion':
+      return failBackupDeletion(cmd, site, siteId);
   }
 }
 
@@ -497,12 +532,14 @@ function evolve(site: SiteState, event: SiteEvent): SiteState {
       return failed(site, 'delete.failed', event.data.error);
 
     case 'BackupRequested': {
-      const { backupId, environment, scope } = event.data;
-      return withBackup(site, backupId, () => ({ backupId, environment, scope, state: 'running', purpose: 'operator' }));
+      const { backupId, environment, scope, purpose, requestedAt, scheduledFor } = event.data;
+      const when = requestedAt ? { takenAt: requestedAt, ...(scheduledFor ? { scheduledFor } : {}) } : {};
+      const requested = withBackup(site, backupId, () => ({ backupId, environment, scope, state: 'running', purpose: purpose ?? 'operator', ...when }));
+      return withScheduledRequest(requested, event);
     }
     case 'BackupCompleted': {
       const { backupId, environment, scope, purpose } = event.data;
-      return withBackup(site, backupId, () => ({ backupId, environment, scope, state: 'completed', purpose }));
+      return withBackup(site, backupId, (b) => ({ ...b, backupId, environment, scope, state: 'completed', purpose }));
     }
     case 'BackupFailed':
       return withBackup(site, event.data.backupId, (b) => b && { ...b, state: 'failed' });
@@ -521,6 +558,14 @@ function evolve(site: SiteState, event: SiteEvent): SiteState {
       return withEnvironment(succeeded(site, 'restore.succeeded'), event.data.environment, (env) => releaseSwitchedTo(env, event.data.releaseId));
     case 'RestoreFailed':
       return failed(site, transitionOfSiteEvent(event)!.transition, event.data.error);
+
+    case 'BackupScheduleSet':
+    case 'BackupScheduleRemoved':
+    case 'BackupScheduleMissed':
+    case 'BackupDeletionRequested':
+    case 'BackupDeleted':
+    case 'BackupDeletionFailed':
+      return withScheduleEvent(site, event);
   }
 }
 

@@ -2,6 +2,7 @@ import { DomainEvent } from '../common/domain-event';
 import { PhpVersion } from '../common/value-objects';
 import { SiteOperation } from './site-lifecycle.state-machine';
 import type { SiteBackupEvent } from './site-backup.events';
+import type { SiteBackupScheduleEvent } from './site-backup-schedule.events';
 
 /** Events of the `site-<id>` stream. Type strings are stable: never rename one that has shipped. */
 
@@ -209,7 +210,8 @@ export type SiteEvent =
   | SiteDeletionRequested
   | SiteDeleted
   | SiteDeletionFailed
-  | SiteBackupEvent;
+  | SiteBackupEvent
+  | SiteBackupScheduleEvent;
 
 export type SiteEventType = SiteEvent['type'];
 
@@ -242,4 +244,10 @@ export const SITE_EVENT_TYPES = [
   'RestoreOverwriteAuthorized',
   'RestoreCompleted',
   'RestoreFailed',
+  'BackupScheduleSet',
+  'BackupScheduleRemoved',
+  'BackupScheduleMissed',
+  'BackupDeletionRequested',
+  'BackupDeleted',
+  'BackupDeletionFailed',
 ] as const satisfies readonly SiteEventType[];

@@ -43,6 +43,16 @@ export const SITE_RULES = {
   restoreNeedsCompletedBackup: 'restore-needs-a-completed-backup-of-the-environment',
   /** Issue 10 item 6: a restore overwrites nothing before its own pre-restore backup succeeded (PRE_RESTORE_BACKUP_MISSING). */
   restoreOverwritesOnlyAfterPreRestoreBackup: 'restore-overwrites-only-after-its-pre-restore-backup',
+  /** A backup schedule is a 5-field cron expression in an IANA time zone with at least one keep rule (INVALID_CRON_EXPRESSION, INVALID_TIME_ZONE, INVALID_RETENTION). */
+  backupScheduleMustBeValid: 'backup-schedule-must-be-valid',
+  /** Schedules are set and backups deleted only on a site that is not being deleted or deleted (INVALID_STATE_TRANSITION). */
+  backupsChangeOnlyOnLiveSite: 'backups-change-only-on-a-live-site',
+  /** A scheduled backup is requested once per due time; earlier due times it skipped are recorded as missed. */
+  scheduledBackupOncePerDueTime: 'scheduled-backup-once-per-due-time',
+  /** A backup that is running, being deleted or used by a running restore cannot be deleted (BACKUP_IN_USE). */
+  backupInUseCannotBeDeleted: 'backup-in-use-cannot-be-deleted',
+  /** Retention deletes only scheduled backups; operator and pre-restore backups are never deleted by it. */
+  retentionDeletesOnlyScheduledBackups: 'retention-deletes-only-scheduled-backups',
   /** Generic: one mutation per site at a time (SITE_BUSY). */
   oneMutationAtATime: 'site-allows-one-mutation-at-a-time',
   /** Generic: every state change must be a row of the lifecycle table. */

@@ -82,6 +82,8 @@ export interface Settings {
   readonly certRenewShare: number;
   /** Interval of the certificate scheduler (renewals due, missing or outdated certificates), ms; 0 = off (PRESSLUFT_CERT_CHECK_INTERVAL_MS). */
   readonly certCheckIntervalMs: number;
+  /** Interval of the backup scheduler (due backup schedules), ms; 0 = off (PRESSLUFT_BACKUP_SCHEDULE_INTERVAL_MS). */
+  readonly backupScheduleIntervalMs: number;
   /** A WordPress release archive (wordpress.org layout) for new sites and core updates; unset = download the latest (PRESSLUFT_WORDPRESS_ARCHIVE). */
   readonly wordpressArchive: string | null;
   /** Media upload limit of every site's Nginx and PHP pool, MB (PRESSLUFT_SITE_UPLOAD_MAX_MB). */
@@ -140,6 +142,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, cwd = process
     acmeCaFile: readableFile(env.PRESSLUFT_ACME_CA_FILE, cwd, 'PRESSLUFT_ACME_CA_FILE'),
     certRenewShare: share(env.PRESSLUFT_CERT_RENEW_SHARE, 0.67, 'PRESSLUFT_CERT_RENEW_SHARE'),
     certCheckIntervalMs: int(env.PRESSLUFT_CERT_CHECK_INTERVAL_MS, 300_000, 'PRESSLUFT_CERT_CHECK_INTERVAL_MS'),
+    backupScheduleIntervalMs: int(env.PRESSLUFT_BACKUP_SCHEDULE_INTERVAL_MS, 60_000, 'PRESSLUFT_BACKUP_SCHEDULE_INTERVAL_MS'),
     wordpressArchive: env.PRESSLUFT_WORDPRESS_ARCHIVE ? resolve(cwd, env.PRESSLUFT_WORDPRESS_ARCHIVE) : null,
     siteUploadMaxMb: int(env.PRESSLUFT_SITE_UPLOAD_MAX_MB, 64, 'PRESSLUFT_SITE_UPLOAD_MAX_MB'),
     uploadMaxBytes: int(env.PRESSLUFT_UPLOAD_MAX_BYTES, 512 * 1024 * 1024, 'PRESSLUFT_UPLOAD_MAX_BYTES'),

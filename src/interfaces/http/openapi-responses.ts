@@ -56,6 +56,26 @@ const JOB: Record<string, Schema> = {
 };
 const JOB_OPTIONAL = ['siteId', 'nodeId', 'error'];
 
+/** An environment's backup schedule (docs/backups.md, "Schedules and retention"). */
+const BACKUP_SCHEDULE: Schema = object({
+  siteId: str,
+  environment: str,
+  cron: { ...str, description: '5 fields: minute hour day-of-month month day-of-week' },
+  timeZone: { ...str, description: 'IANA time zone the cron expression and the retention periods are read in' },
+  scope: { type: 'string', enum: ['db', 'files', 'full'] },
+  retention: object({ keepLast: int, keepDaily: int, keepWeekly: int, keepMonthly: int }),
+  effectiveFrom: { ...time, description: 'Due times after this instant count (a new schedule does not catch up on the past)' },
+  setBy: { ...str, description: 'The actor that set it' },
+  nextDueAt: nullable(time),
+  lastDueAt: { ...nullable(time), description: 'The newest due time a backup was requested for' },
+  lastBackupId: nullable(str),
+  lastMissed: {
+    ...nullable(object({ count: int, times: { type: 'array', items: time, description: 'The first missed due times' }, at: time })),
+    description: 'The last BackupScheduleMissed: due times that passed without a backup (only the newest was caught up)',
+  },
+  updatedAt: time,
+});
+
 export const RESPONSE_SCHEMAS: Record<string, Schema> = {
   JobRef: { ...nullable(object({ id: str, kind: str })), description: 'The job the request queued, or null when it queued none' },
   Accepted: object({ version: { ...int, description: 'The stream version after the request (use it as If-Match)' }, job: ref('JobRef') }),
@@ -70,6 +90,7 @@ export const RESPONSE_SCHEMAS: Record<string, Schema> = {
     previousReleaseId: nullable(str),
     releases: { type: 'array', items: ref('Release'), description: 'Kept on the node, newest first' },
     health: { type: 'string', enum: ['healthy', 'unhealthy', 'unknown'] },
+    backupSchedule: { ...nullable(BACKUP_SCHEDULE), description: 'Its backup schedule, or null' },
   }),
   SiteSummary: object(SITE_SUMMARY),
   Site: object({ ...SITE_SUMMARY, environments: { type: 'array', items: ref('Environment') } }),
@@ -217,8 +238,12 @@ export const RESPONSE_SCHEMAS: Record<string, Schema> = {
     siteId: str,
     environment: str,
     scope: { type: 'string', enum: ['db', 'files', 'full'] },
-    state: { type: 'string', enum: ['running', 'completed', 'failed'] },
-    purpose: { type: 'string', enum: ['operator', 'pre-restore'], description: 'pre-restore: taken by a restore job before it overwrote anything' },
+    state: { type: 'string', enum: ['running', 'completed', 'failed', 'deleting'], description: 'deleting: its deletion is queued (it is no longer listed once done)' },
+    purpose: {
+      type: 'string',
+      enum: ['operator', 'pre-restore', 'scheduled'],
+      description: 'pre-restore: taken by a restore job before it overwrote anything; scheduled: by the backup scheduler (the only ones retention deletes)',
+    },
     restoreId: { ...nullable(str), description: 'The restore that took it (pre-restore backups)' },
     size: { ...nullable(int), description: 'Total bytes of the parts; null until completed' },
     parts: { type: 'array', items: object({ name: { type: 'string', enum: ['db', 'files', 'code'] }, file: str, size: int, sha256: str }) },
@@ -231,6 +256,9 @@ export const RESPONSE_SCHEMAS: Record<string, Schema> = {
     completedAt: nullable(time),
   }),
   BackupList: object({ items: { type: 'array', items: ref('Backup') } }),
+  BackupSchedule: BACKUP_SCHEDULE,
+  BackupScheduleSet: object({ version: int, schedule: ref('BackupSchedule') }),
+  BackupDeletionAccepted: object({ deletionId: nullable(str), version: int, job: ref('JobRef') }),
   BackupAccepted: object({ backupId: nullable(str), version: int, job: ref('JobRef') }),
   RestoreAccepted: object({
     restoreId: nullable(str),
@@ -271,6 +299,10 @@ export const ROUTE_RESPONSES: Record<string, string> = {
   'POST /api/v1/sites/{id}/environments/{env}/backups': 'BackupAccepted',
   'GET /api/v1/sites/{id}/environments/{env}/backups': 'BackupList',
   'POST /api/v1/sites/{id}/environments/{env}/restore': 'RestoreAccepted',
+  'PUT /api/v1/sites/{id}/environments/{env}/backup-schedule': 'BackupScheduleSet',
+  'GET /api/v1/sites/{id}/environments/{env}/backup-schedule': 'BackupSchedule',
+  'DELETE /api/v1/sites/{id}/environments/{env}/backup-schedule': 'Accepted',
+  'DELETE /api/v1/sites/{id}/backups/{backupId}': 'BackupDeletionAccepted',
   'GET /api/v1/sites/{id}/environments/{env}/deploy-key': 'DeployKey',
   'POST /api/v1/uploads': 'Upload',
   'POST /api/v1/nodes': 'NodeRegistered',

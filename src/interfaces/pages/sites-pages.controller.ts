@@ -29,10 +29,14 @@ import type { BackupView } from '../../application/sites/backup.view';
 import { ListBackupsQuery } from '../../application/sites/list-backups/list-backups.query';
 import { RequestBackupCommand } from '../../application/sites/request-backup/request-backup.command';
 import { RequestRestoreCommand } from '../../application/sites/request-restore/request-restore.command';
+import { RemoveBackupScheduleCommand } from '../../application/sites/remove-backup-schedule/remove-backup-schedule.command';
+import { RequestBackupDeletionCommand } from '../../application/sites/request-backup-deletion/request-backup-deletion.command';
+import { SetBackupScheduleCommand } from '../../application/sites/set-backup-schedule/set-backup-schedule.command';
 import type { SiteSummaryView, SiteView } from '../../application/sites/site.view';
 import { DomainError } from '../../domain/common/domain-error';
 import { commandMetaOf } from '../http/command-meta.decorator';
 import { RequestBackupDto, RequestRestoreDto } from '../http/dto/backup.dto';
+import { BackupIdDto } from '../http/dto/backup-schedule.dto';
 import { RequestCertificateDto } from '../http/dto/certificate.dto';
 import { ListSitesQueryDto, SITE_STATES_FILTER } from '../http/dto/list-query.dto';
 import { CreateDeploymentDto, CreateSiteDto, DomainsDto, ResetSiteDto, RollbackDto } from '../http/dto/site.dto';
@@ -140,6 +144,7 @@ export class SitesPagesController {
       releases,
       certificates,
       backups,
+      backupSchedules: site.environments.flatMap((e) => (e.backupSchedule ? [e.backupSchedule] : [])),
       deployKeys,
       sourceTypes: SOURCE_TYPES,
       values: { type: 'wordpress' },
@@ -241,6 +246,49 @@ export class SitesPagesController {
       const env = environmentField(values.env);
       const input = validateForm(RequestRestoreDto, { backupId: values.backupId ?? '' });
       await this.commands.execute(new RequestRestoreCommand(id, env, input.backupId, commandMetaOf(request)));
+    });
+  }
+
+  @Post(':id/backup-schedule')
+  async backupSchedule(@CurrentPrincipal() principal: Principal, @Param('id') rawId: string, @Req() request: FastifyRequest, @Body() body: unknown, @Res() reply: FastifyReply) {
+    const id = pathId(rawId);
+    const values = formValues(body);
+    return this.act(principal, id, values, reply, 'Backup schedule', async () => {
+      const env = environmentField(values.env);
+      // Empty keep fields are 0; anything else goes to the domain as typed (INVALID_RETENTION names what is wrong).
+      const keep = (v: string | undefined) => (optional(v) === undefined ? undefined : /^\d+$/.test(String(v).trim()) ? Number(String(v).trim()) : v);
+      const retention = Object.fromEntries(
+        (['keepLast', 'keepDaily', 'keepWeekly', 'keepMonthly'] as const).flatMap((k) => (keep(values[k]) === undefined ? [] : [[k, keep(values[k])]])),
+      );
+      const input = { cron: values.cron ?? '', timeZone: optional(values.timeZone), scope: optional(values.scope), retention };
+      await this.commands.execute(new SetBackupScheduleCommand(id, env, input, commandMetaOf(request)));
+    });
+  }
+
+  @Post(':id/backup-schedule/remove')
+  async removeBackupSchedule(@CurrentPrincipal() principal: Principal, @Param('id') rawId: string, @Req() request: FastifyRequest, @Body() body: unknown, @Res() reply: FastifyReply) {
+    const id = pathId(rawId);
+    const values = formValues(body);
+    return this.act(principal, id, values, reply, 'Backup schedule removal', async () => {
+      await this.commands.execute(new RemoveBackupScheduleCommand(id, environmentField(values.env), commandMetaOf(request)));
+    });
+  }
+
+  @Post(':id/backups/:backupId/delete')
+  async deleteBackup(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id') rawId: string,
+    @Param('backupId') backupId: string,
+    @Req() request: FastifyRequest,
+    @Body() body: unknown,
+    @Res() reply: FastifyReply,
+  ) {
+    const id = pathId(rawId);
+    const values = formValues(body);
+    return this.act(principal, id, values, reply, 'Backup deletion', async () => {
+      const env = environmentField(values.env);
+      const input = validateForm(BackupIdDto, { backupId });
+      await this.commands.execute(new RequestBackupDeletionCommand(id, env, input.backupId, commandMetaOf(request)));
     });
   }
 

@@ -548,6 +548,8 @@ describe('site decider', () => {
         lastDomainsChange: null,
         backups: {},
         lastRestore: null,
+        backupSchedules: {},
+        backupDeletions: {},
       });
     });
   });

@@ -108,6 +108,10 @@ export const JOB_OUTCOMES: Record<string, OutcomeMap> = {
     }),
     failed: (job, error) => ({ aggregate: 'site', command: { type: 'FailBackup', siteId: siteId(job), backupId: String(job.payload.backupId), error } }),
   },
+  [JOB_KINDS.siteBackupPrune]: {
+    succeeded: (job) => ({ aggregate: 'site', command: { type: 'CompleteBackupDeletion', siteId: siteId(job), deletionId: String(job.payload.deletionId) } }),
+    failed: (job, error) => ({ aggregate: 'site', command: { type: 'FailBackupDeletion', siteId: siteId(job), deletionId: String(job.payload.deletionId), error } }),
+  },
   // The decider makes a failure pre-overwrite whenever no overwrite was authorized, whatever the summary says.
   [JOB_KINDS.siteRestore]: {
     succeeded: (job, s) => ({ aggregate: 'site', command: { type: 'CompleteRestore', siteId: siteId(job), restoreId: String(job.payload.restoreId), releaseId: str(s?.releaseId) } }),

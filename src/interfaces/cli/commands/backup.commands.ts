@@ -3,6 +3,7 @@ import type { BackupView } from '../../../application/sites/backup.view';
 import { CliError } from '../cli-error';
 import { API_HELP_GROUP, apiAction, idArg } from '../command-kit';
 import type { Column } from '../output';
+import { registerBackupScheduleCommands } from './backup-schedule.commands';
 import { JobRef, reportJob } from './job.commands';
 import { envPath } from './site.commands';
 
@@ -55,6 +56,8 @@ export function registerBackupCommands(program: Command): void {
         out.list((await api.get<{ items: BackupView[] }>(path)).items, BACKUP_COLUMNS);
       }),
     );
+
+  registerBackupScheduleCommands(backup);
 
   program
     .command('restore')

@@ -1,0 +1,101 @@
+import { Logger } from '@nestjs/common';
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { foldEvents } from '../../../domain/common/domain-event';
+import { DomainError } from '../../../domain/common/domain-error';
+import { siteDecider } from '../../../domain/site/site.decider';
+import { MISSED_LISTED } from '../../../domain/site/site-backup-schedules';
+import type { BackupRequestedData } from '../../../domain/site/site-backup.events';
+import { SiteEvent, siteStreamId } from '../../../domain/site/site.events';
+import { DecideAndAppend } from '../../common/decide-and-append';
+import { IdGenerator } from '../../ports/clock.port';
+import { EventStore } from '../../ports/event-store.port';
+import { SqlReader } from '../../ports/sql-reader.port';
+import { dueTimesBetween } from '../backup-schedules/cron-calendar';
+import { RunBackupSchedulesCommand } from './run-backup-schedules.command';
+
+/** The actor of every scheduled backup (and of its missed-time events). */
+export const BACKUP_SCHEDULER_ACTOR = 'system:backup-scheduler';
+
+export interface ScheduledBackupRequested {
+  readonly siteId: string;
+  readonly environment: string;
+  readonly dueAt: string;
+  readonly backupId: string;
+  readonly missedCount: number;
+  readonly jobIds: string[];
+}
+
+export interface ScheduledBackupPending {
+  readonly siteId: string;
+  readonly environment: string;
+  readonly dueAt: string;
+  /** The error code that refused it this round (SITE_BUSY, BACKUP_RUNNING, …): a later round tries again. */
+  readonly code: string;
+}
+
+export interface RunBackupSchedulesResult {
+  readonly requested: ScheduledBackupRequested[];
+  readonly pending: ScheduledBackupPending[];
+}
+
+/** Refusals that pass: the due time stays pending and the next round catches it up. */
+const WAIT_CODES = new Set(['SITE_BUSY', 'BACKUP_RUNNING', 'INVALID_STATE_TRANSITION', 'VERSION_CONFLICT']);
+
+/**
+ * For each schedule of an existing site, the due times since max(schedule set, last due time
+ * requested) up to `now`: the newest is requested (one idempotency key per environment and due
+ * time, and the decider refuses a due time at or before the last one, so two rounds or a restarted
+ * control plane never request it twice); the earlier ones are recorded as BackupScheduleMissed.
+ */
+@CommandHandler(RunBackupSchedulesCommand)
+export class RunBackupSchedulesHandler implements ICommandHandler<RunBackupSchedulesCommand, RunBackupSchedulesResult> {
+  private readonly logger = new Logger('backup-scheduler');
+
+  constructor(
+    private readonly sql: SqlReader,
+    private readonly store: EventStore,
+    private readonly decideAndAppend: DecideAndAppend,
+    private readonly ids: IdGenerator,
+  ) {}
+
+  async execute(c: RunBackupSchedulesCommand): Promise<RunBackupSchedulesResult> {
+    const requested: ScheduledBackupRequested[] = [];
+    const pending: ScheduledBackupPending[] = [];
+    const schedules = this.sql.all<{ site_id: string; environment: string }>(
+      "SELECT b.site_id, b.environment FROM rm_backup_schedules b JOIN rm_sites s ON s.id = b.site_id WHERE s.state <> 'DELETED' ORDER BY b.site_id, b.environment",
+    );
+    for (const { site_id: siteId, environment } of schedules) {
+      const site = foldEvents(siteDecider, this.store.readStream(siteStreamId(siteId)).events as unknown as SiteEvent[]);
+      const schedule = site.backupSchedules[environment];
+      if (!schedule) continue;
+      const from = schedule.lastDueAt && schedule.lastDueAt > schedule.effectiveFrom ? schedule.lastDueAt : schedule.effectiveFrom;
+      let due;
+      try {
+        due = dueTimesBetween(schedule.cron, schedule.timeZone, from, c.now, MISSED_LISTED + 1);
+      } catch (err) {
+        this.logger.error(`schedule of ${siteId}/${environment} unreadable: ${err instanceof Error ? err.message : String(err)}`);
+        continue;
+      }
+      if (due.count === 0) continue;
+      const dueAt = due.times[due.times.length - 1];
+      const missed = due.times.slice(0, -1).slice(0, MISSED_LISTED);
+      try {
+        const result = this.decideAndAppend.run(
+          siteStreamId(siteId),
+          siteDecider,
+          { type: 'RequestScheduledBackup', siteId, environment, backupId: this.ids.newId(), dueAt, missed, missedCount: due.count - 1 },
+          { actor: BACKUP_SCHEDULER_ACTOR, commandId: `backup-schedule/${siteId}/${environment}/${dueAt}`, correlationId: `backup-schedule-${siteId}-${environment}-${dueAt}` },
+        );
+        const backup = result.events.find((e) => e.type === 'BackupRequested')?.data as BackupRequestedData | undefined;
+        if (backup && !result.duplicate) {
+          requested.push({ siteId, environment, dueAt, backupId: backup.backupId, missedCount: due.count - 1, jobIds: result.jobs.filter((j) => j.created).map((j) => j.id) });
+        }
+      } catch (err) {
+        const code = err instanceof DomainError ? err.code : 'INTERNAL';
+        if (!WAIT_CODES.has(code)) this.logger.error(`scheduled backup of ${siteId}/${environment} (${dueAt}) not requested: ${err instanceof Error ? err.message : String(err)}`);
+        pending.push({ siteId, environment, dueAt, code });
+      }
+    }
+    return { requested, pending };
+  }
+}

@@ -35,9 +35,11 @@ import {
   recordPreRestoreBackup,
   requestBackup,
   requestRestore,
+  retryBackup,
   SiteBackup,
   SiteRestore,
 } from './site-backups';
+import { authorizeSiteDeletion, completeSiteDeletion, failSiteDeletion, recordFinalBackup, requestSiteDeletion, SiteDeletion } from './site-deletion';
 
 export interface SiteEnvironmentState extends ReleaseSet {
   readonly name: string;
@@ -93,6 +95,8 @@ export interface SiteState {
   readonly backups: Readonly<Record<string, SiteBackup>>;
   /** The most recent restore requested (running while RESTORING; a retry re-runs it). */
   readonly lastRestore: SiteRestore | null;
+  /** The most recent deletion requested (running while DELETING; a retry re-runs it with the same final backups). */
+  readonly lastDeletion: SiteDeletion | null;
 }
 
 export const initialSiteState: SiteState = {
@@ -111,6 +115,7 @@ export const initialSiteState: SiteState = {
   lastDomainsChange: null,
   backups: {},
   lastRestore: null,
+  lastDeletion: null,
 };
 
 /** Throws the table's error (with `rule` as its name) unless `transition` is allowed now. */
@@ -359,17 +364,20 @@ function decide(cmd: SiteCommand, site: SiteState, ctx: DecideContext): SiteEven
     }
 
     case 'RequestSiteDeletion':
-      requireTransition(site, 'delete.requested', SITE_RULES.canBeDeletedOnlyWhenActiveOrFailed);
-      return [{ type: 'SiteDeletionRequested', data: { siteId, environments: Object.keys(site.environments) } }];
+      return requestSiteDeletion(cmd, site, siteId, ctx);
+    case 'RecordFinalBackup':
+      return recordFinalBackup(cmd, site, siteId);
+    case 'AuthorizeSiteDeletion':
+      return authorizeSiteDeletion(cmd, site, siteId);
     case 'CompleteSiteDeletion':
-      if (site.state !== 'DELETING') return [];
-      return [{ type: 'SiteDeleted', data: { siteId, environments: Object.keys(site.environments) } }];
+      return completeSiteDeletion(cmd, site, siteId, Object.keys(site.environments));
     case 'FailSiteDeletion':
-      if (site.state !== 'DELETING') return [];
-      return [{ type: 'SiteDeletionFailed', data: { siteId, error: cmd.error } }];
+      return failSiteDeletion(cmd, site, siteId);
 
     case 'RequestBackup':
       return requestBackup(cmd, site, siteId);
+    case 'RetryBackup':
+      return retryBackup(cmd, site, siteId);
     case 'CompleteBackup':
       return completeBackup(cmd, site, siteId);
     case 'FailBackup':
@@ -487,14 +495,28 @@ function evolve(site: SiteState, event: SiteEvent): SiteState {
         operation === 'restore' && site.lastRestore && preRestoreBackupId
           ? { ...site.lastRestore, preRestoreBackupId, overwriteAuthorized: false, startedFromFailed: true }
           : site.lastRestore;
-      return { ...site, state, pendingDeploymentId: operation === 'deploy' ? (deploymentId ?? null) : null, lastRestore };
+      // A retried deletion keeps its final backups (taken again only where missing) and asks again.
+      const lastDeletion = operation === 'delete' && site.lastDeletion ? { ...site.lastDeletion, authorized: false, startedFromFailed: true } : site.lastDeletion;
+      return { ...site, state, pendingDeploymentId: operation === 'deploy' ? (deploymentId ?? null) : null, lastRestore, lastDeletion };
     }
     case 'SiteDeletionRequested':
-      return { ...site, state: move(site, 'delete.requested'), lastOperation: 'delete' };
+      return {
+        ...site,
+        state: move(site, 'delete.requested'),
+        lastOperation: 'delete',
+        lastDeletion: {
+          deletionId: event.data.deletionId ?? null,
+          finalBackups: event.data.finalBackups ?? [],
+          authorized: false,
+          startedFromFailed: site.state === 'FAILED',
+        },
+      };
+    case 'SiteDeletionAuthorized':
+      return site.lastDeletion ? { ...site, lastDeletion: { ...site.lastDeletion, authorized: true } } : site;
     case 'SiteDeleted':
       return succeeded(site, 'delete.succeeded');
     case 'SiteDeletionFailed':
-      return failed(site, 'delete.failed', event.data.error);
+      return failed(site, transitionOfSiteEvent(event)!.transition, event.data.error);
 
     case 'BackupRequested': {
       const { backupId, environment, scope } = event.data;
@@ -506,6 +528,8 @@ function evolve(site: SiteState, event: SiteEvent): SiteState {
     }
     case 'BackupFailed':
       return withBackup(site, event.data.backupId, (b) => b && { ...b, state: 'failed' });
+    case 'BackupRetryRequested':
+      return withBackup(site, event.data.backupId, (b) => b && { ...b, state: 'running' });
     case 'RestoreRequested': {
       const { restoreId, environment, backupId, scope, preRestoreBackupId } = event.data;
       return {

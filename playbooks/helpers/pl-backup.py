@@ -195,7 +195,9 @@ def read_manifest(directory):
 
 def verify(args):
     manifest = read_manifest(args.dir)
-    if os.path.basename(args.dir.rstrip('/')) != manifest.get('backupId'):
+    # backups/<env_slug>/<id>, or deleted-site-backups/<env_slug>-<id> for a final backup
+    name = os.path.basename(args.dir.rstrip('/'))
+    if name not in (manifest.get('backupId'), '%s-%s' % (manifest.get('envSlug'), manifest.get('backupId'))):
         raise Failure('BACKUP_CORRUPT', 'the manifest names backup %r, not this directory' % manifest.get('backupId'), 2)
     if args.expect:
         expected = sorted((p['file'], int(p['size']), p['sha256']) for p in json.loads(args.expect))

@@ -287,8 +287,7 @@ describe('site backups and restores on a real node through the API', () => {
     expect(manifest).toMatchObject({ backupId: planned!.backupId, envSlug: 'bkp', scope: 'full', purpose: 'final' });
     expect(manifest.parts.map((p) => p.name)).toEqual(['db', 'files', 'code']);
     for (const p of manifest.parts) expect(await onNode(`sha256sum ${dir}/${p.file} | cut -d' ' -f1`)).toBe(p.sha256);
-    expect(await onNode(`stat -c '%U %a' ${DELETED} ${dir}`)).toBe('root 700
-root 700');
+    expect(await onNode(`stat -c '%U %a' ${DELETED} ${dir}`)).toBe('root 700\nroot 700');
     // The site's folder, its ordinary backups and its database are gone; the final backup is not.
     expect(await onNode(`ls -d ${BASE} /var/lib/pressluft/backups/bkp 2>/dev/null || true`)).toBe('');
     expect(await onNode(`mariadb -N -e "SHOW DATABASES LIKE 's_bkp'"`)).toBe('');

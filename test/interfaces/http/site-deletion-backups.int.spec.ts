@@ -5,73 +5,21 @@
  * and site-delete.yml report); test/application/sites/backups.e2e.spec.ts runs the playbooks on a
  * real node.
  */
-import type { JobContext, JobHandler } from '../../../src/application/ports/job-queue.port';
-import { JobFailure } from '../../../src/application/ports/job-queue.port';
-import { DecideAndAppend } from '../../../src/application/common/decide-and-append';
-import type { NodeJobSupport } from '../../../src/application/nodes/node-jobs/node-job-support';
-import { DeployKeyGenerator } from '../../../src/application/ports/deploy-key-generator.port';
-import { EventStore } from '../../../src/application/ports/event-store.port';
-import type { NodeAccessSettings } from '../../../src/application/ports/node-access.port';
-import type { RemoteRunner, RemoteRunResult } from '../../../src/application/ports/remote-runner.port';
-import { SiteSecretStore } from '../../../src/application/ports/site-secrets.port';
-import { DeleteSiteJobHandler } from '../../../src/application/sites/delete-site/delete-site.job-handler';
-import { SiteJobSupport } from '../../../src/application/sites/site-jobs/site-job-support';
 import { pollUntil } from '../../support/poll-until';
+import { FINAL_BACKUP_PARTS as parts, scriptedDeletionHandler } from '../../support/scripted-deletion';
 import { startTestApp, TestApp } from '../../support/test-app';
 import { ScriptedHandler } from '../../support/test-job-handlers';
 
-const parts = [
-  { name: 'db', file: 'db.sql.gz', size: 100, sha256: 'a'.repeat(64) },
-  { name: 'files', file: 'files.tar.gz', size: 200, sha256: 'b'.repeat(64) },
-  { name: 'code', file: 'code.tar.gz', size: 300, sha256: 'c'.repeat(64) },
-];
 const contents = { parts, size: 600, locations: [{ kind: 'node', nodeId: 'n', path: '/var/lib/pressluft/backups/x/b' }], releaseId: 'release-1', wordpressVersion: '6.1.9', tableCount: 12 };
-
-/** What the playbooks would report, and every run the handler asked for (playbook and vars). */
-class ScriptedRunner {
-  readonly runs: { playbook: string; vars: Record<string, unknown> }[] = [];
-  finalBackupFails = false;
-
-  async run(_node: unknown, playbook: string, vars: Record<string, unknown>): Promise<RemoteRunResult> {
-    this.runs.push({ playbook, vars });
-    const result = (outputs: Record<string, unknown>): RemoteRunResult => ({ runId: `r${this.runs.length}`, rc: 0, stats: {}, changed: 1, failedTasks: [], reattached: false, outputs, recorded: true });
-    if (playbook === 'site-backup') {
-      if (this.finalBackupFails) {
-        throw new JobFailure('REMOTE_RUN_FAILED', 'site-backup failed', false, { outputs: { ok: false, code: 'BACKUP_FAILED', reason: 'No space left on device' } });
-      }
-      const path = `/var/lib/pressluft/deleted-site-backups/${String(vars.env_slug)}-${String(vars.backup_id)}`;
-      return result({ ok: true, path, manifest: { backupId: vars.backup_id, scope: vars.scope, purpose: vars.purpose, releaseId: 'release-1', wordpressVersion: '6.1.9', tables: ['wp_posts'], parts } });
-    }
-    return result({ deleted: true });
-  }
-}
 
 describe('final backups of a deletion, and retrying a failed backup (API and page)', () => {
   let t: TestApp;
   let nodeId: string;
   let counter = 0;
-  const runner = new ScriptedRunner();
   const provision = new ScriptedHandler('site.provision');
   const backup = new ScriptedHandler('site.backup').succeedWith({ contents });
-  // The real handler, built on first use from the app's own store, decider, secrets and keys.
-  let real: DeleteSiteJobHandler | undefined;
-  const deletion: JobHandler = {
-    kind: 'site.delete',
-    handle: (ctx: JobContext) => {
-      real ??= new DeleteSiteJobHandler(
-        new SiteJobSupport(
-          t.app.get(EventStore),
-          { nodeById: async () => ({ address: { host: '10.254.251.3', port: 22 }, status: 'ready', facts: {} }) } as unknown as NodeJobSupport,
-          t.app.get(SiteSecretStore),
-          runner as unknown as RemoteRunner,
-          { remoteRoot: '/var/lib/pressluft', hostKeyScan: false, manageFirewall: false, lockRootLogin: false, connectTimeoutMs: 1000 } satisfies NodeAccessSettings,
-          t.app.get(DecideAndAppend),
-          t.app.get(DeployKeyGenerator),
-        ),
-      );
-      return real.handle(ctx);
-    },
-  };
+  const deletion = scriptedDeletionHandler(() => t);
+  const runner = deletion.runner;
 
   beforeAll(async () => {
     t = await startTestApp({ jobHandlers: [provision, backup, deletion] });

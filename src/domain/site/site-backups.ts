@@ -92,11 +92,11 @@ export function requestBackup(cmd: RequestBackup, site: BackupSiteView, siteId: 
 
 /** A failed operator backup runs again under its id (same scope, same environment), on the same terms as a new one. */
 export function retryBackup(cmd: RetryBackup, site: BackupSiteView, siteId: string): SiteBackupEvent[] {
-  const environment = environmentName(site, siteId, cmd.environment);
+  const environment = cmd.environment === undefined ? undefined : environmentName(site, siteId, cmd.environment);
   const backup = site.backups[cmd.backupId];
-  if (!backup || backup.environment !== environment) {
-    throw new RuleViolation(SITE_RULES.backupRetryNeedsFailedOperatorBackup, 'BACKUP_NOT_FOUND', `Environment ${environment} has no backup ${cmd.backupId}`, {
-      environment,
+  if (!backup || (environment !== undefined && backup.environment !== environment)) {
+    throw new RuleViolation(SITE_RULES.backupRetryNeedsFailedOperatorBackup, 'BACKUP_NOT_FOUND', `${environment ? `Environment ${environment}` : `Site ${siteId}`} has no backup ${cmd.backupId}`, {
+      ...(environment ? { environment } : {}),
       backupId: cmd.backupId,
     });
   }

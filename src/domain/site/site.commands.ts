@@ -165,7 +165,8 @@ export interface RequestBackup {
 export interface RetryBackup {
   readonly type: 'RetryBackup';
   readonly siteId: string;
-  readonly environment: string;
+  /** A backup id is unique within its site; when given, the backup must be of this environment. */
+  readonly environment?: string;
   readonly backupId: string;
 }
 export interface CompleteBackup {

@@ -284,7 +284,7 @@ export const ROUTE_RESPONSES: Record<string, string> = {
   'GET /api/v1/sites/{id}/certificates': 'CertificateList',
   'POST /api/v1/sites/{id}/environments/{env}/backups': 'BackupAccepted',
   'GET /api/v1/sites/{id}/environments/{env}/backups': 'BackupList',
-  'POST /api/v1/sites/{id}/environments/{env}/backups/{backupId}/retry': 'BackupAccepted',
+  'POST /api/v1/sites/{id}/backups/{backupId}/retry': 'BackupAccepted',
   'POST /api/v1/sites/{id}/environments/{env}/restore': 'RestoreAccepted',
   'GET /api/v1/sites/{id}/environments/{env}/deploy-key': 'DeployKey',
   'POST /api/v1/uploads': 'Upload',

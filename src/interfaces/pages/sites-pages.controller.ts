@@ -258,8 +258,7 @@ export class SitesPagesController {
     const id = pathId(rawId);
     const values = formValues(body);
     return this.act(principal, id, values, reply, 'Backup retry', async () => {
-      const env = environmentField(values.env);
-      await this.commands.execute(new RetryBackupCommand(id, env, pathId(rawBackupId), commandMetaOf(request)));
+      await this.commands.execute(new RetryBackupCommand(id, undefined, pathId(rawBackupId), commandMetaOf(request)));
     });
   }
 

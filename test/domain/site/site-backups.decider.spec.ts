@@ -123,6 +123,9 @@ describe('site decider: retry of a failed backup', () => {
       .when(retry())
       .thenState({ state: 'ACTIVE', backups: { b1: { backupId: 'b1', environment: env, scope: 'db', state: 'running', purpose: 'operator' } } });
   });
+  it('given no environment, when it is retried, then the backup\'s own (a backup id is unique within its site)', () => {
+    given(siteDecider, FAILED_BACKUP).when({ type: 'RetryBackup', siteId, backupId: 'b1' }).then([retried]);
+  });
   it('given the retry is queued (running), when it is repeated, then nothing', () => {
     given(siteDecider, [...FAILED_BACKUP, retried]).when(retry()).then([]);
   });

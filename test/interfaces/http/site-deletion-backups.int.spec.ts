@@ -127,7 +127,7 @@ describe('final backups of a deletion, and retrying a failed backup (API and pag
     expect((await listed(siteId))[0]).toMatchObject({ id: backupId, state: 'failed' });
 
     backup.succeedWith({ contents });
-    const res = await t.request('POST', `${envPath(siteId)}/backups/${backupId}/retry`);
+    const res = await t.request('POST', `/api/v1/sites/${siteId}/backups/${backupId}/retry`);
     expect(res.status).toBe(202);
     expect(res.body).toEqual({ backupId, version: expect.any(Number), job: { id: expect.any(String), kind: 'site.backup' } });
     expect(res.body.job.id).not.toBe(first.body.job.id);
@@ -144,10 +144,10 @@ describe('final backups of a deletion, and retrying a failed backup (API and pag
 
     const before = t.eventCount();
     const cases: [string, number, string][] = [
-      [`${envPath(siteId)}/backups/${backupId}/retry`, 422, 'BACKUP_NOT_RETRYABLE'],
-      [`${envPath(siteId)}/backups/nosuchbackup/retry`, 404, 'BACKUP_NOT_FOUND'],
-      [`${envPath(siteId)}/backups/..%2Fetc/retry`, 400, 'VALIDATION_FAILED'],
-      [`/api/v1/sites/${siteId}/environments/staging/backups/${backupId}/retry`, 404, 'NOT_FOUND'],
+      [`/api/v1/sites/${siteId}/backups/${backupId}/retry`, 422, 'BACKUP_NOT_RETRYABLE'],
+      [`/api/v1/sites/${siteId}/backups/nosuchbackup/retry`, 404, 'BACKUP_NOT_FOUND'],
+      [`/api/v1/sites/${siteId}/backups/..%2Fetc/retry`, 400, 'VALIDATION_FAILED'],
+      [`/api/v1/sites/nosuchsite/backups/${backupId}/retry`, 404, 'NOT_FOUND'],
     ];
     for (const [path, status, code] of cases) {
       const r = await t.request('POST', path);
@@ -171,7 +171,7 @@ describe('final backups of a deletion, and retrying a failed backup (API and pag
         method: 'POST',
         redirect: 'manual',
         headers: { cookie: session.cookie, 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ _csrf: csrf, env: 'production' }).toString(),
+        body: new URLSearchParams({ _csrf: csrf }).toString(),
       });
     expect((await post('wrong')).status).toBe(403);
     expect((await post(session.csrf)).status).toBe(303);

@@ -4,7 +4,8 @@ import type { CommandMeta } from '../../common/command-meta';
 export class RetryBackupCommand {
   constructor(
     readonly siteId: string,
-    readonly environment: string,
+    /** undefined: the backup's own (a backup id is unique within its site). */
+    readonly environment: string | undefined,
     readonly backupId: string,
     readonly meta: CommandMeta,
   ) {}

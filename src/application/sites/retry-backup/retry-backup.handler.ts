@@ -9,6 +9,6 @@ export class RetryBackupHandler implements ICommandHandler<RetryBackupCommand, C
   constructor(private readonly decideAndAppend: DecideAndAppend) {}
 
   async execute(c: RetryBackupCommand): Promise<CommandResult> {
-    return runSiteCommand(this.decideAndAppend, { type: 'RetryBackup', siteId: c.siteId, environment: c.environment, backupId: c.backupId }, c.meta);
+    return runSiteCommand(this.decideAndAppend, { type: 'RetryBackup', siteId: c.siteId, backupId: c.backupId, ...(c.environment === undefined ? {} : { environment: c.environment }) }, c.meta);
   }
 }

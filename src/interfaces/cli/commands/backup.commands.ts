@@ -60,14 +60,13 @@ export function registerBackupCommands(program: Command): void {
     .command('retry')
     .argument('<site-id>')
     .argument('<backup-id>')
-    .option('--env <env>', 'environment', 'production')
     .option('--wait', 'follow the backup job to its end')
     .description('run a failed backup again under the same id (same environment and scope)')
     .action(
       apiAction(async (ctx) => {
         const { api, out, opts, args } = ctx;
         const backupId = idArg(args[1], 'backup retry');
-        const result = await api.post<{ backupId: string; job: JobRef }>(`${envPath(idArg(args[0], 'backup retry'), String(opts.env))}/backups/${backupId}/retry`);
+        const result = await api.post<{ backupId: string; job: JobRef }>(`/api/v1/sites/${idArg(args[0], 'backup retry')}/backups/${backupId}/retry`);
         if (out.json && !opts.wait) return out.document(result);
         out.info(`backup ${result.backupId}`);
         await reportJob(ctx, result.job, 'backup');

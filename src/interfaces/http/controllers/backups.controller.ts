@@ -36,11 +36,11 @@ export class BackupsController {
     return { items: await this.queries.execute<ListBackupsQuery, BackupView[]>(new ListBackupsQuery(id, env)) };
   }
 
-  /** A failed backup runs again under its id (BackupRetryRequested): a new site.backup job. */
-  @Post(':id/environments/:env/backups/:backupId/retry')
+  /** A failed backup runs again under its id (BackupRetryRequested): a new site.backup job. The id names the environment. */
+  @Post(':id/backups/:backupId/retry')
   @HttpCode(202)
-  async retry(@IdParam() id: string, @EnvParam() env: string, @BackupIdParam() backupId: string, @Meta() meta: CommandMeta) {
-    const result = await this.commands.execute<RetryBackupCommand, CommandResult>(new RetryBackupCommand(id, env, backupId, meta));
+  async retry(@IdParam() id: string, @BackupIdParam() backupId: string, @Meta() meta: CommandMeta) {
+    const result = await this.commands.execute<RetryBackupCommand, CommandResult>(new RetryBackupCommand(id, undefined, backupId, meta));
     return { backupId, version: result.version, job: jobRef(result) };
   }
 

@@ -2,9 +2,11 @@
 """Take, verify and put back a site environment's backup on its node (docs/backups.md). Run as root.
 
     pl-backup.py take    --dest DIR --site-base B --scope db|files|full --cnf F --db N --backup-id ID --env-slug S
+                         [--purpose operator|pre-restore|final]
     pl-backup.py verify  --dir DIR [--expect JSON]
     pl-backup.py restore --dir DIR --part db|files|code --site-base B [--cnf F --db N]
     pl-backup.py delete  --backups DIR ID [ID ...]
+    pl-backup.py prune-final --dir D --days N [--keep DIR]
 
 A backup is a directory DIR (root, 0700) holding db.sql.gz (mysqldump as the site's DB user, whose
 credentials come from the 0600 option file F, never argv), files.tar.gz (shared/: uploads,
@@ -17,6 +19,10 @@ for a DIR that exists prints that backup's manifest (a re-attached job) and chan
 as the control plane recorded them) and reads nothing else. `restore` puts one part back.
 `delete` removes the named backups' directories under DIR (the environment's backups directory) and
 any temporary directory of theirs; an id already gone is reported absent (a re-run changes nothing).
+
+`prune-final` removes the final backups of deleted sites (the directories in D, deleted-site-backups/)
+whose modification time is more than N days ago (0: none), never --keep and never one being written
+(.tmp-* younger than N days): touching a final backup's directory keeps it longer.
 Every command prints one JSON line; a failure prints {"ok": false, "code": ..., "reason": ...} and
 exits 1 (2 for a corrupt backup).
 """
@@ -125,7 +131,8 @@ def take(args):
         with open(os.path.join(dest, MANIFEST), encoding='utf-8') as f:
             return {'ok': True, 'changed': False, 'path': dest, 'manifest': json.load(f)}
     os.makedirs(parent, mode=0o700, exist_ok=True)
-    for d in (os.path.dirname(parent), parent):
+    # backups/<env_slug>/<id>: both levels are Pressluft's own; deleted-site-backups/<slug>-<id>: only one.
+    for d in ((parent,) if args.purpose == 'final' else (os.path.dirname(parent), parent)):
         os.chmod(d, 0o700)
     tmp = os.path.join(parent, '.tmp-' + os.path.basename(dest))
     shutil.rmtree(tmp, ignore_errors=True)  # left by an interrupted run: never complete, never listed
@@ -155,6 +162,7 @@ def take(args):
             'backupId': args.backup_id,
             'envSlug': args.env_slug,
             'scope': args.scope,
+            'purpose': args.purpose,
             'createdAt': time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime()),
             'releaseId': release,
             'wordpressVersion': wp_version,
@@ -191,7 +199,9 @@ def read_manifest(directory):
 
 def verify(args):
     manifest = read_manifest(args.dir)
-    if os.path.basename(args.dir.rstrip('/')) != manifest.get('backupId'):
+    # backups/<env_slug>/<id>, or deleted-site-backups/<env_slug>-<id> for a final backup
+    name = os.path.basename(args.dir.rstrip('/'))
+    if name not in (manifest.get('backupId'), '%s-%s' % (manifest.get('envSlug'), manifest.get('backupId'))):
         raise Failure('BACKUP_CORRUPT', 'the manifest names backup %r, not this directory' % manifest.get('backupId'), 2)
     if args.expect:
         expected = sorted((p['file'], int(p['size']), p['sha256']) for p in json.loads(args.expect))
@@ -314,6 +324,29 @@ def delete(args):
     return {'ok': True, 'changed': bool(deleted), 'deleted': deleted, 'absent': absent}
 
 
+def prune_final(args):
+    days = args.days
+    if days < 0:
+        raise Failure('BACKUP_FAILED', '--days must be 0 or more')
+    if days == 0 or not os.path.isdir(args.dir):
+        return {'ok': True, 'changed': False, 'pruned': [], 'kept': []}
+    keep = os.path.realpath(args.keep) if args.keep else None
+    cutoff = time.time() - days * 86400
+    pruned, kept = [], []
+    for name in sorted(os.listdir(args.dir)):
+        path = os.path.join(args.dir, name)
+        if not os.path.isdir(path) or os.path.islink(path) or os.path.realpath(path) == keep:
+            continue
+        if os.lstat(path).st_mtime >= cutoff:
+            kept.append(name)
+            continue
+        shutil.rmtree(path)
+        pruned.append(name)
+    if pruned:
+        fsync_path(args.dir)
+    return {'ok': True, 'changed': bool(pruned), 'pruned': pruned, 'kept': kept}
+
+
 def main():
     parser = argparse.ArgumentParser()
     sub = parser.add_subparsers(dest='command', required=True)
@@ -325,6 +358,7 @@ def main():
     t.add_argument('--db', required=True)
     t.add_argument('--backup-id', required=True)
     t.add_argument('--env-slug', required=True)
+    t.add_argument('--purpose', default='operator', choices=['operator', 'pre-restore', 'final'])
     v = sub.add_parser('verify')
     v.add_argument('--dir', required=True)
     v.add_argument('--expect')
@@ -337,15 +371,19 @@ def main():
     d = sub.add_parser('delete')
     d.add_argument('--backups', required=True)
     d.add_argument('ids', nargs='+')
+    p = sub.add_parser('prune-final')
+    p.add_argument('--dir', required=True)
+    p.add_argument('--days', required=True, type=int)
+    p.add_argument('--keep')
     args = parser.parse_args()
     os.umask(0o077)
     try:
-        out = {'take': take, 'verify': verify, 'restore': restore, 'delete': delete}[args.command](args)
+        out = {'take': take, 'verify': verify, 'restore': restore, 'delete': delete, 'prune-final': prune_final}[args.command](args)
     except Failure as f:
         print(json.dumps({'ok': False, 'code': f.code, 'reason': f.reason}))
         sys.exit(f.exit_code)
     except OSError as e:
-        code = {'take': 'BACKUP_FAILED', 'delete': 'BACKUP_DELETE_FAILED'}.get(args.command, 'RESTORE_FAILED')
+        code = {'delete': 'BACKUP_DELETE_FAILED', 'restore': 'RESTORE_FAILED'}.get(args.command, 'BACKUP_FAILED')
         print(json.dumps({'ok': False, 'code': code, 'reason': '%s: %s' % (e.strerror or e, e.filename or '')}))
         sys.exit(1)
     print(json.dumps(out))

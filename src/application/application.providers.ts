@@ -49,6 +49,7 @@ import { RequestSiteRetryHandler } from './sites/request-site-retry/request-site
 import { BackUpSiteJobHandler } from './sites/back-up-site/back-up-site.job-handler';
 import { ListBackupsHandler } from './sites/list-backups/list-backups.handler';
 import { RequestBackupHandler } from './sites/request-backup/request-backup.handler';
+import { RetryBackupHandler } from './sites/retry-backup/retry-backup.handler';
 import { RequestRestoreHandler } from './sites/request-restore/request-restore.handler';
 import { RestoreSiteJobHandler } from './sites/restore-site/restore-site.job-handler';
 import { BACKUP_SCHEDULE_APPLICATION_PROVIDERS, BACKUP_SCHEDULE_JOB_HANDLER_CLASSES } from './sites/backup-schedules/backup-schedules.providers';
@@ -69,6 +70,7 @@ export const APPLICATION_PROVIDERS: Provider[] = [
   RequestSiteRetryHandler,
   RequestSiteDeletionHandler,
   RequestBackupHandler,
+  RetryBackupHandler,
   RequestRestoreHandler,
   ListBackupsHandler,
   GetSiteHandler,

@@ -72,6 +72,7 @@ export function infrastructureProviders(settings: Settings, jobHandlers: JobHand
         manageFirewall: settings.manageFirewall,
         lockRootLogin: settings.lockRootLogin,
         connectTimeoutMs: settings.sshConnectTimeoutMs,
+        deletedSiteBackupDays: settings.deletedSiteBackupDays,
       } satisfies NodeAccessSettings,
     },
     {

@@ -1,12 +1,13 @@
 import { pollUntil } from './poll-until';
 import type { TestApp } from './test-app';
+import type { JobHandler } from '../../src/application/ports/job-queue.port';
 import type { ScriptedHandler } from './test-job-handlers';
 
 /**
  * Drives a realistic history through the real API and worker: nodes, sites provisioned, one failed
  * and retried, deploys, a cancelled job, a deleted site. Returns when every job has settled.
  */
-export async function buildSiteHistory(t: TestApp, handlers: { provision: ScriptedHandler; deploy: ScriptedHandler; remove: ScriptedHandler }) {
+export async function buildSiteHistory(t: TestApp, handlers: { provision: ScriptedHandler; deploy: ScriptedHandler; remove: JobHandler }) {
   const node = (await t.request('POST', '/api/v1/nodes', { name: 'hist-1', host: '10.0.0.1' })).body;
   const nodeId = node.node.id;
   const waitState = (id: string, state: string) =>

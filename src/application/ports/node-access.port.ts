@@ -8,6 +8,8 @@ export abstract class NodeAccessSettings {
   abstract readonly manageFirewall: boolean;
   /** bootstrap.yml's lock_root_login (PermitRootLogin no once the management user works). */
   abstract readonly lockRootLogin: boolean;
+  /** Days a deleted site's final backups stay on its node (site-backup.yml prunes older ones); 0 = kept. Default 30. */
+  abstract readonly deletedSiteBackupDays?: number;
   /** TCP connect + SSH handshake timeout for host key scans, ms. */
   abstract readonly connectTimeoutMs: number;
 }

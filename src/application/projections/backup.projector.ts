@@ -4,10 +4,10 @@ import type { RecordedEvent } from '../ports/event-store.port';
 import type { BackupRow } from '../sites/backup.view';
 import type { RowProjection } from './row-projection';
 
-const HANDLED = new Set(['BackupRequested', 'BackupCompleted', 'BackupFailed', 'BackupDeletionRequested', 'BackupDeleted', 'BackupDeletionFailed']);
+const HANDLED = new Set(['BackupRequested', 'BackupCompleted', 'BackupFailed', 'BackupRetryRequested', 'BackupDeletionRequested', 'BackupDeleted', 'BackupDeletionFailed']);
 const DELETIONS = new Set(['BackupDeletionRequested', 'BackupDeletionFailed']);
 
-/** rm_backups: one row per backup (operator and pre-restore), its state, parts and where the copies live. */
+/** rm_backups: one row per backup (operator, pre-restore and final), its state, parts and where the copies live. */
 export const backupProjection: RowProjection<BackupRow> = {
   name: 'backups',
   table: 'rm_backups',
@@ -57,8 +57,11 @@ export const backupProjection: RowProjection<BackupRow> = {
           completed_at: null,
         };
       }
+      case 'BackupRetryRequested':
+        // The same backup runs again: running, its earlier error cleared.
+        return row ? { ...row, state: 'running', error: null, completed_at: null } : null;
       case 'BackupCompleted': {
-        // A pre-restore backup has no BackupRequested: its row starts here.
+        // A pre-restore or final backup has no BackupRequested: its row starts here.
         const d = event.data as BackupCompletedData;
         return {
           backup_id: d.backupId,

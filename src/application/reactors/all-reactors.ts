@@ -8,6 +8,7 @@ import { enqueueHealthCheckWhenSiteResetRequested } from './enqueue-health-check
 import { enqueueOperationWhenSiteRetryRequested } from './enqueue-operation-when-site-retry-requested.reactor';
 import { enqueueProvisioningWhenSiteCreated } from './enqueue-provisioning-when-site-created.reactor';
 import { enqueueBackupWhenBackupRequested } from './enqueue-backup-when-backup-requested.reactor';
+import { enqueueBackupWhenBackupRetryRequested } from './enqueue-backup-when-backup-retry-requested.reactor';
 import { enqueueRestoreWhenRestoreRequested } from './enqueue-restore-when-restore-requested.reactor';
 import { enqueueBackupPruneWhenBackupDeletionRequested } from './enqueue-backup-prune-when-backup-deletion-requested.reactor';
 import type { Reactor } from './reactor';
@@ -39,6 +40,7 @@ export const ALL_REACTORS: readonly Reactor[] = [
   enqueueBootstrapWhenNodeBootstrapRequested,
   enqueueCertificateWhenCertificateRequested,
   enqueueBackupWhenBackupRequested,
+  enqueueBackupWhenBackupRetryRequested,
   enqueueRestoreWhenRestoreRequested,
   enqueueBackupPruneWhenBackupDeletionRequested,
 ];

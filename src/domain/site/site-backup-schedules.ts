@@ -145,6 +145,8 @@ export function requestBackupDeletion(cmd: RequestBackupDeletion, site: Schedule
   const environment = backup.environment;
   const inUse = (why: string) =>
     new RuleViolation(SITE_RULES.backupInUseCannotBeDeleted, 'BACKUP_IN_USE', `Backup ${cmd.backupId} ${why}; it cannot be deleted now`, { backupId: cmd.backupId, reason: why });
+  // a final backup lives outside the environment's backups (deleted-site-backups/) and has its own retention
+  if (backup.purpose === 'final') throw inUse('is the final backup of a deletion, kept for PRESSLUFT_DELETED_SITE_BACKUP_DAYS');
   if (backup.state === 'running') throw inUse('is still running');
   if (backup.deleting) throw inUse('is already being deleted');
   if (inUseByRestore(site).has(backup.backupId)) throw inUse('is used by the restore in progress');

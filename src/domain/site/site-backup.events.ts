@@ -13,9 +13,11 @@ export type BackupScope = (typeof BACKUP_SCOPES)[number];
 
 /**
  * operator: asked for (API, CLI, page); pre-restore: taken by a restore job before it overwrote
- * anything; scheduled: requested by the backup scheduler (the only ones retention deletes).
+ * anything; scheduled: requested by the backup scheduler (the only ones retention deletes); final: taken by
+ * a site deletion before it removed anything, kept outside the site's folder for
+ * PRESSLUFT_DELETED_SITE_BACKUP_DAYS (docs/backups.md).
  */
-export type BackupPurpose = 'operator' | 'pre-restore' | 'scheduled';
+export type BackupPurpose = 'operator' | 'pre-restore' | 'scheduled' | 'final';
 
 /** One file of a backup, as its manifest records it. */
 export interface BackupPart {
@@ -64,6 +66,15 @@ export interface BackupCompletedData extends BackupContents {
   readonly purpose: BackupPurpose;
   /** Set for a pre-restore backup: the restore that took it. */
   readonly restoreId: string | null;
+  /** Set for a final backup: the deletion that took it (absent in events recorded before final backups). */
+  readonly deletionId?: string | null;
+}
+/** An operator retries a failed backup: the same backup id runs again (a new job). */
+export interface BackupRetryRequestedData {
+  readonly siteId: string;
+  readonly environment: string;
+  readonly backupId: string;
+  readonly scope: BackupScope;
 }
 export interface BackupFailedData {
   readonly siteId: string;
@@ -122,6 +133,7 @@ export interface RestoreFailedData {
 export type BackupRequested = DomainEvent<'BackupRequested', BackupRequestedData>;
 export type BackupCompleted = DomainEvent<'BackupCompleted', BackupCompletedData>;
 export type BackupFailed = DomainEvent<'BackupFailed', BackupFailedData>;
+export type BackupRetryRequested = DomainEvent<'BackupRetryRequested', BackupRetryRequestedData>;
 export type RestoreRequested = DomainEvent<'RestoreRequested', RestoreRequestedData>;
 export type RestoreOverwriteAuthorized = DomainEvent<'RestoreOverwriteAuthorized', RestoreOverwriteAuthorizedData>;
 export type RestoreCompleted = DomainEvent<'RestoreCompleted', RestoreCompletedData>;
@@ -131,6 +143,7 @@ export type SiteBackupEvent =
   | BackupRequested
   | BackupCompleted
   | BackupFailed
+  | BackupRetryRequested
   | RestoreRequested
   | RestoreOverwriteAuthorized
   | RestoreCompleted

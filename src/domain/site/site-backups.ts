@@ -12,6 +12,7 @@ import type {
   RecordPreRestoreBackup,
   RequestBackup,
   RequestRestore,
+  RetryBackup,
 } from './site.commands';
 import { SITE_RULES } from './site.rules';
 
@@ -94,6 +95,40 @@ export function requestBackup(cmd: RequestBackup, site: BackupSiteView, siteId: 
   return [{ type: 'BackupRequested', data: { siteId, environment, backupId: cmd.backupId, scope } }];
 }
 
+/** A failed operator backup runs again under its id (same scope, same environment), on the same terms as a new one. */
+export function retryBackup(cmd: RetryBackup, site: BackupSiteView, siteId: string): SiteBackupEvent[] {
+  const environment = cmd.environment === undefined ? undefined : environmentName(site, siteId, cmd.environment);
+  const backup = site.backups[cmd.backupId];
+  if (!backup || (environment !== undefined && backup.environment !== environment)) {
+    throw new RuleViolation(SITE_RULES.backupRetryNeedsFailedOperatorBackup, 'BACKUP_NOT_FOUND', `${environment ? `Environment ${environment}` : `Site ${siteId}`} has no backup ${cmd.backupId}`, {
+      ...(environment ? { environment } : {}),
+      backupId: cmd.backupId,
+    });
+  }
+  if (backup.state === 'running') return []; // a repeat: the retry (or the first run) is queued
+  if (backup.purpose !== 'operator') {
+    throw new RuleViolation(
+      SITE_RULES.backupRetryNeedsFailedOperatorBackup,
+      'BACKUP_NOT_RETRYABLE',
+      `Backup ${cmd.backupId} is a ${backup.purpose} backup; it is taken again by retrying its ${backup.purpose === 'final' ? 'deletion' : 'restore'}`,
+      { backupId: cmd.backupId, purpose: backup.purpose },
+    );
+  }
+  if (backup.state !== 'failed') {
+    throw new RuleViolation(SITE_RULES.backupRetryNeedsFailedOperatorBackup, 'BACKUP_NOT_RETRYABLE', `Backup ${cmd.backupId} is ${backup.state}; only a failed backup can be retried`, {
+      backupId: cmd.backupId,
+      backupState: backup.state,
+    });
+  }
+  const from = site.state as SiteLifecycleState;
+  if (from !== 'ACTIVE') {
+    const code = SITE_BUSY_STATES.includes(from) ? 'SITE_BUSY' : 'INVALID_STATE_TRANSITION';
+    throw new RuleViolation(SITE_RULES.canBeBackedUpOnlyWhenActive, code, `Site is ${from}; a backup starts only while it is ACTIVE`, { from });
+  }
+  refuseWhileBackupRuns(site, 'the retry');
+  return [{ type: 'BackupRetryRequested', data: { siteId, environment: backup.environment, backupId: backup.backupId, scope: backup.scope } }];
+}
+
 export function completeBackup(cmd: CompleteBackup, site: BackupSiteView, siteId: string): SiteBackupEvent[] {
   const backup = site.backups[cmd.backupId];
   if (backup?.state !== 'running' || backup.purpose === 'pre-restore') return [];
@@ -114,6 +149,14 @@ export function failBackup(cmd: FailBackup, site: BackupSiteView, siteId: string
 
 export function requestRestore(cmd: RequestRestore, site: BackupSiteView, siteId: string, ctx: DecideContext): SiteBackupEvent[] {
   if (site.state === 'RESTORING' && site.lastRestore?.restoreId === cmd.restoreId) return [];
+  if (site.state === 'DELETED') {
+    throw new RuleViolation(
+      SITE_RULES.finalBackupIsNotRestorable,
+      'BACKUP_NOT_RESTORABLE',
+      `Site ${siteId} was deleted: its final backups are kept on the node (see their locations) and restored by hand (docs/backups.md)`,
+      { backupId: cmd.backupId, siteState: 'DELETED' },
+    );
+  }
   const from = site.state as SiteLifecycleState;
   if (!canTransition(from, 'restore.requested')) throw transitionRefused(from, 'restore.requested', SITE_RULES.canBeRestoredOnlyWhenActiveOrFailed);
   const environment = environmentName(site, siteId, cmd.environment);
@@ -123,6 +166,14 @@ export function requestRestore(cmd: RequestRestore, site: BackupSiteView, siteId
       environment,
       backupId: cmd.backupId,
     });
+  }
+  if (backup.purpose === 'final') {
+    throw new RuleViolation(
+      SITE_RULES.finalBackupIsNotRestorable,
+      'BACKUP_NOT_RESTORABLE',
+      `Backup ${cmd.backupId} is the final backup of a deletion, kept outside the site's folder; it is restored by hand (docs/backups.md)`,
+      { backupId: cmd.backupId, purpose: 'final' },
+    );
   }
   if (backup.state !== 'completed' || backup.deleting) {
     const state = backup.deleting ? 'being deleted' : backup.state;

@@ -12,6 +12,7 @@ export function transitionOfSiteEvent(event: SiteEvent): { transition: SiteTrans
     case 'BackupRequested':
     case 'BackupCompleted':
     case 'BackupFailed':
+    case 'BackupRetryRequested':
     case 'RestoreOverwriteAuthorized':
     case 'BackupScheduleSet':
     case 'BackupScheduleRemoved':
@@ -19,6 +20,7 @@ export function transitionOfSiteEvent(event: SiteEvent): { transition: SiteTrans
     case 'BackupDeletionRequested':
     case 'BackupDeleted':
     case 'BackupDeletionFailed':
+    case 'SiteDeletionAuthorized':
       return null;
     case 'RestoreRequested':
       return { transition: 'restore.requested' };
@@ -65,6 +67,8 @@ export function transitionOfSiteEvent(event: SiteEvent): { transition: SiteTrans
     case 'SiteDeleted':
       return { transition: 'delete.succeeded' };
     case 'SiteDeletionFailed':
-      return { transition: 'delete.failed' };
+      // A deletion that began in FAILED leaves the site FAILED whatever it got to.
+      if (event.data.startedFromFailed) return { transition: 'delete.failed' };
+      return { transition: event.data.phase === 'pre-removal' ? 'delete.refused' : 'delete.failed' };
   }
 }

@@ -54,6 +54,7 @@ export const SITE_TRANSITIONS = [
   'retry.requested',
   'delete.requested',
   'delete.succeeded',
+  'delete.refused',
   'delete.failed',
 ] as const;
 export type SiteTransition = (typeof SITE_TRANSITIONS)[number];
@@ -133,6 +134,8 @@ export const SITE_LIFECYCLE_TABLE: readonly SiteTransitionRow[] = [
   { from: 'ACTIVE', transition: 'delete.requested', to: 'DELETING' },
   { from: 'FAILED', transition: 'delete.requested', to: 'DELETING' },
   { from: 'DELETING', transition: 'delete.succeeded', to: 'DELETED' },
+  // Nothing was removed (a final backup failed): the site serves as before.
+  { from: 'DELETING', transition: 'delete.refused', to: 'ACTIVE' },
   { from: 'DELETING', transition: 'delete.failed', to: 'FAILED' },
 ];
 

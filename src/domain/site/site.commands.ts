@@ -1,6 +1,6 @@
 import type { BackupContents, RestorePhase } from './site-backup.events';
 import type { BackupScheduleCommand } from './site-backup-schedule.commands';
-import { DeployPhase, DeploySource, OperationError } from './site.events';
+import { DeletionPhase, DeployPhase, DeploySource, OperationError } from './site.events';
 
 /** Commands of the Site aggregate. Each carries `siteId` so a handler knows which stream to load. */
 
@@ -136,6 +136,22 @@ export interface FailSiteDeletion {
   readonly type: 'FailSiteDeletion';
   readonly siteId: string;
   readonly error: OperationError;
+  /** What the job saw; the decider makes it pre-removal when no removal was ever authorized. */
+  readonly phase?: DeletionPhase;
+}
+/** The deletion job took the final backup of one environment (its manifest). */
+export interface RecordFinalBackup {
+  readonly type: 'RecordFinalBackup';
+  readonly siteId: string;
+  readonly deletionId: string;
+  readonly backupId: string;
+  readonly contents: BackupContents;
+}
+/** The deletion job asks before it removes anything; refused unless every final backup succeeded. */
+export interface AuthorizeSiteDeletion {
+  readonly type: 'AuthorizeSiteDeletion';
+  readonly siteId: string;
+  readonly deletionId: string;
 }
 
 export interface RequestBackup {
@@ -145,6 +161,14 @@ export interface RequestBackup {
   readonly environment: string;
   /** db | files | full (checked by the decider). */
   readonly scope: string;
+}
+/** Run a failed backup again under the same id. */
+export interface RetryBackup {
+  readonly type: 'RetryBackup';
+  readonly siteId: string;
+  /** A backup id is unique within its site; when given, the backup must be of this environment. */
+  readonly environment?: string;
+  readonly backupId: string;
 }
 export interface CompleteBackup {
   readonly type: 'CompleteBackup';
@@ -216,7 +240,10 @@ export type SiteCommand =
   | RequestSiteDeletion
   | CompleteSiteDeletion
   | FailSiteDeletion
+  | RecordFinalBackup
+  | AuthorizeSiteDeletion
   | RequestBackup
+  | RetryBackup
   | CompleteBackup
   | FailBackup
   | RequestRestore

@@ -35,6 +35,7 @@ import {
   recordPreRestoreBackup,
   requestBackup,
   requestRestore,
+  retryBackup,
   SiteBackup,
   SiteRestore,
 } from './site-backups';
@@ -52,6 +53,7 @@ import {
   withScheduleEvent,
 } from './site-backup-schedules';
 import type { BackupCompleted } from './site-backup.events';
+import { authorizeSiteDeletion, completeSiteDeletion, failSiteDeletion, recordFinalBackup, requestSiteDeletion, SiteDeletion } from './site-deletion';
 
 export interface SiteEnvironmentState extends ReleaseSet {
   readonly name: string;
@@ -111,6 +113,8 @@ export interface SiteState {
   readonly backupSchedules: Readonly<Record<string, SiteBackupSchedule>>;
   /** Backup deletions queued and not finished, by deletion id. */
   readonly backupDeletions: Readonly<Record<string, SiteBackupDeletion>>;
+  /** The most recent deletion requested (running while DELETING; a retry re-runs it with the same final backups). */
+  readonly lastDeletion: SiteDeletion | null;
 }
 
 export const initialSiteState: SiteState = {
@@ -131,6 +135,7 @@ export const initialSiteState: SiteState = {
   lastRestore: null,
   backupSchedules: {},
   backupDeletions: {},
+  lastDeletion: null,
 };
 
 /** Throws the table's error (with `rule` as its name) unless `transition` is allowed now. */
@@ -379,17 +384,20 @@ function decide(cmd: SiteCommand, site: SiteState, ctx: DecideContext): SiteEven
     }
 
     case 'RequestSiteDeletion':
-      requireTransition(site, 'delete.requested', SITE_RULES.canBeDeletedOnlyWhenActiveOrFailed);
-      return [{ type: 'SiteDeletionRequested', data: { siteId, environments: Object.keys(site.environments) } }];
+      return requestSiteDeletion(cmd, site, siteId, ctx);
+    case 'RecordFinalBackup':
+      return recordFinalBackup(cmd, site, siteId);
+    case 'AuthorizeSiteDeletion':
+      return authorizeSiteDeletion(cmd, site, siteId);
     case 'CompleteSiteDeletion':
-      if (site.state !== 'DELETING') return [];
-      return [{ type: 'SiteDeleted', data: { siteId, environments: Object.keys(site.environments) } }];
+      return completeSiteDeletion(cmd, site, siteId, Object.keys(site.environments));
     case 'FailSiteDeletion':
-      if (site.state !== 'DELETING') return [];
-      return [{ type: 'SiteDeletionFailed', data: { siteId, error: cmd.error } }];
+      return failSiteDeletion(cmd, site, siteId);
 
     case 'RequestBackup':
       return requestBackup(cmd, site, siteId);
+    case 'RetryBackup':
+      return retryBackup(cmd, site, siteId);
     case 'CompleteBackup': {
       const completed = completeBackup(cmd, site, siteId) as BackupCompleted[];
       return completed.length === 0 ? [] : [...completed, ...retentionAfter(completed[0], site, ctx)];
@@ -522,14 +530,28 @@ function evolve(site: SiteState, event: SiteEvent): SiteState {
         operation === 'restore' && site.lastRestore && preRestoreBackupId
           ? { ...site.lastRestore, preRestoreBackupId, overwriteAuthorized: false, startedFromFailed: true }
           : site.lastRestore;
-      return { ...site, state, pendingDeploymentId: operation === 'deploy' ? (deploymentId ?? null) : null, lastRestore };
+      // A retried deletion keeps its final backups (taken again only where missing) and asks again.
+      const lastDeletion = operation === 'delete' && site.lastDeletion ? { ...site.lastDeletion, authorized: false, startedFromFailed: true } : site.lastDeletion;
+      return { ...site, state, pendingDeploymentId: operation === 'deploy' ? (deploymentId ?? null) : null, lastRestore, lastDeletion };
     }
     case 'SiteDeletionRequested':
-      return { ...site, state: move(site, 'delete.requested'), lastOperation: 'delete' };
+      return {
+        ...site,
+        state: move(site, 'delete.requested'),
+        lastOperation: 'delete',
+        lastDeletion: {
+          deletionId: event.data.deletionId ?? null,
+          finalBackups: event.data.finalBackups ?? [],
+          authorized: false,
+          startedFromFailed: site.state === 'FAILED',
+        },
+      };
+    case 'SiteDeletionAuthorized':
+      return site.lastDeletion ? { ...site, lastDeletion: { ...site.lastDeletion, authorized: true } } : site;
     case 'SiteDeleted':
       return succeeded(site, 'delete.succeeded');
     case 'SiteDeletionFailed':
-      return failed(site, 'delete.failed', event.data.error);
+      return failed(site, transitionOfSiteEvent(event)!.transition, event.data.error);
 
     case 'BackupRequested': {
       const { backupId, environment, scope, purpose, requestedAt, scheduledFor } = event.data;
@@ -543,6 +565,8 @@ function evolve(site: SiteState, event: SiteEvent): SiteState {
     }
     case 'BackupFailed':
       return withBackup(site, event.data.backupId, (b) => b && { ...b, state: 'failed' });
+    case 'BackupRetryRequested':
+      return withBackup(site, event.data.backupId, (b) => b && { ...b, state: 'running' });
     case 'RestoreRequested': {
       const { restoreId, environment, backupId, scope, preRestoreBackupId } = event.data;
       return {

@@ -155,17 +155,40 @@ export interface SiteRetryRequestedData {
   readonly restoreId?: string;
   readonly preRestoreBackupId?: string;
 }
+/** The final backup a deletion takes of one environment before it removes anything (docs/backups.md). */
+export interface PlannedFinalBackup {
+  readonly environment: string;
+  readonly backupId: string;
+}
 export interface SiteDeletionRequestedData {
   readonly siteId: string;
   readonly environments: readonly string[];
+  /** Absent in events recorded before deletions took final backups. */
+  readonly deletionId?: string;
+  /** One per environment that has a release (an environment never provisioned has nothing to keep). */
+  readonly finalBackups?: readonly PlannedFinalBackup[];
+}
+/** The guard of issue 10 item 6: every planned final backup succeeded, so the job may now remove. */
+export interface SiteDeletionAuthorizedData {
+  readonly siteId: string;
+  readonly deletionId: string;
+  readonly finalBackups: readonly PlannedFinalBackup[];
 }
 export interface SiteDeletedData {
   readonly siteId: string;
   readonly environments: readonly string[];
 }
+/**
+ * pre-removal: nothing was removed (a final backup failed or was missing). post-removal: the removal
+ * began and failed. Absent in events recorded before final backups (read as post-removal).
+ */
+export type DeletionPhase = 'pre-removal' | 'post-removal';
 export interface SiteDeletionFailedData {
   readonly siteId: string;
   readonly error: OperationError;
+  readonly phase?: DeletionPhase;
+  /** The deletion began in FAILED (a delete or retry from there): every failure leaves it FAILED. */
+  readonly startedFromFailed?: boolean;
 }
 
 export type SiteCreated = DomainEvent<'SiteCreated', SiteCreatedData>;
@@ -186,6 +209,7 @@ export type SiteResetSucceeded = DomainEvent<'SiteResetSucceeded', SiteResetSucc
 export type SiteResetFailed = DomainEvent<'SiteResetFailed', SiteResetFailedData>;
 export type SiteRetryRequested = DomainEvent<'SiteRetryRequested', SiteRetryRequestedData>;
 export type SiteDeletionRequested = DomainEvent<'SiteDeletionRequested', SiteDeletionRequestedData>;
+export type SiteDeletionAuthorized = DomainEvent<'SiteDeletionAuthorized', SiteDeletionAuthorizedData>;
 export type SiteDeleted = DomainEvent<'SiteDeleted', SiteDeletedData>;
 export type SiteDeletionFailed = DomainEvent<'SiteDeletionFailed', SiteDeletionFailedData>;
 
@@ -208,6 +232,7 @@ export type SiteEvent =
   | SiteResetFailed
   | SiteRetryRequested
   | SiteDeletionRequested
+  | SiteDeletionAuthorized
   | SiteDeleted
   | SiteDeletionFailed
   | SiteBackupEvent
@@ -235,11 +260,13 @@ export const SITE_EVENT_TYPES = [
   'SiteResetFailed',
   'SiteRetryRequested',
   'SiteDeletionRequested',
+  'SiteDeletionAuthorized',
   'SiteDeleted',
   'SiteDeletionFailed',
   'BackupRequested',
   'BackupCompleted',
   'BackupFailed',
+  'BackupRetryRequested',
   'RestoreRequested',
   'RestoreOverwriteAuthorized',
   'RestoreCompleted',

@@ -53,6 +53,12 @@ export const SITE_RULES = {
   backupInUseCannotBeDeleted: 'backup-in-use-cannot-be-deleted',
   /** Retention deletes only scheduled backups; operator and pre-restore backups are never deleted by it. */
   retentionDeletesOnlyScheduledBackups: 'retention-deletes-only-scheduled-backups',
+  /** Issue 10 item 6: a deletion removes nothing before every environment's final backup succeeded (FINAL_BACKUP_MISSING). */
+  deletionRemovesOnlyAfterFinalBackups: 'site-deletion-removes-only-after-its-final-backups',
+  /** A final backup (or any backup of a deleted site) is restored by hand on the node, not by a restore (BACKUP_NOT_RESTORABLE). */
+  finalBackupIsNotRestorable: 'final-backup-is-restored-by-hand',
+  /** Only a failed operator backup is retried under its id (BACKUP_NOT_RETRYABLE); pre-restore and final ones go with their operation. */
+  backupRetryNeedsFailedOperatorBackup: 'backup-retry-needs-a-failed-operator-backup',
   /** Generic: one mutation per site at a time (SITE_BUSY). */
   oneMutationAtATime: 'site-allows-one-mutation-at-a-time',
   /** Generic: every state change must be a row of the lifecycle table. */

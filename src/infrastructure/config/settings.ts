@@ -64,6 +64,8 @@ export interface Settings {
   readonly runEventsRetentionDays: number;
   /** Days worker log lines of finished jobs are kept (PRESSLUFT_JOB_LOG_RETENTION_DAYS). */
   readonly jobLogRetentionDays: number;
+  /** Days a deleted site's final backups are kept on its node; 0 = kept until removed by hand (PRESSLUFT_DELETED_SITE_BACKUP_DAYS). */
+  readonly deletedSiteBackupDays: number;
   /** Interval of the prune of run_events and job_log, ms; 0 = off (PRESSLUFT_PRUNE_INTERVAL_MS). */
   readonly pruneIntervalMs: number;
   /** ed25519 key that signs chain-head anchors, PEM, 0600, apart from the database (PRESSLUFT_ANCHOR_KEY_FILE). */
@@ -133,6 +135,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, cwd = process
     sseStreamsPerSession: int(env.PRESSLUFT_SSE_STREAMS_PER_SESSION, 4, 'PRESSLUFT_SSE_STREAMS_PER_SESSION'),
     runEventsRetentionDays: int(env.PRESSLUFT_RUN_EVENTS_RETENTION_DAYS, 30, 'PRESSLUFT_RUN_EVENTS_RETENTION_DAYS'),
     jobLogRetentionDays: int(env.PRESSLUFT_JOB_LOG_RETENTION_DAYS, 30, 'PRESSLUFT_JOB_LOG_RETENTION_DAYS'),
+    deletedSiteBackupDays: int(env.PRESSLUFT_DELETED_SITE_BACKUP_DAYS, 30, 'PRESSLUFT_DELETED_SITE_BACKUP_DAYS'),
     pruneIntervalMs: int(env.PRESSLUFT_PRUNE_INTERVAL_MS, 3_600_000, 'PRESSLUFT_PRUNE_INTERVAL_MS'),
     anchorKeyFile: env.PRESSLUFT_ANCHOR_KEY_FILE ? resolve(cwd, env.PRESSLUFT_ANCHOR_KEY_FILE) : join(dataDir, 'anchor', 'anchor-signing-key.pem'),
     anchorOffsiteDir: env.PRESSLUFT_ANCHOR_OFFSITE_DIR ? resolve(cwd, env.PRESSLUFT_ANCHOR_OFFSITE_DIR) : null,

@@ -17,4 +17,5 @@ class PatternPipe implements PipeTransform<string, string> {
 export const IdParam = () => Param('id', new PatternPipe('id', /^[0-9a-z]{1,64}$/));
 export const EnvParam = () => Param('env', new PatternPipe('env', /^[a-z][a-z0-9-]{0,19}$/));
 export const StreamParam = () => Param('streamId', new PatternPipe('streamId', /^[a-z]+-[0-9a-z]{1,64}$/));
+export const BackupIdParam = () => Param('backupId', new PatternPipe('backupId', /^[0-9a-z]{1,64}$/));
 export const RunIdParam = () => Param('runId', new PatternPipe('runId', /^[A-Za-z0-9_-]{1,64}$/));

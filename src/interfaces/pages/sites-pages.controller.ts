@@ -32,6 +32,7 @@ import { RequestRestoreCommand } from '../../application/sites/request-restore/r
 import { RemoveBackupScheduleCommand } from '../../application/sites/remove-backup-schedule/remove-backup-schedule.command';
 import { RequestBackupDeletionCommand } from '../../application/sites/request-backup-deletion/request-backup-deletion.command';
 import { SetBackupScheduleCommand } from '../../application/sites/set-backup-schedule/set-backup-schedule.command';
+import { RetryBackupCommand } from '../../application/sites/retry-backup/retry-backup.command';
 import type { SiteSummaryView, SiteView } from '../../application/sites/site.view';
 import { DomainError } from '../../domain/common/domain-error';
 import { commandMetaOf } from '../http/command-meta.decorator';
@@ -124,7 +125,8 @@ export class SitesPagesController {
       this.queries.execute<ListJobsQuery, Page<JobView>>(new ListJobsQuery(50, undefined, { siteId: id })),
       this.queries.execute<StreamHistoryQuery, StreamSlice>(new StreamHistoryQuery(`site-${id}`)),
       this.queries.execute<ListCertificatesQuery, CertificateView[]>(new ListCertificatesQuery(id)),
-      Promise.all(site.environments.map((e) => this.queries.execute<ListBackupsQuery, BackupView[]>(new ListBackupsQuery(id, e.name)))).then((lists) => lists.flat()),
+      // A deleted site has no environments left, but its final backups (of production, the only environment so far) stay listed.
+      Promise.all((site.state === 'DELETED' ? ['production'] : site.environments.map((e) => e.name)).map((name) => this.queries.execute<ListBackupsQuery, BackupView[]>(new ListBackupsQuery(id, name)))).then((lists) => lists.flat()),
     ]);
     const deployKeys = site.state === 'DELETED' ? [] : await Promise.all(site.environments.map((e) => this.deployKeyOf(id, e.name)));
     const releases = history.events
@@ -289,6 +291,22 @@ export class SitesPagesController {
       const env = environmentField(values.env);
       const input = validateForm(BackupIdDto, { backupId });
       await this.commands.execute(new RequestBackupDeletionCommand(id, env, input.backupId, commandMetaOf(request)));
+    });
+  }
+
+  @Post(':id/backups/:backupId/retry')
+  async retryBackup(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id') rawId: string,
+    @Param('backupId') rawBackupId: string,
+    @Req() request: FastifyRequest,
+    @Body() body: unknown,
+    @Res() reply: FastifyReply,
+  ) {
+    const id = pathId(rawId);
+    const values = formValues(body);
+    return this.act(principal, id, values, reply, 'Backup retry', async () => {
+      await this.commands.execute(new RetryBackupCommand(id, undefined, pathId(rawBackupId), commandMetaOf(request)));
     });
   }
 

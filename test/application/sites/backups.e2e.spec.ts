@@ -5,7 +5,12 @@
  * both are deleted, the restore brings both back (HTTP and SQL) and lists its pre-restore backup; the
  * same restore again leaves the same state; a part with one flipped byte is refused before anything is
  * overwritten (the site keeps serving what it served, ACTIVE); bad requests change nothing; the site's
- * DB password appears in no API answer, job log or event. Needs root (test nodes).
+ * DB password appears in no API answer, job log or event. Then the deletion: a final backup that
+ * cannot be written removes nothing (ACTIVE, serving); a backup run prunes an expired final backup and
+ * keeps a fresh one; the deletion takes a final backup into deleted-site-backups/ whose manifest's
+ * sha256s verify, removes the site's folder and its ordinary backups, lists the final backup with
+ * where it lives, refuses to restore it (BACKUP_NOT_RESTORABLE), and the manual restore recipe of
+ * docs/backups.md brings the post and the upload back by hand. Needs root (test nodes).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
@@ -23,6 +28,7 @@ jest.setTimeout(45 * 60_000);
 const DOMAIN = 'bkp.test';
 const BASE = '/var/www/sites/bkp';
 const UPLOAD = 'shared/uploads/2026/12/pl-proof.txt';
+const DELETED = '/var/lib/pressluft/deleted-site-backups';
 
 describe('site backups and restores on a real node through the API', () => {
   let t: TestApp;
@@ -231,5 +237,81 @@ describe('site backups and restores on a real node through the API', () => {
     const all = [...responses, ...logs, JSON.stringify((await api('GET', '/api/v1/events?limit=500')).body)].join('\n');
     expect(all).toContain('site.restore');
     expect(all).not.toContain(password);
+  });
+
+  it('a final backup that cannot be taken removes nothing: the deletion is refused, the site serves, ACTIVE', async () => {
+    // No tmpfs in a test node (no CAP_SYS_ADMIN): a file where the final backups' directory must be
+    // makes the final backup fail the way a full disk does, before any part is complete.
+    await onNode(`rm -rf ${DELETED} && touch ${DELETED}`);
+    const before = await fingerprint();
+    const res = await api('DELETE', `/api/v1/sites/${siteId}`);
+    expect(res.status).toBe(202);
+    expect(res.body).toEqual({
+      version: expect.any(Number),
+      job: { id: expect.any(String), kind: 'site.delete' },
+      deletionId: expect.any(String),
+      finalBackups: [{ environment: 'production', backupId: expect.any(String) }],
+    });
+    expect(await siteState()).toBe('DELETING');
+    const job = await finished(res.body.job.id);
+    expect(job.state).toBe('failed');
+    expect(job.error.code).toBe('FINAL_BACKUP_FAILED');
+    expect(await siteState()).toBe('ACTIVE');
+    const history = await events();
+    expect(history.filter((e) => e.type === 'SiteDeletionFailed').pop()!.data).toMatchObject({ phase: 'pre-removal', error: { code: 'FINAL_BACKUP_FAILED' } });
+    expect(history.map((e) => e.type)).not.toContain('SiteDeletionAuthorized');
+    expect(await fingerprint()).toBe(before);
+    expect((await http(`/?p=${postId}`)).status).toBe(200);
+    expect(await onNode(`ls -A /var/lib/pressluft/backups/bkp`)).toContain(backupId);
+    expect(await sql('SELECT COUNT(*) FROM wp_posts WHERE ID = ' + postId)).toBe('1');
+    await onNode(`rm -f ${DELETED}`);
+  });
+
+  it('every backup run prunes the final backups older than the retention and keeps the fresh ones', async () => {
+    await onNode(`install -d -m 0700 ${DELETED} ${DELETED}/old-expired ${DELETED}/old-fresh && touch -d '40 days ago' ${DELETED}/old-expired && touch -d '2 days ago' ${DELETED}/old-fresh`);
+    const res = await api('POST', `${env()}/backups`, { scope: 'db' });
+    await succeed(res.body.job.id);
+    expect(await onNode(`ls -A ${DELETED}`)).toBe('old-fresh');
+    await onNode(`rm -rf ${DELETED}/old-fresh`);
+  });
+
+  it('deletes the site only after a final backup kept outside its folder, whose sha256s verify; it is listed, not restorable, and restores by hand', async () => {
+    const res = await api('DELETE', `/api/v1/sites/${siteId}`);
+    expect(res.status).toBe(202);
+    const [planned] = res.body.finalBackups as { environment: string; backupId: string }[];
+    await succeed(res.body.job.id);
+    expect(await siteState()).toBe('DELETED');
+
+    const dir = `${DELETED}/bkp-${planned!.backupId}`;
+    const manifest = JSON.parse(await onNode(`cat ${dir}/manifest.json`)) as { parts: { name: string; file: string; sha256: string }[] } & Record<string, unknown>;
+    expect(manifest).toMatchObject({ backupId: planned!.backupId, envSlug: 'bkp', scope: 'full', purpose: 'final' });
+    expect(manifest.parts.map((p) => p.name)).toEqual(['db', 'files', 'code']);
+    for (const p of manifest.parts) expect(await onNode(`sha256sum ${dir}/${p.file} | cut -d' ' -f1`)).toBe(p.sha256);
+    expect(await onNode(`stat -c '%U %a' ${DELETED} ${dir}`)).toBe('root 700\nroot 700');
+    // The site's folder, its ordinary backups and its database are gone; the final backup is not.
+    expect(await onNode(`ls -d ${BASE} /var/lib/pressluft/backups/bkp 2>/dev/null || true`)).toBe('');
+    expect(await onNode(`mariadb -N -e "SHOW DATABASES LIKE 's_bkp'"`)).toBe('');
+
+    const listed = await backups();
+    expect(listed).toEqual([
+      expect.objectContaining({ id: planned!.backupId, state: 'completed', purpose: 'final', scope: 'full', locations: [{ kind: 'node', nodeId: expect.any(String), path: dir }] }),
+    ]);
+    expect(listed[0]!.parts.map((p: { sha256: string }) => p.sha256)).toEqual(manifest.parts.map((p) => p.sha256));
+    const types = (await events()).map((e) => e.type);
+    const order = ['SiteDeletionRequested', 'BackupCompleted', 'SiteDeletionAuthorized', 'SiteDeleted'].map((type) => types.lastIndexOf(type));
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+
+    const restore = await api('POST', `${env()}/restore`, { backupId: planned!.backupId });
+    expect(restore.status).toBe(422);
+    expect(restore.body.code).toBe('BACKUP_NOT_RESTORABLE');
+
+    // The manual restore recipe of docs/backups.md ("Restoring a final backup by hand"), step by step.
+    await onNode(`python3 /usr/local/lib/pressluft/pl-backup.py verify --dir ${dir}`);
+    await onNode(`mariadb -e 'CREATE DATABASE bkp_restored' && zcat ${dir}/db.sql.gz | mariadb bkp_restored`);
+    expect(await onNode(`mariadb -N -e "SELECT COUNT(*) FROM bkp_restored.wp_posts WHERE post_name = 'proof-of-backup'"`)).toBe('1');
+    await onNode(`install -d -m 0700 /root/bkp-restored && tar --numeric-owner -xzpf ${dir}/files.tar.gz -C /root/bkp-restored && tar --numeric-owner -xzpf ${dir}/code.tar.gz -C /root/bkp-restored`);
+    expect(await onNode(`cat /root/bkp-restored/${UPLOAD}`)).toBe('upload-proof');
+    expect(await onNode(`test -f /root/bkp-restored/${String(manifest.releaseId)}/wp-includes/version.php && echo ok`)).toBe('ok');
+    await onNode(`mariadb -e 'DROP DATABASE bkp_restored' && rm -rf /root/bkp-restored`);
   });
 });

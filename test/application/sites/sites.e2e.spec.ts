@@ -341,15 +341,21 @@ describe('sites on real nodes through the API', () => {
   it('deletes a site: DELETING -> DELETED, its user, files, pool, vhost and database gone; the other site keeps serving', async () => {
     const res = await api('DELETE', `/api/v1/sites/${siteB}`);
     expect(res.status).toBe(202);
+    expect(res.body.finalBackups).toEqual([{ environment: 'production', backupId: expect.any(String) }]);
     expect((await site(siteB)).state).toBe('DELETING');
     await succeed(res.body.job.id);
     expect((await site(siteB)).state).toBe('DELETED');
     const left = await execOnNode(nodes[1], [
       'sh',
       '-c',
-      'id s-blog 2>/dev/null; ls /var/www/sites/blog /etc/php/8.2/fpm/pool.d/pl-blog.conf /etc/nginx/sites-enabled/pl-blog.conf 2>/dev/null; mariadb -N -e "SHOW DATABASES LIKE \'s_blog\'"',
+      'id s-blog 2>/dev/null; ls /var/www/sites/blog /var/lib/pressluft/backups/blog /etc/php/8.2/fpm/pool.d/pl-blog.conf /etc/nginx/sites-enabled/pl-blog.conf 2>/dev/null; mariadb -N -e "SHOW DATABASES LIKE \'s_blog\'"',
     ]);
     expect(left.stdout.trim()).toBe('');
+    // Its final backup was taken first and is kept outside the site's folder, whole.
+    const final = `/var/lib/pressluft/deleted-site-backups/blog-${res.body.finalBackups[0].backupId}`;
+    const verified = await execOnNode(nodes[1], ['python3', '/usr/local/lib/pressluft/pl-backup.py', 'verify', '--dir', final]);
+    expect(verified.code).toBe(0);
+    expect(JSON.parse(verified.stdout).manifest).toMatchObject({ envSlug: 'blog', scope: 'full', purpose: 'final' });
     expect((await http(nodes[0], 'shop2.test')).status).toBe(200);
   });
 
@@ -378,6 +384,7 @@ describe('sites on real nodes through the API', () => {
         'SiteResetFailed',
         'SiteRetryRequested',
         'SiteDeletionRequested',
+        'SiteDeletionAuthorized',
         'SiteDeleted',
       ]),
     );

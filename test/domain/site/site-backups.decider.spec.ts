@@ -111,6 +111,43 @@ describe('site decider: backups', () => {
   });
 });
 
+describe('site decider: retry of a failed backup', () => {
+  const failed: SiteEvent = { type: 'BackupFailed', data: { siteId, environment: env, backupId: 'b1', error } };
+  const FAILED_BACKUP = [...ACTIVE, backupRequested('b1', 'db'), failed];
+  const retry = (backupId = 'b1', environment = env) => ({ type: 'RetryBackup' as const, siteId, environment, backupId });
+  const retried: SiteEvent = { type: 'BackupRetryRequested', data: { siteId, environment: env, backupId: 'b1', scope: 'db' } };
+
+  it('given a failed operator backup, when it is retried, then BackupRetryRequested under the same id, running again', () => {
+    given(siteDecider, FAILED_BACKUP).when(retry()).then([retried]);
+    given(siteDecider, FAILED_BACKUP)
+      .when(retry())
+      .thenState({ state: 'ACTIVE', backups: { b1: { backupId: 'b1', environment: env, scope: 'db', state: 'running', purpose: 'operator' } } });
+  });
+  it('given no environment, when it is retried, then the backup\'s own (a backup id is unique within its site)', () => {
+    given(siteDecider, FAILED_BACKUP).when({ type: 'RetryBackup', siteId, backupId: 'b1' }).then([retried]);
+  });
+  it('given the retry is queued (running), when it is repeated, then nothing', () => {
+    given(siteDecider, [...FAILED_BACKUP, retried]).when(retry()).then([]);
+  });
+  it('given a retried backup that completes, then it is completed like any other', () => {
+    given(siteDecider, [...FAILED_BACKUP, retried]).when({ type: 'CompleteBackup', siteId, backupId: 'b1', contents }).thenState({ backups: { b1: expect.objectContaining({ state: 'completed' }) } });
+  });
+  it('refuses an unknown id or one of another environment (BACKUP_NOT_FOUND), and an unknown environment (NOT_FOUND)', () => {
+    given(siteDecider, FAILED_BACKUP).when(retry('nope')).thenThrows(RuleViolation, 'BACKUP_NOT_FOUND', SITE_RULES.backupRetryNeedsFailedOperatorBackup);
+    given(siteDecider, FAILED_BACKUP).when(retry('b1', 'staging')).thenThrows(NotFound, 'NOT_FOUND');
+  });
+  it('refuses a completed backup, and a pre-restore or final one (BACKUP_NOT_RETRYABLE)', () => {
+    given(siteDecider, BACKED_UP).when(retry()).thenThrows(RuleViolation, 'BACKUP_NOT_RETRYABLE', SITE_RULES.backupRetryNeedsFailedOperatorBackup);
+    const preRestoreFailed = [...PRE_BACKED_UP, { type: 'BackupFailed', data: { siteId, environment: env, backupId: 'id-1', error } } as SiteEvent];
+    given(siteDecider, preRestoreFailed).when(retry('id-1')).thenThrows(RuleViolation, 'BACKUP_NOT_RETRYABLE');
+  });
+  it('retries only while ACTIVE and no other backup runs (SITE_BUSY, BACKUP_RUNNING)', () => {
+    given(siteDecider, [...FAILED_BACKUP, backupRequested('b2')]).when(retry()).thenThrows(RuleViolation, 'BACKUP_RUNNING', SITE_RULES.oneBackupAtATime);
+    const restoring = [...FAILED_BACKUP, backupRequested('b2'), backupCompleted('b2'), { ...restoreRequested, data: { ...restoreRequested.data, backupId: 'b2' } } as SiteEvent];
+    given(siteDecider, restoring).when(retry()).thenThrows(RuleViolation, 'SITE_BUSY', SITE_RULES.canBeBackedUpOnlyWhenActive);
+  });
+});
+
 describe('site decider: restores', () => {
   it('given a completed backup, when a restore is requested, then RestoreRequested with a fresh pre-restore backup id and RESTORING', () => {
     given(siteDecider, BACKED_UP).when({ type: 'RequestRestore', siteId, restoreId: 'x1', environment: env, backupId: 'b1' }).then([restoreRequested]);

@@ -49,7 +49,33 @@ const deployFailed = (rolledBack: boolean, phase: 'pre-switch' | 'post-switch' =
   data: { siteId, environment: 'production', deploymentId: 'd1', error, rolledBack, phase, releaseId },
 });
 const resetRequested: SiteEvent = { type: 'SiteResetRequested', data: { siteId } };
-const deletionRequested: SiteEvent = { type: 'SiteDeletionRequested', data: { siteId, environments: ['production'] } };
+// ids come from testContext: the final backup's first (id-1), then the deletion's (id-2)
+const deletionRequested: SiteEvent = {
+  type: 'SiteDeletionRequested',
+  data: { siteId, environments: ['production'], deletionId: 'id-2', finalBackups: [{ environment: 'production', backupId: 'id-1' }] },
+};
+const finalBackupRecorded: SiteEvent = {
+  type: 'BackupCompleted',
+  data: {
+    siteId,
+    environment: 'production',
+    backupId: 'id-1',
+    scope: 'full',
+    purpose: 'final',
+    restoreId: null,
+    deletionId: 'id-2',
+    parts: [],
+    size: 0,
+    locations: [],
+    releaseId: 'r0',
+    wordpressVersion: null,
+    tableCount: 0,
+  },
+};
+const deletionAuthorized: SiteEvent = {
+  type: 'SiteDeletionAuthorized',
+  data: { siteId, deletionId: 'id-2', finalBackups: [{ environment: 'production', backupId: 'id-1' }] },
+};
 
 const ACTIVE = [created, provisioned];
 const FAILED = [created, provisioningFailed];
@@ -57,7 +83,8 @@ const DEPLOYING = [...ACTIVE, deployRequested()];
 const DEPLOY_FAILED = [...DEPLOYING, deployFailed(false)];
 const RESETTING = [...FAILED, resetRequested];
 const DELETING = [...ACTIVE, deletionRequested];
-const DELETED = [...DELETING, { type: 'SiteDeleted', data: { siteId, environments: ['production'] } } as SiteEvent];
+const AUTHORIZED_DELETION = [...DELETING, finalBackupRecorded, deletionAuthorized];
+const DELETED = [...AUTHORIZED_DELETION, { type: 'SiteDeleted', data: { siteId, environments: ['production'] } } as SiteEvent];
 
 const cmd = <T extends SiteCommand['type']>(type: T, rest: Omit<Extract<SiteCommand, { type: T }>, 'type' | 'siteId'>) =>
   ({ type, siteId, ...rest }) as Extract<SiteCommand, { type: T }>;
@@ -304,12 +331,17 @@ describe('site decider', () => {
   });
 
   describe('deletion', () => {
-    it.each([
-      ['ACTIVE', ACTIVE],
-      ['FAILED', FAILED],
-    ])('starts from %s with all environments', (_label, history) => {
-      given(siteDecider, history).when(cmd('RequestSiteDeletion', {})).then([deletionRequested]);
-      given(siteDecider, history).when(cmd('RequestSiteDeletion', {})).thenState({ state: 'DELETING', lastOperation: 'delete' });
+    it('starts from ACTIVE with all environments and a final backup planned for each one with a release', () => {
+      given(siteDecider, ACTIVE).when(cmd('RequestSiteDeletion', {})).then([deletionRequested]);
+      given(siteDecider, ACTIVE)
+        .when(cmd('RequestSiteDeletion', {}))
+        .thenState({ state: 'DELETING', lastOperation: 'delete', lastDeletion: { deletionId: 'id-2', finalBackups: [{ environment: 'production', backupId: 'id-1' }], authorized: false, startedFromFailed: false } });
+    });
+    it('starts from FAILED; an environment that never got a release plans no final backup', () => {
+      given(siteDecider, FAILED)
+        .when(cmd('RequestSiteDeletion', {}))
+        .then([{ type: 'SiteDeletionRequested', data: { siteId, environments: ['production'], deletionId: 'id-1', finalBackups: [] } }]);
+      given(siteDecider, FAILED).when(cmd('RequestSiteDeletion', {})).thenState({ state: 'DELETING', lastDeletion: { deletionId: 'id-1', finalBackups: [], authorized: false, startedFromFailed: true } });
     });
     it('is SITE_BUSY mid-operation and refused once deleted', () => {
       given(siteDecider, DEPLOYING)
@@ -318,17 +350,17 @@ describe('site decider', () => {
       given(siteDecider, DELETING).when(cmd('RequestSiteDeletion', {})).thenThrows(RuleViolation, 'SITE_BUSY');
       given(siteDecider, DELETED).when(cmd('RequestSiteDeletion', {})).thenThrows(RuleViolation, 'INVALID_STATE_TRANSITION');
     });
-    it('completes: DELETING -> DELETED', () => {
-      given(siteDecider, DELETING)
+    it('completes once authorized: DELETING -> DELETED', () => {
+      given(siteDecider, AUTHORIZED_DELETION)
         .when(cmd('CompleteSiteDeletion', {}))
         .then([{ type: 'SiteDeleted', data: { siteId, environments: ['production'] } }]);
-      given(siteDecider, DELETING).when(cmd('CompleteSiteDeletion', {})).thenState({ state: 'DELETED' });
+      given(siteDecider, AUTHORIZED_DELETION).when(cmd('CompleteSiteDeletion', {})).thenState({ state: 'DELETED' });
     });
-    it('fails: DELETING -> FAILED', () => {
-      given(siteDecider, DELETING)
+    it('fails after the authorization: DELETING -> FAILED', () => {
+      given(siteDecider, AUTHORIZED_DELETION)
         .when(cmd('FailSiteDeletion', { error }))
-        .then([{ type: 'SiteDeletionFailed', data: { siteId, error } }]);
-      given(siteDecider, DELETING).when(cmd('FailSiteDeletion', { error })).thenState({ state: 'FAILED', lastError: error });
+        .then([{ type: 'SiteDeletionFailed', data: { siteId, error, phase: 'post-removal', startedFromFailed: false } }]);
+      given(siteDecider, AUTHORIZED_DELETION).when(cmd('FailSiteDeletion', { error })).thenState({ state: 'FAILED', lastError: error });
     });
     it('ignores reports when not deleting', () => {
       given(siteDecider, DELETED).when(cmd('CompleteSiteDeletion', {})).then([]);
@@ -550,6 +582,7 @@ describe('site decider', () => {
         lastRestore: null,
         backupSchedules: {},
         backupDeletions: {},
+        lastDeletion: null,
       });
     });
   });

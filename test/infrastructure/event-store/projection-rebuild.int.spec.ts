@@ -2,11 +2,12 @@ import { ALL_PROJECTIONS } from '../../../src/application/projections/all-projec
 import { rebuildProjections } from '../../../src/infrastructure/event-store/projection-rebuilder';
 import { buildSiteHistory } from '../../support/site-history';
 import { startTestApp, TestApp } from '../../support/test-app';
+import { scriptedDeletionHandler } from '../../support/scripted-deletion';
 import { ScriptedHandler } from '../../support/test-job-handlers';
 
 describe('projections rebuild', () => {
   let t: TestApp;
-  const handlers = { provision: new ScriptedHandler('site.provision'), deploy: new ScriptedHandler('site.deploy'), remove: new ScriptedHandler('site.delete') };
+  const handlers = { provision: new ScriptedHandler('site.provision'), deploy: new ScriptedHandler('site.deploy'), remove: scriptedDeletionHandler(() => t) };
 
   beforeAll(async () => {
     t = await startTestApp({ jobHandlers: [handlers.provision, handlers.deploy, handlers.remove] });

@@ -1,5 +1,5 @@
 /**
- * `pressluft backup create|list` and `pressluft restore` as a real process against the real HTTP app
+ * `pressluft backup create|list|retry` and `pressluft restore` as a real process against the real HTTP app
  * (API token in the environment). The node side is scripted here (test/application/sites/backups.e2e.spec.ts runs it).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -64,5 +64,24 @@ describe('pressluft backup … / restore', () => {
     expect(bad.stderr).toContain('--scope must be db, files or full');
     expect((await runCli(['restore', siteId], env)).code).not.toBe(0);
     expect(t.eventCount()).toBe(before);
+  });
+
+  it('backup retry --wait runs a failed backup again under its id, recorded with the token; a completed one exits 1 with BACKUP_NOT_RETRYABLE', async () => {
+    backup.failWith('BACKUP_FAILED', 'mysqldump: out of disk space', false);
+    const made = await runCli(['--json', 'backup', 'create', siteId, '--scope', 'db'], env);
+    const { backupId, job } = JSON.parse(made.stdout) as { backupId: string; job: { id: string } };
+    await pollUntil(async () => ['failed'].includes((await t.request('GET', `/api/v1/jobs/${job.id}`)).body.state), { timeoutMs: 10_000 });
+    backup.succeedWith({ contents });
+    const retried = await runCli(['backup', 'retry', siteId, backupId, '--wait'], env);
+    expect(retried.code).toBe(0);
+    expect(retried.stdout + retried.stderr).toContain(`backup ${backupId}`);
+    expect(retried.stdout + retried.stderr).toContain('succeeded');
+    const items = JSON.parse((await runCli(['--json', 'backup', 'list', siteId], env)).stdout).items as { id: string; state: string }[];
+    expect(items.find((b) => b.id === backupId)).toMatchObject({ state: 'completed' });
+    const events = (await t.request('GET', `/api/v1/sites/${siteId}/events`)).body.events as { type: string; metadata: { actor: string } }[];
+    expect(events.filter((e) => e.type === 'BackupRetryRequested').pop()).toMatchObject({ metadata: { actor: t.token.actor } });
+    const again = await runCli(['backup', 'retry', siteId, backupId], env);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('BACKUP_NOT_RETRYABLE');
   });
 });

@@ -12,6 +12,7 @@ import { FindCertificateWorkQuery } from '../../../src/application/certificates/
 import { CertificateScheduler } from '../../../src/infrastructure/scheduler/certificate.scheduler';
 import { pollUntil } from '../../support/poll-until';
 import { startTestApp, TestApp } from '../../support/test-app';
+import { scriptedDeletionHandler } from '../../support/scripted-deletion';
 import { ScriptedHandler } from '../../support/test-job-handlers';
 
 const DAY = 86_400_000;
@@ -31,7 +32,7 @@ describe('site certificates', () => {
   const provision = new ScriptedHandler('site.provision');
   const domains = new ScriptedHandler('site.domains');
   const certificate = new ScriptedHandler('site.certificate');
-  const remove = new ScriptedHandler('site.delete');
+  const remove = scriptedDeletionHandler(() => t);
   let nodeId: string;
   let counter = 0;
 

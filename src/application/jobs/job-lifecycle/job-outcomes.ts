@@ -98,7 +98,11 @@ export const JOB_OUTCOMES: Record<string, OutcomeMap> = {
   },
   [JOB_KINDS.siteDelete]: {
     succeeded: (job) => ({ aggregate: 'site', command: { type: 'CompleteSiteDeletion', siteId: siteId(job) } }),
-    failed: (job, error) => ({ aggregate: 'site', command: { type: 'FailSiteDeletion', siteId: siteId(job), error } }),
+    // The decider makes a failure pre-removal whenever no removal was authorized, whatever the summary says.
+    failed: (job, error, s) => ({
+      aggregate: 'site',
+      command: { type: 'FailSiteDeletion', siteId: siteId(job), error, phase: s?.phase === 'pre-removal' ? 'pre-removal' : 'post-removal' },
+    }),
   },
   // A backup changes no lifecycle state: its outcome only completes or fails the backup.
   [JOB_KINDS.siteBackup]: {

@@ -18,6 +18,9 @@ import { RetryJobCommand } from './retry-job.command';
  * - a site's lifecycle job (provision, deploy, reset, delete, …) through the site's own retry
  *   (RequestSiteRetry: FAILED → the operation's state), which queues the operation as a new job; the
  *   result names that job. The site decides whether a retry makes sense (409 otherwise).
+ * - a failed site.backup through the site's RetryBackup (BackupRetryRequested): the same backup id
+ *   in a new job, as "Retry" on the backup's row does (a backup is no lifecycle operation, so the
+ *   site's retry, which only leaves FAILED, would refuse it).
  * - every other job as a new run of the same job (run + 1, attempts from 1, every step launched anew);
  *   the worker's records of the new run carry the run in their command ids, so the job's events and the
  *   jobs table agree. A bootstrap also puts its node back to bootstrapping (NodeBootstrapRequested, whose
@@ -37,6 +40,10 @@ export class RetryJobHandler implements ICommandHandler<RetryJobCommand, Command
       if (!job) throw new NotFound('job', jobId);
       if (job.state !== 'failed' && job.state !== 'cancelled') {
         throw new DomainError('JOB_NOT_RETRYABLE', `job ${jobId} is ${job.state}; only failed or cancelled jobs can be retried`, { jobId, state: job.state });
+      }
+      if (job.siteId && job.kind === JOB_KINDS.siteBackup) {
+        const { environment, backupId } = job.payload as { environment?: unknown; backupId?: unknown };
+        return runSiteCommand(this.decideAndAppend, { type: 'RetryBackup', siteId: job.siteId, environment: String(environment ?? 'production'), backupId: String(backupId ?? '') }, meta);
       }
       if (job.siteId && JOB_OUTCOMES[job.kind]) return runSiteCommand(this.decideAndAppend, { type: 'RequestSiteRetry', siteId: job.siteId }, meta);
       const result = this.decideAndAppend.run(jobStreamId(jobId), jobDecider, { type: 'RequestJobRetry', jobId }, meta);

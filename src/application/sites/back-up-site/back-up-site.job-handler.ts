@@ -27,7 +27,7 @@ export class BackUpSiteJobHandler implements JobHandler {
       const result = await this.support.run(
         probe,
         'site-backup',
-        { ...this.support.baseVars(probe), backup_id: backupId, scope: backup.scope, db_password: secrets.dbPassword },
+        this.support.backupVars(probe, { backupId, scope: backup.scope, purpose: 'operator' }, secrets.dbPassword),
         ctx,
       );
       const contents = backupContentsOf(plResult(result), probe.env.nodeId);

@@ -40,7 +40,7 @@ export class RestoreSiteJobHandler implements JobHandler {
     if (target.site.backups[restore.preRestoreBackupId]?.state !== 'completed') {
       ctx.log(`taking the pre-restore backup ${restore.preRestoreBackupId} (${restore.scope})`);
       const pre = await this.support
-        .run(target, 'site-backup', { ...vars, backup_id: restore.preRestoreBackupId, scope: restore.scope }, ctx, 'pre-restore-backup')
+        .run(target, 'site-backup', this.support.backupVars(target, { backupId: restore.preRestoreBackupId, scope: restore.scope, purpose: 'pre-restore' }, secrets.dbPassword), ctx, 'pre-restore-backup')
         .catch((err: unknown) => {
           const failure = backupFailure(toSiteJobFailure(err), 'PRE_RESTORE_BACKUP_FAILED');
           throw new JobFailure('PRE_RESTORE_BACKUP_FAILED', `the pre-restore backup failed, nothing was overwritten: ${failure.message}`, failure.retryable, {

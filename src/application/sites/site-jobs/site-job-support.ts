@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { foldEvents } from '../../../domain/common/domain-event';
 import { SiteEnvironmentState, siteDecider, SiteState } from '../../../domain/site/site.decider';
-import type { BackupCompletedData } from '../../../domain/site/site-backup.events';
+import type { BackupCompletedData, BackupPurpose } from '../../../domain/site/site-backup.events';
 import type { SiteCommand } from '../../../domain/site/site.commands';
 import { PRODUCTION_ENVIRONMENT, SiteEvent, siteStreamId } from '../../../domain/site/site.events';
 import { DecideAndAppend } from '../../common/decide-and-append';
@@ -77,6 +77,27 @@ export class SiteJobSupport {
   /** The names every site playbook asserts, plus pressluft_home and the PHP version of the environment. */
   baseVars(target: SiteJobTarget): Record<string, unknown> {
     return { ...target.names, env_name: target.env.name, site_id: target.siteId, php_version: target.env.phpVersion, pressluft_home: target.root };
+  }
+
+  /**
+   * The vars of a site-backup.yml run: the backup's id, scope and purpose (a final backup is written
+   * to deleted-site-backups/), the DB password (registered as a secret by secretsFor), and the
+   * retention of final backups, which every backup run prunes on its node.
+   */
+  backupVars(target: SiteJobTarget, backup: { backupId: string; scope: string; purpose: BackupPurpose }, dbPassword: string): Record<string, unknown> {
+    return {
+      ...this.baseVars(target),
+      backup_id: backup.backupId,
+      scope: backup.scope,
+      purpose: backup.purpose,
+      db_password: dbPassword,
+      deleted_site_backup_days: this.settings.deletedSiteBackupDays ?? 30,
+    };
+  }
+
+  /** Where a final backup lives on its node (site-backup.yml's pl_backup_dest for purpose final). */
+  finalBackupPath(target: SiteJobTarget, backupId: string): string {
+    return `${target.root}/deleted-site-backups/${target.env.envSlug}-${backupId}`;
   }
 
   /** One step of the job (`step` defaults to the playbook): a finished step is not launched again by a later attempt. */

@@ -22,9 +22,9 @@ const BACKUP_COLUMNS: Column<BackupView>[] = [
 
 const SCOPES = ['db', 'files', 'full'];
 
-/** `backup create|list` and `restore` (docs/backups.md). */
+/** `backup create|list|retry` and `restore` (docs/backups.md). */
 export function registerBackupCommands(program: Command): void {
-  const backup = program.command('backup').helpGroup(API_HELP_GROUP).description("site backups: take one now, list them (restore with: pressluft restore)");
+  const backup = program.command('backup').helpGroup(API_HELP_GROUP).description("site backups: take one now, list them, retry a failed one (restore with: pressluft restore)");
 
   backup
     .command('create')
@@ -58,6 +58,22 @@ export function registerBackupCommands(program: Command): void {
     );
 
   registerBackupScheduleCommands(backup);
+  backup
+    .command('retry')
+    .argument('<site-id>')
+    .argument('<backup-id>')
+    .option('--wait', 'follow the backup job to its end')
+    .description('run a failed backup again under the same id (same environment and scope)')
+    .action(
+      apiAction(async (ctx) => {
+        const { api, out, opts, args } = ctx;
+        const backupId = idArg(args[1], 'backup retry');
+        const result = await api.post<{ backupId: string; job: JobRef }>(`/api/v1/sites/${idArg(args[0], 'backup retry')}/backups/${backupId}/retry`);
+        if (out.json && !opts.wait) return out.document(result);
+        out.info(`backup ${result.backupId}`);
+        await reportJob(ctx, result.job, 'backup');
+      }),
+    );
 
   program
     .command('restore')

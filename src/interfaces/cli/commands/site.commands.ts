@@ -185,7 +185,7 @@ export function registerSiteCommands(program: Command): void {
     );
 
   for (const [name, method, suffix, description] of [
-    ['delete', 'delete', '', 'delete the site and everything it has on its node (user, pool, database, files, vhost)'],
+    ['delete', 'delete', '', 'delete the site and everything it has on its node (user, pool, database, files, backups, vhost), after a final full backup of each environment that is kept on the node'],
     ['reset', 'post', '/reset', 'leave FAILED: back to ACTIVE only when a health check passes'],
     ['retry', 'post', '/retry', 'leave FAILED: run the operation that failed again'],
   ] as const) {
@@ -197,8 +197,12 @@ export function registerSiteCommands(program: Command): void {
       .action(
         apiAction(async (ctx) => {
           const path = `/api/v1/sites/${idArg(ctx.args[0], `site ${name}`)}${suffix}`;
-          const result = method === 'delete' ? await ctx.api.delete<{ job: JobRef }>(path) : await ctx.api.post<{ job: JobRef }>(path);
+          const result =
+            method === 'delete'
+              ? await ctx.api.delete<{ job: JobRef; finalBackups?: { environment: string; backupId: string }[] }>(path)
+              : await ctx.api.post<{ job: JobRef; finalBackups?: { environment: string; backupId: string }[] }>(path);
           if (ctx.out.json && !ctx.opts.wait) return ctx.out.document(result);
+          for (const b of result.finalBackups ?? []) ctx.out.info(`final backup of ${b.environment}: ${b.backupId}`);
           await reportJob(ctx, result.job, name);
         }),
       );

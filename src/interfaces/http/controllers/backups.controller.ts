@@ -8,9 +8,11 @@ import { RequestBackupCommand } from '../../../application/sites/request-backup/
 import type { RequestBackupResult } from '../../../application/sites/request-backup/request-backup.handler';
 import { RequestRestoreCommand } from '../../../application/sites/request-restore/request-restore.command';
 import type { RequestRestoreResult } from '../../../application/sites/request-restore/request-restore.handler';
+import type { CommandResult } from '../../../application/common/command-result';
+import { RetryBackupCommand } from '../../../application/sites/retry-backup/retry-backup.command';
 import { Meta } from '../command-meta.decorator';
 import { RequestBackupDto, RequestRestoreDto } from '../dto/backup.dto';
-import { EnvParam, IdParam } from '../params';
+import { BackupIdParam, EnvParam, IdParam } from '../params';
 import { jobRef } from './job-ref';
 
 /** Backups of a site environment and restores from them (docs/backups.md). */
@@ -32,6 +34,14 @@ export class BackupsController {
   @Get(':id/environments/:env/backups')
   async list(@IdParam() id: string, @EnvParam() env: string): Promise<{ items: BackupView[] }> {
     return { items: await this.queries.execute<ListBackupsQuery, BackupView[]>(new ListBackupsQuery(id, env)) };
+  }
+
+  /** A failed backup runs again under its id (BackupRetryRequested): a new site.backup job. The id names the environment. */
+  @Post(':id/backups/:backupId/retry')
+  @HttpCode(202)
+  async retry(@IdParam() id: string, @BackupIdParam() backupId: string, @Meta() meta: CommandMeta) {
+    const result = await this.commands.execute<RetryBackupCommand, CommandResult>(new RetryBackupCommand(id, undefined, backupId, meta));
+    return { backupId, version: result.version, job: jobRef(result) };
   }
 
   @Post(':id/environments/:env/restore')

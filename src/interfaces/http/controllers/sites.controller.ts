@@ -12,6 +12,7 @@ import { ListSitesQuery } from '../../../application/sites/list-sites/list-sites
 import { RequestDeployCommand } from '../../../application/sites/request-deploy/request-deploy.command';
 import type { RequestDeployResult } from '../../../application/sites/request-deploy/request-deploy.handler';
 import { RequestSiteDeletionCommand } from '../../../application/sites/request-site-deletion/request-site-deletion.command';
+import type { RequestSiteDeletionResult } from '../../../application/sites/request-site-deletion/request-site-deletion.handler';
 import { RequestSiteResetCommand } from '../../../application/sites/request-site-reset/request-site-reset.command';
 import { RequestSiteRetryCommand } from '../../../application/sites/request-site-retry/request-site-retry.command';
 import type { SiteView } from '../../../application/sites/site.view';
@@ -105,7 +106,9 @@ export class SitesController {
   @Delete(':id')
   @HttpCode(202)
   async remove(@IdParam() id: string, @Meta() meta: CommandMeta) {
-    return accepted(await this.commands.execute<RequestSiteDeletionCommand, CommandResult>(new RequestSiteDeletionCommand(id, meta)));
+    const result = await this.commands.execute<RequestSiteDeletionCommand, RequestSiteDeletionResult>(new RequestSiteDeletionCommand(id, meta));
+    // The final backups it takes before removing anything (docs/backups.md): listed with the site's backups once taken.
+    return { ...accepted(result), deletionId: result.deletionId, finalBackups: result.finalBackups };
   }
 }
 

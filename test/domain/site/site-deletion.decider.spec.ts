@@ -208,5 +208,12 @@ describe('site deletion: final backups before anything is removed', () => {
         .when(cmd('RequestRestore', { restoreId: 'x1', environment: env, backupId: 'id-1' }))
         .thenThrows(RuleViolation, 'BACKUP_NOT_RESTORABLE', SITE_RULES.finalBackupIsNotRestorable);
     });
+
+    it('given a refused deletion (the site ACTIVE again, its final backup kept), when that final backup is deleted by hand, then BACKUP_IN_USE: it goes by its own retention', () => {
+      const refused: SiteEvent = { type: 'SiteDeletionFailed', data: { siteId, error, phase: 'pre-removal', startedFromFailed: false } };
+      given(siteDecider, [...FINAL_TAKEN, refused])
+        .when(cmd('RequestBackupDeletion', { environment: env, backupId: 'id-1', deletionId: 'del-1' }))
+        .thenThrows(RuleViolation, 'BACKUP_IN_USE', SITE_RULES.backupInUseCannotBeDeleted);
+    });
   });
 });

@@ -1,14 +1,12 @@
 import { Logger } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { foldEvents } from '../../../domain/common/domain-event';
 import { DomainError } from '../../../domain/common/domain-error';
 import { siteDecider } from '../../../domain/site/site.decider';
 import { MISSED_LISTED } from '../../../domain/site/site-backup-schedules';
 import type { BackupRequestedData } from '../../../domain/site/site-backup.events';
-import { SiteEvent, siteStreamId } from '../../../domain/site/site.events';
+import { siteStreamId } from '../../../domain/site/site.events';
 import { DecideAndAppend } from '../../common/decide-and-append';
 import { IdGenerator } from '../../ports/clock.port';
-import { EventStore } from '../../ports/event-store.port';
 import { SqlReader } from '../../ports/sql-reader.port';
 import { dueTimesBetween } from '../backup-schedules/cron-calendar';
 import { RunBackupSchedulesCommand } from './run-backup-schedules.command';
@@ -53,7 +51,6 @@ export class RunBackupSchedulesHandler implements ICommandHandler<RunBackupSched
 
   constructor(
     private readonly sql: SqlReader,
-    private readonly store: EventStore,
     private readonly decideAndAppend: DecideAndAppend,
     private readonly ids: IdGenerator,
   ) {}
@@ -61,17 +58,17 @@ export class RunBackupSchedulesHandler implements ICommandHandler<RunBackupSched
   async execute(c: RunBackupSchedulesCommand): Promise<RunBackupSchedulesResult> {
     const requested: ScheduledBackupRequested[] = [];
     const pending: ScheduledBackupPending[] = [];
-    const schedules = this.sql.all<{ site_id: string; environment: string }>(
-      "SELECT b.site_id, b.environment FROM rm_backup_schedules b JOIN rm_sites s ON s.id = b.site_id WHERE s.state <> 'DELETED' ORDER BY b.site_id, b.environment",
+    // The read model is written in the same transaction as the site's events (inline projection), so its
+    // schedule rows say what is due without folding every stream each round; only a due schedule goes to
+    // the decider, which folds the stream and guards against a second request of the same due time.
+    const schedules = this.sql.all<{ site_id: string; environment: string; cron: string; time_zone: string; effective_from: string; last_due_at: string | null }>(
+      "SELECT b.site_id, b.environment, b.cron, b.time_zone, b.effective_from, b.last_due_at FROM rm_backup_schedules b JOIN rm_sites s ON s.id = b.site_id WHERE s.state <> 'DELETED' ORDER BY b.site_id, b.environment",
     );
-    for (const { site_id: siteId, environment } of schedules) {
-      const site = foldEvents(siteDecider, this.store.readStream(siteStreamId(siteId)).events as unknown as SiteEvent[]);
-      const schedule = site.backupSchedules[environment];
-      if (!schedule) continue;
-      const from = schedule.lastDueAt && schedule.lastDueAt > schedule.effectiveFrom ? schedule.lastDueAt : schedule.effectiveFrom;
+    for (const { site_id: siteId, environment, cron, time_zone: timeZone, effective_from: effectiveFrom, last_due_at: lastDueAt } of schedules) {
+      const from = lastDueAt && lastDueAt > effectiveFrom ? lastDueAt : effectiveFrom;
       let due;
       try {
-        due = dueTimesBetween(schedule.cron, schedule.timeZone, from, c.now, MISSED_LISTED + 1);
+        due = dueTimesBetween(cron, timeZone, from, c.now, MISSED_LISTED + 1);
       } catch (err) {
         this.logger.error(`schedule of ${siteId}/${environment} unreadable: ${err instanceof Error ? err.message : String(err)}`);
         continue;

@@ -1,35 +1,11 @@
 import { DomainError, NotFound, RuleViolation } from '../../../src/domain/common/domain-error';
-import type { BackupContents } from '../../../src/domain/site/site-backup.events';
 import { siteDecider } from '../../../src/domain/site/site.decider';
 import type { SiteEvent } from '../../../src/domain/site/site.events';
 import { SITE_RULES } from '../../../src/domain/site/site.rules';
 import { given, testContext } from '../../support/decider-spec';
+import { backupContents, created, env, error, provisioned, siteId } from './site-fixtures';
 
-const siteId = 's1';
-const env = 'production';
-const error = { code: 'REMOTE_RUN_FAILED', message: 'task failed' };
-const contents: BackupContents = {
-  parts: [{ name: 'db', file: 'db.sql.gz', size: 10, sha256: 'a'.repeat(64) }],
-  size: 10,
-  locations: [{ kind: 'node', nodeId: 'n1', path: '/var/lib/pressluft/backups/shop/b1' }],
-  releaseId: 'r0',
-  wordpressVersion: '6.1.9',
-  tableCount: 12,
-};
-const created: SiteEvent = {
-  type: 'SiteCreated',
-  data: {
-    siteId,
-    name: 'Shop',
-    slug: 'shop',
-    nodeId: 'n1',
-    primaryDomain: 'shop.test',
-    adminEmail: 'a@shop.test',
-    phpVersion: '8.2',
-    environment: { name: env, envSlug: 'shop', nodeId: 'n1', domains: ['shop.test'], phpVersion: '8.2' },
-  },
-};
-const provisioned: SiteEvent = { type: 'SiteProvisioned', data: { siteId, environment: env, releaseId: 'r0' } };
+const contents = backupContents();
 const ACTIVE = [created, provisioned];
 const retention = { keepLast: 2, keepDaily: 0, keepWeekly: 0, keepMonthly: 0 };
 const scheduleSet = (over: Partial<{ cron: string; timeZone: string; scope: 'db' | 'files' | 'full'; retention: typeof retention }> = {}): SiteEvent => ({

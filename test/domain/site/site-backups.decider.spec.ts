@@ -1,37 +1,13 @@
 import { InvalidValue, NotFound, RuleViolation } from '../../../src/domain/common/domain-error';
 import { foldEvents } from '../../../src/domain/common/domain-event';
-import type { BackupContents } from '../../../src/domain/site/site-backup.events';
 import { siteDecider } from '../../../src/domain/site/site.decider';
 import type { SiteEvent } from '../../../src/domain/site/site.events';
 import { SITE_RULES } from '../../../src/domain/site/site.rules';
 import { given } from '../../support/decider-spec';
+import { backupContents, created, env, error, provisioned, siteId } from './site-fixtures';
 
-const siteId = 's1';
-const env = 'production';
-const error = { code: 'REMOTE_RUN_FAILED', message: 'task failed' };
-const contents: BackupContents = {
-  parts: [{ name: 'db', file: 'db.sql.gz', size: 10, sha256: 'a'.repeat(64) }],
-  size: 10,
-  locations: [{ kind: 'node', nodeId: 'n1', path: '/var/lib/pressluft/backups/shop/b1' }],
-  releaseId: 'r0',
-  wordpressVersion: '6.1.9',
-  tableCount: 12,
-};
+const contents = backupContents();
 
-const created: SiteEvent = {
-  type: 'SiteCreated',
-  data: {
-    siteId,
-    name: 'Shop',
-    slug: 'shop',
-    nodeId: 'n1',
-    primaryDomain: 'shop.test',
-    adminEmail: 'a@shop.test',
-    phpVersion: '8.2',
-    environment: { name: env, envSlug: 'shop', nodeId: 'n1', domains: ['shop.test'], phpVersion: '8.2' },
-  },
-};
-const provisioned: SiteEvent = { type: 'SiteProvisioned', data: { siteId, environment: env, releaseId: 'r0' } };
 const backupRequested = (backupId = 'b1', scope: 'db' | 'files' | 'full' = 'full'): SiteEvent => ({
   type: 'BackupRequested',
   data: { siteId, environment: env, backupId, scope },

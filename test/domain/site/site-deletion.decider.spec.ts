@@ -1,44 +1,20 @@
 import { RuleViolation } from '../../../src/domain/common/domain-error';
-import type { BackupContents } from '../../../src/domain/site/site-backup.events';
 import type { SiteCommand } from '../../../src/domain/site/site.commands';
 import { siteDecider } from '../../../src/domain/site/site.decider';
 import type { SiteEvent } from '../../../src/domain/site/site.events';
 import { SITE_RULES } from '../../../src/domain/site/site.rules';
 import { given } from '../../support/decider-spec';
+import { backupContents, created, env, error, provisioned, siteId } from './site-fixtures';
 
 /*
  * The deletion's guard of issue 10 item 6 (src/domain/site/site-deletion.ts): a full final backup of
  * every environment, taken by this deletion, before anything is removed (docs/backups.md).
  */
 
-const siteId = 's1';
-const env = 'production';
-const error = { code: 'REMOTE_RUN_FAILED', message: 'task failed' };
-const contents: BackupContents = {
-  parts: [{ name: 'db', file: 'db.sql.gz', size: 10, sha256: 'a'.repeat(64) }],
-  size: 10,
-  locations: [{ kind: 'node', nodeId: 'n1', path: '/var/lib/pressluft/deleted-site-backups/shop-id-1' }],
-  releaseId: 'r0',
-  wordpressVersion: '6.1.9',
-  tableCount: 12,
-};
+const contents = backupContents('/var/lib/pressluft/deleted-site-backups/shop-id-1');
 const cmd = <T extends SiteCommand['type']>(type: T, rest: Omit<Extract<SiteCommand, { type: T }>, 'type' | 'siteId'>) =>
   ({ type, siteId, ...rest }) as Extract<SiteCommand, { type: T }>;
 
-const created: SiteEvent = {
-  type: 'SiteCreated',
-  data: {
-    siteId,
-    name: 'Shop',
-    slug: 'shop',
-    nodeId: 'n1',
-    primaryDomain: 'shop.test',
-    adminEmail: 'a@shop.test',
-    phpVersion: '8.2',
-    environment: { name: env, envSlug: 'shop', nodeId: 'n1', domains: ['shop.test'], phpVersion: '8.2' },
-  },
-};
-const provisioned: SiteEvent = { type: 'SiteProvisioned', data: { siteId, environment: env, releaseId: 'r0' } };
 const deployFailed: SiteEvent = {
   type: 'DeployFailed',
   data: { siteId, environment: env, deploymentId: 'd1', error, rolledBack: false, phase: 'post-switch', releaseId: null },

@@ -17,6 +17,7 @@ import { pollUntil } from '../../support/poll-until';
 import { startTestApp, TestApp, TestResponse } from '../../support/test-app';
 import { downNode, ensureTemplate, execOnNode, TestNode, upNode } from '../../support/test-nodes';
 import { wordPressArchive } from '../../support/wordpress-archive';
+import { jobWaiter } from '../../support/job-wait';
 
 jest.setTimeout(45 * 60_000);
 
@@ -33,20 +34,7 @@ describe('backup schedules and retention on a real node through the API', () => 
 
   const api = (method: string, path: string, body?: unknown): Promise<TestResponse> => t.request(method, path, body);
   const env = () => `/api/v1/sites/${siteId}/environments/production`;
-  const finished = (id: string) =>
-    pollUntil(
-      async () => {
-        const j = (await api('GET', `/api/v1/jobs/${id}`)).body;
-        return ['succeeded', 'failed', 'cancelled'].includes(j.state) ? j : null;
-      },
-      { timeoutMs: 20 * 60_000, intervalMs: 500, description: `job ${id} finished` },
-    );
-  const jobLog = async (id: string) => ((await api('GET', `/api/v1/jobs/${id}/run-log?limit=1000`)).body.lines as { text: string }[]).map((l) => l.text).join('\n');
-  const succeed = async (jobId: string) => {
-    const job = await finished(jobId);
-    if (job.state !== 'succeeded') throw new Error(`job ${jobId} ${job.state}: ${JSON.stringify(job.error)}\n${await jobLog(jobId)}`);
-    return job;
-  };
+  const { jobLog, succeed } = jobWaiter(api);
   const onNode = async (script: string) => {
     const r = await execOnNode(node, ['sh', '-c', script]);
     if (r.code !== 0) throw new Error(`on node failed (${r.code}): ${script}\n${r.stderr}`);

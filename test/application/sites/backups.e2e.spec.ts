@@ -18,10 +18,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SecretBox } from '../../../src/infrastructure/secrets/secret-box';
 import { FileControlPlaneKey } from '../../../src/infrastructure/ssh/file-control-plane-key';
-import { pollUntil } from '../../support/poll-until';
 import { startTestApp, TestApp, TestResponse } from '../../support/test-app';
 import { downNode, ensureTemplate, execOnNode, TestNode, upNode } from '../../support/test-nodes';
 import { wordPressArchive } from '../../support/wordpress-archive';
+import { jobWaiter } from '../../support/job-wait';
 
 jest.setTimeout(45 * 60_000);
 
@@ -45,20 +45,7 @@ describe('site backups and restores on a real node through the API', () => {
     return res;
   };
   const env = () => `/api/v1/sites/${siteId}/environments/production`;
-  const finished = (id: string) =>
-    pollUntil(
-      async () => {
-        const j = (await api('GET', `/api/v1/jobs/${id}`)).body;
-        return ['succeeded', 'failed', 'cancelled'].includes(j.state) ? j : null;
-      },
-      { timeoutMs: 20 * 60_000, intervalMs: 500, description: `job ${id} finished` },
-    );
-  const jobLog = async (id: string) => ((await api('GET', `/api/v1/jobs/${id}/run-log?limit=1000`)).body.lines as { text: string }[]).map((l) => l.text).join('\n');
-  const succeed = async (jobId: string) => {
-    const job = await finished(jobId);
-    if (job.state !== 'succeeded') throw new Error(`job ${jobId} ${job.state}: ${JSON.stringify(job.error)}\n${await jobLog(jobId)}`);
-    return job;
-  };
+  const { finished, jobLog, succeed } = jobWaiter(api);
   const http = (path = '/') =>
     new Promise<{ status: number; body: string }>((resolve, reject) => {
       const req = request({ host: node.ip, port: 80, path, headers: { host: DOMAIN }, timeout: 20_000 }, (res) => {

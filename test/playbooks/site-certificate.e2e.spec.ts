@@ -102,7 +102,7 @@ describe('site-certificate.yml against pebble', () => {
 
     // A minimal site in the shape docs/tls.md asks of every site vhost.
     await ssh.shOk(`mkdir -p /var/www/${ENV} && echo ${MARKER} > /var/www/${ENV}/index.html`);
-    await ssh.shOk(`cat > /etc/nginx/sites-enabled/${ENV}.conf && nginx -t -q && systemctl reload nginx`, {
+    await ssh.shOk(`cat > /etc/nginx/sites-enabled/${ENV}.conf && nginx -t -q && bash ${BUNDLE}/bin/pl-nginx-reload`, {
       input: `server {
     listen 80;
     server_name ${ALIAS};
@@ -237,7 +237,7 @@ server {
     const name = 'new-elsewhere.test';
     await pebble.pointDomain(name, `10.254.${node.n}.1`);
     await ssh.shOk(`mkdir -p /var/www/${env} && echo ${MARKER}-new > /var/www/${env}/index.html`);
-    await ssh.shOk(`cat > /etc/nginx/sites-enabled/${env}.conf && nginx -t -q && systemctl reload nginx`, {
+    await ssh.shOk(`cat > /etc/nginx/sites-enabled/${env}.conf && nginx -t -q && bash ${BUNDLE}/bin/pl-nginx-reload`, {
       input: `server {
     listen 80;
     server_name ${name};

@@ -8,7 +8,8 @@ export const enqueueBackupPruneWhenBackupDeletionRequested = jobReactor<BackupDe
   'BackupDeletionRequested',
   (d) => ({
     kind: JOB_KINDS.siteBackupPrune,
-    payload: { siteId: d.siteId, environment: d.environment, deletionId: d.deletionId },
+    // what the deletion names rides along: a retry of a failed job asks for the same backups again
+    payload: { siteId: d.siteId, environment: d.environment, deletionId: d.deletionId, backupIds: d.backupIds, reason: d.reason },
     siteId: d.siteId,
     concurrencyKey: siteConcurrencyKey(d.siteId),
     dedupKey: `${JOB_KINDS.siteBackupPrune}:${d.deletionId}`,

@@ -20,6 +20,11 @@ export interface RequestCertificate {
   /** Absent: keep the environment's current HSTS choice (off at first). */
   readonly hsts?: boolean;
   readonly reason: CertificateRequestReason;
+  /**
+   * A failed request asked for again (a retry of its site.certificate job): it must still be the
+   * environment's last request, and its force and HSTS choices carry over. The names are today's.
+   */
+  readonly retryOf?: string;
 }
 export interface CompleteCertificate {
   readonly type: 'CompleteCertificate';

@@ -63,6 +63,7 @@ function requestCertificate(cmd: RequestCertificate, site: CertificateState): Ce
       { siteState: cmd.target.siteState },
     );
   }
+  const retried = cmd.retryOf === undefined ? null : failedRequestToRetry(cmd.retryOf, environment, state);
   // CERTIFICATE_RULES.automaticOnlyForNewNames: the running or the last request already asked for these names.
   if (AUTOMATIC_CERTIFICATE_REASONS.includes(cmd.reason) && sameNames(state.lastRequest?.domains, cmd.target.domains)) return [];
   if (state.pendingRequestId) {
@@ -85,12 +86,26 @@ function requestCertificate(cmd: RequestCertificate, site: CertificateState): Ce
         environment,
         requestId: cmd.requestId,
         domains: [...cmd.target.domains],
-        force: cmd.force === true,
-        hsts: cmd.hsts ?? state.hsts,
+        force: cmd.force ?? retried?.force ?? false,
+        hsts: cmd.hsts ?? retried?.hsts ?? state.hsts,
         reason: cmd.reason,
       },
     },
   ];
+}
+
+/** CERTIFICATE_RULES.retryOnlyTheLastFailure: a request replaced by a later one, or one that did not fail, is no retry. */
+function failedRequestToRetry(requestId: string, environment: string, state: EnvironmentCertificate): CertificateRequest {
+  const last = state.lastRequest;
+  if (!last || last.requestId !== requestId || state.status !== 'failed') {
+    throw new RuleViolation(
+      CERTIFICATE_RULES.retryOnlyTheLastFailure,
+      'JOB_NOT_RETRYABLE',
+      `certificate request ${requestId} is not the last failed request of ${environment}: request a certificate instead`,
+      { requestId, lastRequestId: last?.requestId ?? null, status: state.status },
+    );
+  }
+  return last;
 }
 
 function sameNames(a: readonly string[] | undefined, b: readonly string[]): boolean {

@@ -13,6 +13,8 @@ export const CERTIFICATE_RULES = {
    * environment has no request for its current names: a second trigger or a replay adds nothing.
    */
   automaticOnlyForNewNames: 'certificate-automatic-only-for-new-names',
+  /** Only the environment's last request can be retried, and only once it has failed (its choices carry over). */
+  retryOnlyTheLastFailure: 'certificate-retry-only-the-last-failure',
 } as const;
 
 /** Site states in which the environment's vhost cannot take a certificate. */

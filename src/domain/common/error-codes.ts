@@ -30,7 +30,10 @@ export const ERROR_CODES = {
   INVALID_STATE_TRANSITION: { kind: 'conflict', description: 'The lifecycle state does not allow this.' },
   RULE_VIOLATION: { kind: 'rule', description: 'A rule of the domain refused the command.' },
   JOB_NOT_CANCELLABLE: { kind: 'conflict', description: 'The job already finished.' },
-  JOB_NOT_RETRYABLE: { kind: 'conflict', description: 'Only failed or cancelled jobs can be retried.' },
+  JOB_NOT_RETRYABLE: {
+    kind: 'conflict',
+    description: 'Only failed or cancelled jobs can be retried, and only while their work is still wanted (not replaced by a later request, something left to do).',
+  },
   NODE_NOT_READY: { kind: 'rule', description: 'The node is not ready for sites.' },
   ENVIRONMENT_SLUG_TOO_LONG: { kind: 'rule', description: 'The slug is longer than the node names it becomes allow (Linux user s-<slug>: 32 characters, so a slug of at most 30).' },
   NO_ROLLBACK_TARGET: { kind: 'rule', description: 'The environment has no release to roll back to (or the named one is already live).' },

@@ -1,4 +1,5 @@
 import type { OperationError } from './operation-error';
+import type { BackupDeletionReason } from './site-backup-schedule.events';
 
 /** Set or replace an environment's backup schedule (the application says whether the cron expression parsed). */
 export interface SetBackupSchedule {
@@ -39,6 +40,18 @@ export interface RequestBackupDeletion {
   readonly backupId: string;
   readonly deletionId: string;
 }
+/** Run a failed deletion again (a retry of its site.backup-prune job): the backups it named that still exist. */
+export interface RetryBackupDeletion {
+  readonly type: 'RetryBackupDeletion';
+  readonly siteId: string;
+  /** The deletion that failed, and what it named (from its job). */
+  readonly failedDeletionId: string;
+  readonly environment: string;
+  readonly backupIds: readonly string[];
+  readonly reason: BackupDeletionReason;
+  /** The new deletion's id. */
+  readonly deletionId: string;
+}
 export interface CompleteBackupDeletion {
   readonly type: 'CompleteBackupDeletion';
   readonly siteId: string;
@@ -56,5 +69,6 @@ export type BackupScheduleCommand =
   | RemoveBackupSchedule
   | RequestScheduledBackup
   | RequestBackupDeletion
+  | RetryBackupDeletion
   | CompleteBackupDeletion
   | FailBackupDeletion;

@@ -9,6 +9,7 @@ import type {
   FailBackupDeletion,
   RemoveBackupSchedule,
   RequestBackupDeletion,
+  RetryBackupDeletion,
   RequestScheduledBackup,
   SetBackupSchedule,
 } from './site-backup-schedule.commands';
@@ -142,17 +143,42 @@ export function requestBackupDeletion(cmd: RequestBackupDeletion, site: Schedule
     const where = named === null ? `Site ${siteId}` : `Environment ${named}`;
     throw new RuleViolation(SITE_RULES.backupInUseCannotBeDeleted, 'BACKUP_NOT_FOUND', `${where} has no backup ${cmd.backupId}`, { environment: named, backupId: cmd.backupId });
   }
-  const environment = backup.environment;
+  assertDeletable(backup, site);
+  return [
+    {
+      type: 'BackupDeletionRequested',
+      data: { siteId, environment: backup.environment, deletionId: cmd.deletionId, backupIds: [backup.backupId], reason: 'operator', afterBackupId: null },
+    },
+  ];
+}
+
+/** SITE_RULES.backupInUseCannotBeDeleted */
+function assertDeletable(backup: SiteBackup, site: ScheduleSiteView): void {
   const inUse = (why: string) =>
-    new RuleViolation(SITE_RULES.backupInUseCannotBeDeleted, 'BACKUP_IN_USE', `Backup ${cmd.backupId} ${why}; it cannot be deleted now`, { backupId: cmd.backupId, reason: why });
+    new RuleViolation(SITE_RULES.backupInUseCannotBeDeleted, 'BACKUP_IN_USE', `Backup ${backup.backupId} ${why}; it cannot be deleted now`, { backupId: backup.backupId, reason: why });
   // a final backup lives outside the environment's backups (deleted-site-backups/) and has its own retention
   if (backup.purpose === 'final') throw inUse('is the final backup of a deletion, kept for PRESSLUFT_DELETED_SITE_BACKUP_DAYS');
   if (backup.state === 'running') throw inUse('is still running');
   if (backup.deleting) throw inUse('is already being deleted');
   if (inUseByRestore(site).has(backup.backupId)) throw inUse('is used by the restore in progress');
-  return [
-    { type: 'BackupDeletionRequested', data: { siteId, environment, deletionId: cmd.deletionId, backupIds: [backup.backupId], reason: 'operator', afterBackupId: null } },
-  ];
+}
+
+/**
+ * A failed deletion asked for again: the backups it named that are still listed (a part may have gone
+ * before the failure), under a new deletion id and the same reason. Nothing left to delete is no retry.
+ */
+export function retryBackupDeletion(cmd: RetryBackupDeletion, site: ScheduleSiteView, siteId: string): SiteBackupScheduleEvent[] {
+  if (site.backupDeletions[cmd.deletionId]) return []; // a repeat of the retry that queued it
+  requireLiveSite(site, 'deleting a backup');
+  const left = cmd.backupIds.map((id) => site.backups[id]).filter((b) => b !== undefined && b.environment === cmd.environment);
+  if (left.length === 0) {
+    throw new RuleViolation(SITE_RULES.deletionRetryNeedsBackupsLeft, 'JOB_NOT_RETRYABLE', `every backup deletion ${cmd.failedDeletionId} named is gone already`, {
+      deletionId: cmd.failedDeletionId,
+    });
+  }
+  for (const backup of left) assertDeletable(backup, site);
+  const backupIds = left.map((b) => b.backupId);
+  return [{ type: 'BackupDeletionRequested', data: { siteId, environment: cmd.environment, deletionId: cmd.deletionId, backupIds, reason: cmd.reason, afterBackupId: null } }];
 }
 
 export function completeBackupDeletion(cmd: CompleteBackupDeletion, site: ScheduleSiteView, siteId: string): SiteBackupScheduleEvent[] {

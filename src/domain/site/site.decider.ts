@@ -44,6 +44,7 @@ import {
   failBackupDeletion,
   removeBackupSchedule,
   requestBackupDeletion,
+  retryBackupDeletion,
   requestScheduledBackup,
   retentionAfter,
   setBackupSchedule,
@@ -423,6 +424,8 @@ function decide(cmd: SiteCommand, site: SiteState, ctx: DecideContext): SiteEven
       return requestScheduledBackup(cmd, site, siteId, ctx) as SiteEvent[];
     case 'RequestBackupDeletion':
       return requestBackupDeletion(cmd, site, siteId);
+    case 'RetryBackupDeletion':
+      return retryBackupDeletion(cmd, site, siteId);
     case 'CompleteBackupDeletion':
       return completeBackupDeletion(cmd, site, siteId);
     case 'FailBackupDeletion':

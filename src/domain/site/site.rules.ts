@@ -51,6 +51,8 @@ export const SITE_RULES = {
   scheduledBackupOncePerDueTime: 'scheduled-backup-once-per-due-time',
   /** A backup that is running, being deleted or used by a running restore cannot be deleted (BACKUP_IN_USE). */
   backupInUseCannotBeDeleted: 'backup-in-use-cannot-be-deleted',
+  /** A failed backup deletion is retried for the backups it named that are still listed; none left, no retry. */
+  deletionRetryNeedsBackupsLeft: 'deletion-retry-needs-backups-left',
   /** Retention deletes only scheduled backups; operator and pre-restore backups are never deleted by it. */
   retentionDeletesOnlyScheduledBackups: 'retention-deletes-only-scheduled-backups',
   /** Issue 10 item 6: a deletion removes nothing before every environment's final backup succeeded (FINAL_BACKUP_MISSING). */

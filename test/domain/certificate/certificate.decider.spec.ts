@@ -94,6 +94,28 @@ describe('certificate decider', () => {
     });
   });
 
+  describe('RequestCertificate as the retry of a failed request (retryOf)', () => {
+    const failedEvent = (requestId: string): CertificateEvent => ({
+      type: 'CertificateFailed',
+      data: { ...base, requestId, error: { code: 'CERT_INSTALL_FAILED', message: 'nginx -t failed' }, domains: ['shop.example', 'www.shop.example'] },
+    });
+
+    it("asks again with the failed request's force and HSTS choices, for today's names, as an operator request", () => {
+      given(certificateDecider, [requested('r1', { hsts: true, force: true }), failedEvent('r1')])
+        .when(request({ requestId: 'r2', retryOf: 'r1', target: { siteState: 'ACTIVE', domains: ['shop.example'] } }))
+        .then([{ type: 'CertificateRequested', data: { ...base, requestId: 'r2', domains: ['shop.example'], force: true, hsts: true, reason: 'operator' } }]);
+    });
+
+    it('refuses a request that a later one replaced, one that succeeded, and one still running', () => {
+      const refuse = (history: CertificateEvent[]) =>
+        given(certificateDecider, history).when(request({ requestId: 'r9', retryOf: 'r1' })).thenThrows(RuleViolation, 'JOB_NOT_RETRYABLE', CERTIFICATE_RULES.retryOnlyTheLastFailure);
+      refuse([requested('r1'), failedEvent('r1'), requested('r2'), issued('r2')]);
+      refuse([requested('r1'), issued('r1')]);
+      refuse([requested('r1')]);
+      refuse([]);
+    });
+  });
+
   describe('CompleteCertificate', () => {
     const complete = (renewed: boolean, requestId = 'r1') => ({ type: 'CompleteCertificate' as const, ...base, requestId, renewed, certificate: facts, hsts: false });
 

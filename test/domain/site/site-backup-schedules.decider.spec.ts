@@ -167,6 +167,24 @@ describe('site decider: retention and deletion', () => {
     ]);
   });
 
+  it('given a failed retention deletion, when its job is retried, then a new deletion of what is still listed, same reason; nothing left is JOB_NOT_RETRYABLE', () => {
+    const asked = { type: 'BackupDeletionRequested', data: { siteId, environment: env, deletionId: 'x', backupIds: ['b1', 'b2'], reason: 'retention', afterBackupId: 'b3' } } as SiteEvent;
+    const failed = [...three, completed('b3'), asked, { type: 'BackupDeletionFailed', data: { siteId, environment: env, deletionId: 'x', backupIds: ['b1', 'b2'], error } } as SiteEvent];
+    const retry = { type: 'RetryBackupDeletion', siteId, failedDeletionId: 'x', environment: env, backupIds: ['b1', 'b2'], reason: 'retention', deletionId: 'y' } as const;
+    const again = { type: 'BackupDeletionRequested', data: { siteId, environment: env, deletionId: 'y', backupIds: ['b1', 'b2'], reason: 'retention', afterBackupId: null } } as SiteEvent;
+    given(siteDecider, failed).when(retry).then([again]);
+    given(siteDecider, [...failed, again]).when(retry).then([]);
+    // b1 went by hand meanwhile: only b2 is asked for; with both gone there is nothing to retry
+    const b1Gone = [...failed, { type: 'BackupDeletionRequested', data: { siteId, environment: env, deletionId: 'z', backupIds: ['b1'], reason: 'operator', afterBackupId: null } } as SiteEvent,
+      { type: 'BackupDeleted', data: { siteId, environment: env, backupId: 'b1', deletionId: 'z', reason: 'operator' } } as SiteEvent];
+    given(siteDecider, b1Gone).when(retry).then([{ type: 'BackupDeletionRequested', data: { siteId, environment: env, deletionId: 'y', backupIds: ['b2'], reason: 'retention', afterBackupId: null } }]);
+    given(siteDecider, b1Gone).when({ ...retry, backupIds: ['b1'] }).thenThrows(RuleViolation, 'JOB_NOT_RETRYABLE', SITE_RULES.deletionRetryNeedsBackupsLeft);
+    // a backup in use blocks the retry like a deletion by hand
+    given(siteDecider, [...failed, { type: 'RestoreRequested', data: { siteId, environment: env, restoreId: 'r1', backupId: 'b2', scope: 'full', preRestoreBackupId: 'pre' } } as SiteEvent])
+      .when(retry)
+      .thenThrows(RuleViolation, 'BACKUP_IN_USE', SITE_RULES.backupInUseCannotBeDeleted);
+  });
+
   it('given a completed backup, when the operator deletes it, then BackupDeletionRequested (operator); a repeat of the same deletion is nothing', () => {
     const done = [...three, completed('b3')];
     const cmd = { type: 'RequestBackupDeletion', siteId, environment: env, backupId: 'op', deletionId: 'del1' } as const;

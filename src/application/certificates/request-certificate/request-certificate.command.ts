@@ -6,7 +6,8 @@ export class RequestCertificateCommand {
   constructor(
     readonly siteId: string,
     readonly environment: string,
-    readonly options: { force?: boolean; hsts?: boolean; reason?: CertificateRequestReason },
+    /** retryOf: the failed request a job retry asks for again (its force and HSTS choices carry over). */
+    readonly options: { force?: boolean; hsts?: boolean; reason?: CertificateRequestReason; retryOf?: string },
     readonly meta: CommandMeta,
   ) {}
 }

@@ -40,6 +40,7 @@ export class RequestCertificateHandler implements ICommandHandler<RequestCertifi
           reason: c.options.reason ?? 'operator',
           ...(c.options.force !== undefined ? { force: c.options.force } : {}),
           ...(c.options.hsts !== undefined ? { hsts: c.options.hsts } : {}),
+          ...(c.options.retryOf !== undefined ? { retryOf: c.options.retryOf } : {}),
         },
         c.meta,
       ),

@@ -4,7 +4,8 @@
  * backup is taken (parts with size and sha256 listed, root-only files on the node, no temp dir left),
  * both are deleted, the restore brings both back (HTTP and SQL) and lists its pre-restore backup; the
  * same restore again leaves the same state; a part with one flipped byte is refused before anything is
- * overwritten (the site keeps serving what it served, ACTIVE); bad requests change nothing; the site's
+ * overwritten (the site keeps serving what it served, ACTIVE); a backup whose SSH connection is cut while
+ * its dump waits on the node completes by re-attaching to the same run; bad requests change nothing; the site's
  * DB password appears in no API answer, job log or event. Then the deletion: a final backup that
  * cannot be written removes nothing (ACTIVE, serving); a backup run prunes an expired final backup and
  * keeps a fresh one; the deletion takes a final backup into deleted-site-backups/ whose manifest's
@@ -17,11 +18,13 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SecretBox } from '../../../src/infrastructure/secrets/secret-box';
+import { Ssh2RemoteShell } from '../../../src/infrastructure/ssh/ssh2-remote-shell';
 import { FileControlPlaneKey } from '../../../src/infrastructure/ssh/file-control-plane-key';
 import { startTestApp, TestApp, TestResponse } from '../../support/test-app';
 import { downNode, ensureTemplate, execOnNode, TestNode, upNode } from '../../support/test-nodes';
 import { wordPressArchive } from '../../support/wordpress-archive';
 import { jobWaiter } from '../../support/job-wait';
+import { pollUntil } from '../../support/poll-until';
 
 jest.setTimeout(45 * 60_000);
 
@@ -35,6 +38,8 @@ describe('site backups and restores on a real node through the API', () => {
   let dataDir: string;
   let node: TestNode;
   let siteId: string;
+  let nodeId: string;
+  let shell: Ssh2RemoteShell;
   let backupId: string;
   let postId: number;
   const responses: string[] = [];
@@ -88,7 +93,9 @@ describe('site backups and restores on a real node through the API', () => {
       jobHandlers: 'real',
       env: { PRESSLUFT_DATA_DIR: dataDir, PRESSLUFT_RUN_POLL_MS: '250', PRESSLUFT_MANAGE_FIREWALL: 'off', PRESSLUFT_WORDPRESS_ARCHIVE: core.path },
     });
+    shell = t.app.get(Ssh2RemoteShell);
     const reg = await api('POST', '/api/v1/nodes', { name: 'web-bk', host: node.ip });
+    nodeId = reg.body.node.id;
     await succeed(reg.body.job.id);
     const created = await api('POST', '/api/v1/sites', { name: 'Backup Proof', slug: 'bkp', nodeId: reg.body.node.id, domain: DOMAIN, adminEmail: 'owner@example.com' });
     responses.pop(); // the one answer that carries the generated admin password, by design
@@ -214,6 +221,33 @@ describe('site backups and restores on a real node through the API', () => {
     expect(failed.data).toMatchObject({ phase: 'pre-overwrite', rolledBack: false, error: { code: 'BACKUP_CORRUPT' } });
     expect(await fingerprint()).toBe(before);
     expect((await http(`/?p=${postId}`)).body).toContain('Changed after the backup');
+  });
+
+  it('a backup whose SSH connection is cut mid-dump completes by re-attaching, launched once', async () => {
+    // The dump is held on the node: a session with a write lock on wp_posts makes mysqldump wait for it.
+    await onNode(`nohup mariadb -e 'LOCK TABLES s_bkp.wp_posts WRITE; SELECT SLEEP(600)' > /dev/null 2>&1 &`);
+    const res = await api('POST', `${env()}/backups`, { scope: 'db' });
+    expect(res.status).toBe(202);
+    let runId = '';
+    try {
+      await pollUntil(
+        async () => (await sql("SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE STATE = 'Waiting for table metadata lock'")) === '1',
+        { timeoutMs: 120_000, intervalMs: 250, description: "the backup's dump waiting for the lock" },
+      );
+      runId = (await api('GET', `/api/v1/jobs/${res.body.job.id}/run-log`)).body.runs[0].runId;
+      const opened = shell.connectionsOpened;
+      shell.destroySockets(nodeId); // the TCP link under the pooled connection dies without a goodbye
+      await pollUntil(() => shell.connectionsOpened > opened, { timeoutMs: 60_000, intervalMs: 100, description: 'reconnected' });
+      expect(await onNode(`cat /var/lib/pressluft/runs/${runId}/status`)).toBe('running');
+    } finally {
+      await sql("SELECT CONCAT('KILL ', ID, ';') FROM information_schema.PROCESSLIST WHERE INFO LIKE 'SELECT SLEEP(600)%'").then((kills) => kills && sql(kills));
+    }
+    await succeed(res.body.job.id);
+    expect((await onNode(`cat /var/lib/pressluft/runs/${runId}/launches`)).split('\n')).toHaveLength(1);
+    const taken = (await backups()).find((b) => b.id === res.body.backupId)!;
+    expect(taken).toMatchObject({ state: 'completed', scope: 'db' });
+    for (const p of taken.parts) expect(await onNode(`sha256sum /var/lib/pressluft/backups/bkp/${res.body.backupId}/${p.file} | cut -d' ' -f1`)).toBe(p.sha256);
+    expect(await siteState()).toBe('ACTIVE');
   });
 
   it('shows the DB password nowhere: API answers, job logs, events', async () => {

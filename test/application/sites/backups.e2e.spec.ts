@@ -5,7 +5,8 @@
  * both are deleted, the restore brings both back (HTTP and SQL) and lists its pre-restore backup; the
  * same restore again leaves the same state; a part with one flipped byte is refused before anything is
  * overwritten (the site keeps serving what it served, ACTIVE); a backup whose SSH connection is cut while
- * its dump waits on the node completes by re-attaching to the same run; bad requests change nothing; the site's
+ * its dump waits on the node completes by re-attaching to the same run; one that fills its disk (a small
+ * tmpfs over the backups) fails with BACKUP_FAILED and leaves nothing behind; bad requests change nothing; the site's
  * DB password appears in no API answer, job log or event. Then the deletion: a final backup that
  * cannot be written removes nothing (ACTIVE, serving); a backup run prunes an expired final backup and
  * keeps a fresh one; the deletion takes a final backup into deleted-site-backups/ whose manifest's
@@ -248,6 +249,29 @@ describe('site backups and restores on a real node through the API', () => {
     expect(taken).toMatchObject({ state: 'completed', scope: 'db' });
     for (const p of taken.parts) expect(await onNode(`sha256sum /var/lib/pressluft/backups/bkp/${res.body.backupId}/${p.file} | cut -d' ' -f1`)).toBe(p.sha256);
     expect(await siteState()).toBe('ACTIVE');
+  });
+
+  it('a backup that fills its disk fails with a clear error: nothing partial listed or left behind, the site serves', async () => {
+    const dir = '/var/lib/pressluft/backups/bkp';
+    const before = await onNode(`ls -A ${dir}`);
+    // A 2 MiB filesystem over the environment's backups, mounted from the test machine (inside the
+    // node, nspawn leaves no right to mount): the WordPress code part alone does not fit.
+    await onNode(`mount -t tmpfs -o size=2m,mode=0700 pl-full-disk ${dir}`);
+    let res: TestResponse;
+    try {
+      res = await api('POST', `${env()}/backups`, { scope: 'full' });
+      expect(res.status).toBe(202);
+      const job = await finished(res.body.job.id);
+      expect(job).toMatchObject({ state: 'failed', error: { code: 'BACKUP_FAILED' } });
+      expect(job.error.message).toMatch(/No space left on device/);
+      expect(await onNode(`ls -A ${dir}`)).toBe(''); // no part and no temp dir left on the full disk
+    } finally {
+      await onNode(`umount ${dir}`);
+    }
+    expect((await backups()).find((b) => b.id === res!.body.backupId)).toMatchObject({ state: 'failed', parts: [] });
+    expect(await onNode(`ls -A ${dir}`)).toBe(before); // the backups beneath are untouched
+    expect(await siteState()).toBe('ACTIVE');
+    expect((await http(`/?p=${postId}`)).status).toBe(200);
   });
 
   it('shows the DB password nowhere: API answers, job logs, events', async () => {

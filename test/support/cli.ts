@@ -1,6 +1,7 @@
 import { execFile, spawn, ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
 
 export const CLI = join(__dirname, '..', '..', 'bin', 'pressluft');
 
@@ -33,4 +34,22 @@ export function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/** How a spawned process ended (at once when it already has). */
+export function exited(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve({ code: child.exitCode, signal: child.signalCode });
+    child.once('exit', (code, signal) => resolve({ code, signal }));
+  });
+}
+
+/** One row from a control plane's database file, opened read-only for the query (the process may be running or dead). */
+export function queryDataDir<T>(dataDir: string, sql: string, ...params: unknown[]): T | undefined {
+  const db = new BetterSqlite3(join(dataDir, 'pressluft.db'), { readonly: true, fileMustExist: true });
+  try {
+    return db.prepare(sql).get(...params) as T | undefined;
+  } finally {
+    db.close();
+  }
 }

@@ -9,8 +9,7 @@ import { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
-import { freePort, runCli, spawnCli } from '../../support/cli';
+import { exited, freePort, queryDataDir, runCli, spawnCli } from '../../support/cli';
 import { pollUntil } from '../../support/poll-until';
 import { makeFakeBootstrapBundle } from '../../support/test-bundle';
 import { downNode, ensureTemplate, execOnNode, TestNode, upNode } from '../../support/test-nodes';
@@ -31,19 +30,7 @@ describe('control plane killed mid-run and restarted (real process, real node)',
     children.push(child);
     return child;
   };
-  const exited = (child: ChildProcess) =>
-    new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-      if (child.exitCode !== null || child.signalCode !== null) return resolve({ code: child.exitCode, signal: child.signalCode });
-      child.once('exit', (code, signal) => resolve({ code, signal }));
-    });
-  const query = <T>(sql: string, ...params: unknown[]): T | undefined => {
-    const db = new BetterSqlite3(join(dataDir, 'pressluft.db'), { readonly: true, fileMustExist: true });
-    try {
-      return db.prepare(sql).get(...params) as T | undefined;
-    } finally {
-      db.close();
-    }
-  };
+  const query = <T>(sql: string, ...params: unknown[]) => queryDataDir<T>(dataDir, sql, ...params);
 
   beforeAll(async () => {
     await ensureTemplate();

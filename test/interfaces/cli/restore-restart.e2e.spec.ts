@@ -11,8 +11,7 @@ import { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
-import { freePort, runCli, spawnCli } from '../../support/cli';
+import { exited, freePort, queryDataDir, runCli, spawnCli } from '../../support/cli';
 import { pollUntil } from '../../support/poll-until';
 import { downNode, ensureTemplate, execOnNode, TestNode, upNode } from '../../support/test-nodes';
 import { wordPressArchive } from '../../support/wordpress-archive';
@@ -35,11 +34,6 @@ describe('control plane killed during a restore (real process, real node, real p
     await pollUntil(async () => (await fetch(`${url}/healthz`).catch(() => null))?.ok === true, { timeoutMs: 60_000, intervalMs: 100, description: 'serve answers /healthz' });
     return child;
   };
-  const exited = (child: ChildProcess) =>
-    new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-      if (child.exitCode !== null || child.signalCode !== null) return resolve({ code: child.exitCode, signal: child.signalCode });
-      child.once('exit', (code, signal) => resolve({ code, signal }));
-    });
   const api = async (method: string, path: string, body?: unknown) => {
     const res = await fetch(`${url}${path}`, {
       method,
@@ -58,14 +52,7 @@ describe('control plane killed during a restore (real process, real node, real p
     if (job.state !== 'succeeded') throw new Error(`job ${jobId} ${job.state}: ${JSON.stringify(job.error)}`);
     return job;
   };
-  const query = <T>(sql: string, ...params: unknown[]): T | undefined => {
-    const db = new BetterSqlite3(join(dataDir, 'pressluft.db'), { readonly: true, fileMustExist: true });
-    try {
-      return db.prepare(sql).get(...params) as T | undefined;
-    } finally {
-      db.close();
-    }
-  };
+  const query = <T>(sql: string, ...params: unknown[]) => queryDataDir<T>(dataDir, sql, ...params);
   const sql = async (q: string) => {
     const r = await execOnNode(node, ['mariadb', '--batch', '--skip-column-names', 's_rst', '-e', q]);
     if (r.code !== 0) throw new Error(`SQL failed: ${r.stderr}`);

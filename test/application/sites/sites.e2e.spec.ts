@@ -311,6 +311,8 @@ describe('sites on real nodes through the API', () => {
     expect(alias.headers.get('location')).toBe('http://shop2.test/about/');
   });
 
+  /** The clone's own secrets, for the "no secret anywhere" check at the end (they are forgotten when it is deleted). */
+  let clonedSecrets: Record<string, string> = {};
   it('clones production to staging on its node: own user, pool, database and vhost, noindex, the baseline in the API; deleting staging removes it, production serves', async () => {
     const prodDomain = (await site(siteA)).environments.find((e: { name: string }) => e.name === 'production').domains[0] as string;
     const stagingDomain = `staging.${prodDomain}`;
@@ -387,6 +389,7 @@ describe('sites on real nodes through the API', () => {
     expect(owners).toContain('/var/www/sites/shop-staging/current/index.php root:w-shop-staging');
     expect(owners).toMatch(/^user = s-shop-staging$/m);
     const stagingSecrets = t.app.get(SiteSecretStore).get(siteA, 'staging')!;
+    clonedSecrets = { stagingDbPassword: stagingSecrets.dbPassword, ...Object.fromEntries(Object.entries(stagingSecrets.wpSalts).map(([k, v]) => [`staging ${k}`, v])) };
     expect(stagingSecrets.dbPassword).not.toBe(t.app.get(SiteSecretStore).get(siteA, 'production')!.dbPassword);
     const asStaging = (query: string) => execOnNode(nodes[0], ['env', `MYSQL_PWD=${stagingSecrets.dbPassword}`, 'mariadb', '-u', 's_shop_staging', '--batch', '--skip-column-names', '-e', query]);
     const own = await asStaging('SELECT COUNT(*) FROM s_shop_staging.wp_posts');
@@ -507,7 +510,7 @@ describe('sites on real nodes through the API', () => {
 
     const store = t.app.get(SiteSecretStore);
     const secretsA = store.get(siteA, 'production')!;
-    const secrets: Record<string, string> = { adminPassword: adminPasswordA, dbPassword: secretsA.dbPassword, ...secretsA.wpSalts };
+    const secrets: Record<string, string> = { adminPassword: adminPasswordA, dbPassword: secretsA.dbPassword, ...secretsA.wpSalts, ...clonedSecrets };
     const { cookie } = await t.login();
     const page = await (await fetch(`${t.url}/sites/${siteA}`, { headers: { cookie } })).text();
     const dump = (sql: string) => JSON.stringify(t.db.prepare(sql).all());

@@ -64,6 +64,8 @@ export interface EnvironmentDeletedData {
   readonly siteId: string;
   readonly environmentDeletionId: string;
   readonly environment: string;
+  /** The environment's backups: their files went with it, so they are no longer listed. */
+  readonly removedBackupIds: readonly string[];
 }
 export interface EnvironmentDeletionFailedData {
   readonly siteId: string;

@@ -147,7 +147,10 @@ function runningEnvironmentDeletion(site: EnvironmentsSiteView, id: string): Sit
 export function completeEnvironmentDeletion(cmd: CompleteEnvironmentDeletion, site: EnvironmentsSiteView, siteId: string): SiteEvent[] {
   const deletion = runningEnvironmentDeletion(site, cmd.environmentDeletionId);
   if (!deletion) return [];
-  return [{ type: 'EnvironmentDeleted', data: { siteId, environmentDeletionId: deletion.environmentDeletionId, environment: deletion.environment } }];
+  const removedBackupIds = Object.values(site.backups)
+    .filter((b) => b.environment === deletion.environment)
+    .map((b) => b.backupId);
+  return [{ type: 'EnvironmentDeleted', data: { siteId, environmentDeletionId: deletion.environmentDeletionId, environment: deletion.environment, removedBackupIds } }];
 }
 
 export function failEnvironmentDeletion(cmd: FailEnvironmentDeletion, site: EnvironmentsSiteView, siteId: string): SiteEvent[] {

@@ -664,7 +664,8 @@ function evolve(site: SiteState, event: SiteEvent): SiteState {
     case 'EnvironmentDeleted': {
       const { [event.data.environment]: _gone, ...environments } = site.environments;
       const { [event.data.environment]: _schedule, ...backupSchedules } = site.backupSchedules;
-      return { ...succeeded(site, 'environment-delete.succeeded'), environments, backupSchedules };
+      const backups = Object.fromEntries(Object.entries(site.backups).filter(([id]) => !event.data.removedBackupIds.includes(id)));
+      return { ...succeeded(site, 'environment-delete.succeeded'), environments, backupSchedules, backups };
     }
     case 'EnvironmentDeletionFailed':
       return withEnvironment(failed(site, 'environment-delete.failed', event.data.error), event.data.environment, (env) => ({ ...env, status: 'failed' }));

@@ -30,7 +30,7 @@ const cloneRequested: SiteEvent = {
 const cloned: SiteEvent = { type: 'EnvironmentCloned', data: { siteId, cloneId: 'c1', environment: 'staging', sourceEnvironment: env, releaseId: 'r0', baseline } };
 const cloneFailed: SiteEvent = { type: 'EnvironmentCloneFailed', data: { siteId, cloneId: 'c1', environment: 'staging', error } };
 const deletionRequested: SiteEvent = { type: 'EnvironmentDeletionRequested', data: { siteId, environmentDeletionId: 'x1', environment: 'staging' } };
-const deleted: SiteEvent = { type: 'EnvironmentDeleted', data: { siteId, environmentDeletionId: 'x1', environment: 'staging' } };
+const deleted: SiteEvent = { type: 'EnvironmentDeleted', data: { siteId, environmentDeletionId: 'x1', environment: 'staging', removedBackupIds: [] } };
 const deletionFailed: SiteEvent = { type: 'EnvironmentDeletionFailed', data: { siteId, environmentDeletionId: 'x1', environment: 'staging', error } };
 
 const ACTIVE = [created, provisioned];
@@ -158,6 +158,16 @@ describe('environment deletion', () => {
       given(siteDecider, DELETING).when(cmd('CompleteEnvironmentDeletion', { environmentDeletionId: 'x1' })).then([deleted]);
       const after = given(siteDecider, DELETING).when(cmd('CompleteEnvironmentDeletion', { environmentDeletionId: 'x1' })).thenState({ state: 'ACTIVE' });
       expect(Object.keys(after.environments)).toEqual([env]);
+    });
+    it("names the environment's backups, which are no longer listed (their files went with it); production's stay", () => {
+      const backups = ['staging', env].flatMap((e, i) => [
+        { type: 'BackupRequested', data: { siteId, environment: e, backupId: `b${i}`, scope: 'db' } } as SiteEvent,
+        { type: 'BackupFailed', data: { siteId, backupId: `b${i}`, error } } as SiteEvent,
+      ]);
+      const history = [...CLONED, ...backups, deletionRequested];
+      given(siteDecider, history).when(cmd('CompleteEnvironmentDeletion', { environmentDeletionId: 'x1' })).then([{ ...deleted, data: { ...deleted.data, removedBackupIds: ['b0'] } } as SiteEvent]);
+      const after = given(siteDecider, history).when(cmd('CompleteEnvironmentDeletion', { environmentDeletionId: 'x1' })).thenState({ state: 'ACTIVE' });
+      expect(Object.keys(after.backups)).toEqual(['b1']);
     });
     it('a report for another deletion yields nothing', () => {
       given(siteDecider, DELETING).when(cmd('CompleteEnvironmentDeletion', { environmentDeletionId: 'other' })).then([]);

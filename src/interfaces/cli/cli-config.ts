@@ -48,13 +48,21 @@ export function removeConfigFile(file = configFile()): boolean {
   }
 }
 
-/** The server and token to use: PRESSLUFT_URL / PRESSLUFT_TOKEN win over the config file. */
+/**
+ * The server and token to use: PRESSLUFT_URL / PRESSLUFT_TOKEN win over the config file. A stored token
+ * belongs to the server it was stored with and is never sent to another one: PRESSLUFT_URL naming a
+ * different server needs PRESSLUFT_TOKEN too.
+ */
 export function resolveConfig(env: NodeJS.ProcessEnv = process.env): CliConfig {
   const file = readConfigFile(configFile(env));
-  const url = env.PRESSLUFT_URL || file.url;
-  const token = env.PRESSLUFT_TOKEN || file.token;
-  if (!url || !token) throw new CliError('not logged in: run pressluft login --url URL (or set PRESSLUFT_URL and PRESSLUFT_TOKEN)');
-  return { url: normalizeUrl(url), token };
+  const storedUrl = file.url ? normalizeUrl(file.url) : undefined;
+  const url = env.PRESSLUFT_URL ? normalizeUrl(env.PRESSLUFT_URL) : storedUrl;
+  if (!url) throw new CliError('not logged in: run pressluft login --url URL (or set PRESSLUFT_URL and PRESSLUFT_TOKEN)');
+  if (env.PRESSLUFT_TOKEN) return { url, token: env.PRESSLUFT_TOKEN };
+  if (file.token && storedUrl === url) return { url, token: file.token };
+  if (file.token && storedUrl)
+    throw new CliError(`PRESSLUFT_URL is ${url} but the stored login is for ${storedUrl}: set PRESSLUFT_TOKEN for ${url} too, or run pressluft login --url ${url}`);
+  throw new CliError('not logged in: run pressluft login --url URL (or set PRESSLUFT_URL and PRESSLUFT_TOKEN)');
 }
 
 export function normalizeUrl(raw: string): string {

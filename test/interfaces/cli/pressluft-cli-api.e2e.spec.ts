@@ -57,7 +57,7 @@ describe('pressluft CLI as an API client (real serve process, real sshd, real An
     serverEnv = {
       PRESSLUFT_DATA_DIR: dataDir,
       PRESSLUFT_HTTP_PORT: String(port),
-      PRESSLUFT_LOG_LEVEL: 'warn',
+      PRESSLUFT_LOG_LEVEL: 'info', // the request and job lines carry the request id (a test reads them)
       PRESSLUFT_PLAYBOOKS_DIR: bundle.dir,
       PRESSLUFT_REMOTE_ROOT: remoteRoot,
       PRESSLUFT_RUN_POLL_MS: '100',
@@ -106,13 +106,40 @@ describe('pressluft CLI as an API client (real serve process, real sshd, real An
     expect(JSON.parse(me.stdout)).toMatchObject({ url, kind: 'token', scope: 'write', tokenName: 'laptop', actor: expect.stringMatching(/^token:/) });
   });
 
-  it('PRESSLUFT_URL and PRESSLUFT_TOKEN override the stored login', async () => {
+  it('PRESSLUFT_URL and PRESSLUFT_TOKEN override the stored login; the stored token never goes to another server', async () => {
     const me = await cli(['whoami', '--json'], undefined, { PRESSLUFT_TOKEN: readToken });
     expect(JSON.parse(me.stdout)).toMatchObject({ scope: 'read', tokenName: 'dashboards', from: 'PRESSLUFT_TOKEN' });
-    const elsewhere = await cli(['whoami'], undefined, { PRESSLUFT_URL: `http://127.0.0.1:${await freePort()}` });
+    // The stored URL spelled another way is the same server: the stored token goes with it.
+    const same = await cli(['whoami', '--json'], undefined, { PRESSLUFT_URL: `${url}/` });
+    expect(JSON.parse(same.stdout)).toMatchObject({ url, tokenName: 'laptop' });
+    // A second live control plane with its own data directory and token.
+    const otherDir = mkdtempSync(join(tmpdir(), 'pl-cli-api-other-'));
+    const otherPort = await freePort();
+    const otherUrl = `http://127.0.0.1:${otherPort}`;
+    const otherEnv = { ...serverEnv, PRESSLUFT_DATA_DIR: otherDir, PRESSLUFT_HTTP_PORT: String(otherPort) };
+    const otherToken = (await runCli(['token', 'create', '--name', 'other-server', '--scope', 'read'], otherEnv)).stdout.trim();
+    const other = running(['serve'], otherEnv);
+    try {
+      await pollUntil(async () => (await fetch(`${otherUrl}/healthz`).catch(() => undefined))?.ok, { timeoutMs: 60_000, intervalMs: 100, description: 'the second serve answers /healthz' });
+      const switched = await cli(['whoami', '--json'], undefined, { PRESSLUFT_URL: otherUrl, PRESSLUFT_TOKEN: otherToken });
+      expect(JSON.parse(switched.stdout)).toMatchObject({ url: otherUrl, tokenName: 'other-server', from: 'PRESSLUFT_TOKEN' });
+      const listed = await cli(['node', 'list', '--json'], undefined, { PRESSLUFT_URL: otherUrl, PRESSLUFT_TOKEN: otherToken });
+      expect(JSON.parse(listed.stdout)).toEqual({ items: [] }); // the other server's nodes, not this one's
+      // PRESSLUFT_URL alone: refused before any request, so the laptop token is not offered to the other server.
+      const alone = await cli(['whoami'], undefined, { PRESSLUFT_URL: otherUrl });
+      expect([alone.code, alone.stderr.trim()]).toEqual([
+        1,
+        `pressluft: PRESSLUFT_URL is ${otherUrl} but the stored login is for ${url}: set PRESSLUFT_TOKEN for ${otherUrl} too, or run pressluft login --url ${otherUrl}`,
+      ]);
+    } finally {
+      other.child.kill('SIGTERM');
+      await other.exit;
+      rmSync(otherDir, { recursive: true, force: true });
+    }
+    const elsewhere = await cli(['whoami'], undefined, { PRESSLUFT_URL: `http://127.0.0.1:${await freePort()}`, PRESSLUFT_TOKEN: readToken });
     expect(elsewhere.code).toBe(1);
     expect(elsewhere.stderr).toMatch(/cannot reach/);
-  });
+  }, 180_000);
 
   it('node add pins the host key and queues the bootstrap; job wait shows the current Ansible task and ends with the outcome', async () => {
     const added = await cli(['node', 'add', '--name', 'local', '--host', '127.0.0.1', '--port', String(sshd.port), '--user', 'root', '--json']);
@@ -172,6 +199,24 @@ describe('pressluft CLI as an API client (real serve process, real sshd, real An
     expect(metrics).toMatch(/^pressluft_remote_run_duration_seconds_count\{playbook="bootstrap\.yml",outcome="succeeded"\} 1$/m);
     expect(metrics).toMatch(/^pressluft_job_duration_seconds_count\{kind="node\.health-check",outcome="succeeded"\} 1$/m);
     expect(metrics).toMatch(/^pressluft_node_up\{node="[0-9a-z]+",name="local",status="ready"\} 1$/m);
+  });
+
+  it("the request's id reaches the job's log lines: the request, 'job started' and 'job ended' carry the same reqId", async () => {
+    const reqId = 'cli-e2e-health-1';
+    const res = await fetch(`${url}/api/v1/nodes/${nodeId}/health-check`, { method: 'POST', headers: { authorization: `Bearer ${writeToken}`, 'x-correlation-id': reqId } });
+    expect([res.status, res.headers.get('x-correlation-id')]).toEqual([202, reqId]);
+    const { job } = (await res.json()) as { job: { id: string } };
+    // The server writes JSON lines: its stdout is a pipe, not a terminal.
+    const lines = () =>
+      server
+        .stdout()
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
+    const ended = await pollUntil(() => lines().find((l) => l.msg === 'job ended' && l.jobId === job.id), { timeoutMs: 180_000, description: 'the job ends' });
+    expect(ended).toMatchObject({ reqId, kind: 'node.health-check', outcome: 'succeeded', nodeId });
+    expect(lines().find((l) => l.msg === 'job started' && l.jobId === job.id)).toMatchObject({ reqId, attempt: 1 });
+    expect(lines().find((l) => l.msg === 'request' && l.reqId === reqId)).toMatchObject({ route: '/api/v1/nodes/:id/health-check', status: 202 });
   });
 
   it('a cancelled job: job log prints its lines to the end and exits 1 with the state', async () => {

@@ -1,6 +1,7 @@
 import { ALL_PROJECTIONS } from '../../../src/application/projections/all-projections';
 import { openDatabase } from '../../../src/infrastructure/sqlite/database';
-import { freePort, runCli, spawnCli } from '../../support/cli';
+import { execFileSync, spawn } from 'node:child_process';
+import { CLI, exited, freePort, runCli, spawnCli } from '../../support/cli';
 import { pollUntil } from '../../support/poll-until';
 import { startTestApp, TestApp } from '../../support/test-app';
 import { ScriptedHandler } from '../../support/test-job-handlers';
@@ -62,6 +63,31 @@ describe('pressluft CLI', () => {
     expect([r.code, r.stderr.trim()]).toEqual([1, 'pressluft: not logged in: run pressluft login --url URL (or set PRESSLUFT_URL and PRESSLUFT_TOKEN)']);
   });
 
+  it("help lists API and local commands apart, and marks the local subcommands of an API group [local]", async () => {
+    const help = (await runCli(['--help'], env)).stdout;
+    const group = (title: string) =>
+      help
+        .split(/\n\n/)
+        .find((block) => block.startsWith(title))!
+        .split('\n')
+        .slice(1)
+        .map((line) => line.trim().split(/\s+/)[0].split('|')[0]);
+    expect(group('API commands')).toEqual(['login', 'logout', 'whoami', 'node', 'site', 'env', 'certificate', 'backup', 'restore', 'job', 'events', 'completion']);
+    expect(group('Local commands')).toEqual(['serve', 'db', 'admin', 'token', 'ssh-key', 'projections', 'local']);
+    const events = (await runCli(['events', '--help'], env)).stdout;
+    const marked = (name: string) => new RegExp(`^  ${name}\\b.*\\[local\\]`, 'm').test(events);
+    expect(['list', 'tail', 'export', 'verify', 'anchor'].map((c) => [c, marked(c)])).toEqual([
+      ['list', false],
+      ['tail', false],
+      ['export', false],
+      ['verify', true],
+      ['anchor', true],
+    ]);
+    // What the label promises: a [local] command works on the data directory without any login.
+    const verify = await runCli(['events', 'verify', '--json'], { ...env, XDG_CONFIG_HOME: t.dataDir, PRESSLUFT_URL: '', PRESSLUFT_TOKEN: '' });
+    expect(verify.code).toBe(0);
+  });
+
   it('exits non-zero with a one-line reason: unknown command, bad flag, broken chain', async () => {
     const unknown = await runCli(['frobnicate'], env);
     expect(unknown.code).not.toBe(0);
@@ -107,7 +133,9 @@ describe('pressluft CLI', () => {
 
   it('serve: answers /healthz on the configured loopback port and stops cleanly on SIGTERM', async () => {
     const port = await freePort();
-    const child = spawnCli(['serve'], { ...env, PRESSLUFT_HTTP_PORT: String(port) });
+    const child = spawnCli(['serve'], { ...env, PRESSLUFT_HTTP_PORT: String(port), PRESSLUFT_LOG_LEVEL: 'info' });
+    let stdout = '';
+    child.stdout?.on('data', (d) => (stdout += d));
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     try {
       const health = await pollUntil(
@@ -122,9 +150,39 @@ describe('pressluft CLI', () => {
       const authed = await fetch(`http://127.0.0.1:${port}/api/v1/sites`, { headers: { authorization: `Bearer ${apiToken}` } });
       expect(authed.status).toBe(200);
       expect((await fetch(`http://127.0.0.1:${port}/api/v1/sites`)).status).toBe(401);
+      // stdout is a pipe here, so the format 'auto' writes JSON lines for a log collector.
+      const lines = stdout.trim().split('\n');
+      expect(lines.every((l) => l.startsWith('{'))).toBe(true);
+      expect(lines.map((l) => JSON.parse(l).msg)).toEqual(expect.arrayContaining(['pressluft listening', 'request']));
     } finally {
       child.kill('SIGTERM');
       expect(await exited).toBe(0);
     }
   }, 120_000); // start-up on a loaded machine (6 parallel sessions) took 30 s+; a budget, not an assertion
+
+  it('serve on a terminal (a real pty from script(1)): readable, coloured lines instead of JSON', async () => {
+    const port = await freePort();
+    const serveEnv: NodeJS.ProcessEnv = { ...process.env, ...env, PRESSLUFT_HTTP_PORT: String(port), PRESSLUFT_LOG_LEVEL: 'info' };
+    delete serveEnv.PRESSLUFT_LOG_FORMAT; // 'auto', the default
+    // script(1) gives the command a pseudo-terminal as stdin/stdout/stderr and copies what it writes to ours.
+    const script = spawn('script', ['-qfec', `exec '${process.execPath}' '${CLI}' serve`, '/dev/null'], { env: serveEnv, stdio: ['pipe', 'pipe', 'pipe'] });
+    let output = '';
+    script.stdout.on('data', (d) => (output += d));
+    const scriptExited = exited(script);
+    try {
+      await pollUntil(async () => (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined))?.ok, { timeoutMs: 60_000, intervalMs: 100, description: 'serve answers /healthz' });
+      await pollUntil(() => /INFO.*: .*request/.test(output), { timeoutMs: 10_000, description: 'the request line reaches the terminal' });
+      expect(output).toMatch(/\x1b\[\d+m/); // colours: only for a terminal
+      const text = output.replace(/\x1b\[[0-9;]*m/g, '').replace(/\r/g, '');
+      expect(text).toMatch(/^\[\d\d:\d\d:\d\d\.\d{3}\] INFO: pressluft listening$/m);
+      expect(text).toMatch(/^\[\d\d:\d\d:\d\d\.\d{3}\] INFO: request$/m);
+      expect(text).toMatch(/^ +route: "\/healthz"$/m);
+      expect(text.split('\n').some((l) => l.startsWith('{'))).toBe(false);
+    } finally {
+      // The serve process is script's only child: stop it by its PID, script then ends on its own.
+      const pid = Number(execFileSync('pgrep', ['-P', String(script.pid)]).toString().trim());
+      process.kill(pid, 'SIGTERM');
+      expect((await scriptExited).code).toBe(0);
+    }
+  }, 120_000);
 });

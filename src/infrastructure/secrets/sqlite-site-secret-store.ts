@@ -18,7 +18,7 @@ export class SqliteSiteSecretStore extends SiteSecretStore {
       | { sealed: Buffer }
       | undefined;
     if (!row) return undefined;
-    return JSON.parse(this.box.open(row.sealed, context(siteId, environment)).toString('utf8')) as EnvironmentSecrets;
+    return JSON.parse(this.box.open(row.sealed, siteSecretContext(siteId, environment)).toString('utf8')) as EnvironmentSecrets;
   }
 
   create(siteId: string, environment: string, secrets: EnvironmentSecrets): EnvironmentSecrets {
@@ -43,10 +43,11 @@ export class SqliteSiteSecretStore extends SiteSecretStore {
   }
 
   private seal(siteId: string, environment: string, secrets: EnvironmentSecrets): Buffer {
-    return this.box.seal(JSON.stringify(secrets), context(siteId, environment));
+    return this.box.seal(JSON.stringify(secrets), siteSecretContext(siteId, environment));
   }
 }
 
-function context(siteId: string, environment: string): string {
+/** The additional authenticated data of one environment's blob. */
+export function siteSecretContext(siteId: string, environment: string): string {
   return `site-secrets:${siteId}:${environment}`;
 }

@@ -47,7 +47,12 @@ export class FileControlPlaneKey extends ControlPlaneKey {
       writeFileAtomic(pubFile, `${pair.public.trim()}\n`, 0o600);
       box.writeSealedFile(encFile, pair.private, CONTEXT);
     }
-    const privatePem = box.readSealedFile(encFile, CONTEXT).toString('utf8');
+    let privatePem: string;
+    try {
+      privatePem = box.readSealedFile(encFile, CONTEXT).toString('utf8');
+    } catch (err) {
+      throw new Error(`${encFile} cannot be opened with this data directory's secret.key (${(err as Error).message}): put back the secret.key saved with it (docs/control-plane-backup.md)`);
+    }
     const parsed = utils.parseKey(privatePem);
     if (parsed instanceof Error) throw new Error(`control plane key is unreadable: ${parsed.message}`);
     const key = Array.isArray(parsed) ? parsed[0] : parsed;

@@ -1,3 +1,4 @@
+import { ResticAccess } from '../../src/application/nodes/backup-repository/restic-access';
 import { DecideAndAppend } from '../../src/application/common/decide-and-append';
 import type { NodeJobSupport } from '../../src/application/nodes/node-jobs/node-job-support';
 import { DeployKeyGenerator } from '../../src/application/ports/deploy-key-generator.port';
@@ -57,6 +58,7 @@ export function scriptedDeletionHandler(app: () => TestApp, runner = new Scripte
           { remoteRoot: '/var/lib/pressluft', hostKeyScan: false, manageFirewall: false, lockRootLogin: false, connectTimeoutMs: 1000 } satisfies NodeAccessSettings,
           t.app.get(DecideAndAppend),
           t.app.get(DeployKeyGenerator),
+          t.app.get(ResticAccess),
         ),
       );
       return real.handle(ctx);

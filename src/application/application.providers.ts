@@ -59,6 +59,10 @@ import { RequestBackupHandler } from './sites/request-backup/request-backup.hand
 import { RetryBackupHandler } from './sites/retry-backup/retry-backup.handler';
 import { RequestRestoreHandler } from './sites/request-restore/request-restore.handler';
 import { RestoreSiteJobHandler } from './sites/restore-site/restore-site.job-handler';
+import { CloneEnvironmentJobHandler } from './sites/clone-environment/clone-environment.job-handler';
+import { DeleteEnvironmentJobHandler } from './sites/delete-environment/delete-environment.job-handler';
+import { RequestEnvironmentCloneHandler } from './sites/request-environment-clone/request-environment-clone.handler';
+import { RequestEnvironmentDeletionHandler } from './sites/request-environment-deletion/request-environment-deletion.handler';
 import { BACKUP_SCHEDULE_APPLICATION_PROVIDERS, BACKUP_SCHEDULE_JOB_HANDLER_CLASSES } from './sites/backup-schedules/backup-schedules.providers';
 import { RebuildProjectionsHandler } from './projections/rebuild-projections/rebuild-projections.handler';
 import { GetMetricsHandler } from './system/get-metrics/get-metrics.handler';
@@ -79,6 +83,8 @@ export const APPLICATION_PROVIDERS: Provider[] = [
   RequestBackupHandler,
   RetryBackupHandler,
   RequestRestoreHandler,
+  RequestEnvironmentCloneHandler,
+  RequestEnvironmentDeletionHandler,
   ListBackupsHandler,
   GetSiteHandler,
   GetDeployKeyHandler,
@@ -111,6 +117,8 @@ export const APPLICATION_PROVIDERS: Provider[] = [
   CheckSiteHealthJobHandler,
   BackUpSiteJobHandler,
   RestoreSiteJobHandler,
+  CloneEnvironmentJobHandler,
+  DeleteEnvironmentJobHandler,
   GetNodeHandler,
   ListNodesHandler,
   CancelJobHandler,
@@ -148,5 +156,7 @@ export const REAL_JOB_HANDLER_CLASSES = [
   RequestCertificateJobHandler,
   BackUpSiteJobHandler,
   RestoreSiteJobHandler,
+  CloneEnvironmentJobHandler,
+  DeleteEnvironmentJobHandler,
   ...BACKUP_SCHEDULE_JOB_HANDLER_CLASSES,
 ] as const;

@@ -46,6 +46,10 @@ BARE_PKGS="systemd systemd-sysv dbus iproute2 ca-certificates openssh-server sud
 FULL_PKGS="nginx php8.2 php8.2-fpm php8.2-cli php8.2-mysql php8.2-gd php8.2-curl php8.2-xml php8.2-mbstring"
 FULL_PKGS+=" php8.2-zip php8.2-intl mariadb-server mariadb-client wordpress wordpress-theme-twentytwentythree"
 FULL_PKGS+=" restic curl rsync ansible-core git composer"
+# the rest of what bootstrap.yml installs, so a bootstrap on a full node does not spend its time in apt;
+# their services stay disabled until bootstrap.yml configures and enables them (FULL_DISABLED)
+FULL_PKGS+=" unattended-upgrades fail2ban python3-systemd nftables lego openssl"
+FULL_DISABLED="fail2ban nftables"
 
 log() { echo "[pl-nodes $(date +%T)] $*" >&2; }
 die() { echo "pl-nodes: $*" >&2; exit 1; }
@@ -81,7 +85,7 @@ security_mirror() { host_sources | awk -v s=$SUITE-security '$2==s && !d{sub(/\/
 
 # ---------------------------------------------------------------- templates
 tpl_hash() {   # KIND -> hash of everything that defines the template
-  local extra=""; [ "$1" = full ] && extra="$FULL_PKGS"
+  local extra=""; [ "$1" = full ] && extra="$FULL_PKGS $FULL_DISABLED"
   printf '%s\n' "v$SCRIPT_VERSION" "$SUITE" "$BARE_PKGS" "$extra" "$(host_sources | sort -u)" | sha256sum | cut -c1-16
 }
 tpl_dir() { echo "$CACHE/$1-$(tpl_hash "$1")"; }
@@ -128,6 +132,7 @@ build_template() {   # KIND
     cp -a "$B" "$T_tmp"; rm -f "$T_tmp/.pl-stamp"
     chroot_mount "$T_tmp"
     in_root "$T_tmp" sh -c "apt-get install -y -q --no-install-recommends $FULL_PKGS >/dev/null && apt-get clean"
+    in_root "$T_tmp" systemctl disable --quiet $FULL_DISABLED
     chroot_umount
     rm -f "$T_tmp"/etc/ssh/ssh_host_*
   fi

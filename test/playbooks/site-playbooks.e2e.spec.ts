@@ -469,4 +469,51 @@ describe('site playbooks on a full node', () => {
     expect(again.rc).toBe(0);
     expect(again.changed).toBe(0);
   });
+  it('clones a site into a new environment (second run changes nothing, same baseline), and removes it on its own (second run changes nothing)', async () => {
+    const staging = makeSite('alpha-staging', 'staging.alpha2.test');
+    const vars = nameVars(staging, {
+      env_name: 'staging',
+      primary_domain: staging.domain,
+      db_password: staging.secrets.dbPassword,
+      wp_salts: staging.secrets.salts,
+      upload_max_mb: 64,
+      noindex: true,
+      source_env_slug: alpha.slug,
+      source_site_base: alpha.base,
+      source_db_name: alpha.db,
+      source_primary_domain: 'alpha2.test',
+    });
+    const first = await runSite(ssh, 'site-clone.yml', vars);
+    expect(failedTasks(first)).toEqual([]);
+    expect(first.result).toMatchObject({ release_id: (await current(alpha)).replace('releases/', ''), site_url: 'http://staging.alpha2.test' });
+    const baseline = first.result!.baseline as { database: string; tables: { name: string; rows: number }[]; uploads: { sha256: string } };
+    expect(baseline.database).toBe(alpha.db);
+    expect(baseline.tables.find((t) => t.name === 'wp_options')?.rows).toBeGreaterThan(10);
+    const page = await http(node.ip, staging.domain);
+    expect(page.status).toBe(200);
+    expect(page.headers).toMatch(/^x-robots-tag: noindex, nofollow\r?$/im);
+    expect(page.body).toContain('http://staging.alpha2.test');
+    expect((await http(node.ip, 'alpha2.test')).headers).not.toMatch(/x-robots-tag/i);
+    const again = await runSite(ssh, 'site-clone.yml', vars);
+    expect(again.rc).toBe(0);
+    expect(again.changed).toBe(0);
+    expect(again.result!.baseline).toEqual(first.result!.baseline);
+    // no secret of the new environment in any argv or output of either run
+    expect(allSecrets(staging).filter((x) => JSON.stringify([first.events, again.events]).includes(x))).toEqual([]);
+
+    const removed = await runSite(ssh, 'site-environment-delete.yml', nameVars(staging, { env_name: 'staging' }));
+    expect(failedTasks(removed)).toEqual([]);
+    expect(removed.result).toEqual({ deleted: true });
+    const left = await ssh.sh(`id ${staging.user} 2>&1; ls -d ${staging.base} /etc/php/8.2/fpm/pool.d/pl-alpha-staging.conf /etc/nginx/sites-enabled/pl-alpha-staging.conf 2>&1; echo "SHOW DATABASES LIKE '${staging.db}'" | mariadb -N`);
+    expect(left.stdout).toMatch(/no such user/);
+    expect(left.stdout.match(/No such file or directory/g)?.length).toBe(3);
+    expect((await http(node.ip, 'alpha2.test')).status).toBe(200);
+    const removedAgain = await runSite(ssh, 'site-environment-delete.yml', nameVars(staging, { env_name: 'staging' }));
+    expect(removedAgain.rc).toBe(0);
+    expect(removedAgain.changed).toBe(0);
+    // production is never removed this way
+    const refused = await runSite(ssh, 'site-environment-delete.yml', nameVars(alpha, { env_name: 'production' }));
+    expect(refused.rc).not.toBe(0);
+    expect((await http(node.ip, 'alpha2.test')).status).toBe(200);
+  });
 });

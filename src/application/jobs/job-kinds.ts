@@ -6,6 +6,10 @@ export const JOB_KINDS = {
   siteDelete: 'site.delete',
   siteRollback: 'site.rollback',
   siteDomains: 'site.domains',
+  /** A new environment copied from another one of the site on the same node (site-clone.yml). */
+  siteClone: 'site.clone',
+  /** One non-production environment removed on its own (site-environment-delete.yml). */
+  siteEnvironmentDelete: 'site.environment-delete',
   siteHealthCheck: 'site.health-check',
   siteCertificate: 'site.certificate',
   /** Asks for an environment's certificate right after its site was provisioned or its names changed (no playbook: it records the request). */

@@ -25,4 +25,6 @@ export abstract class SiteSecretStore {
   abstract update(siteId: string, environment: string, secrets: EnvironmentSecrets): void;
   /** Forgets a deleted site's secrets. */
   abstract removeSite(siteId: string): void;
+  /** Forgets the secrets of one deleted environment. */
+  abstract removeEnvironment(siteId: string, environment: string): void;
 }

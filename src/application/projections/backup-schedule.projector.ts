@@ -5,7 +5,7 @@ import type { RecordedEvent } from '../ports/event-store.port';
 import type { BackupScheduleRow } from '../sites/backup-schedules/backup-schedule.view';
 import type { RowProjection } from './row-projection';
 
-const HANDLED = new Set(['BackupScheduleSet', 'BackupScheduleRemoved', 'BackupScheduleMissed', 'BackupRequested', 'SiteDeleted']);
+const HANDLED = new Set(['BackupScheduleSet', 'BackupScheduleRemoved', 'BackupScheduleMissed', 'BackupRequested', 'SiteDeleted', 'EnvironmentDeleted']);
 
 /** rm_backup_schedules: one row per scheduled environment, with the last due time requested and the last missed times. */
 export const backupScheduleProjection: RowProjection<BackupScheduleRow> = {
@@ -72,7 +72,7 @@ export const backupScheduleProjection: RowProjection<BackupScheduleRow> = {
         return { ...row, last_due_at: d.scheduledFor ?? row.last_due_at, last_backup_id: d.backupId, updated_at: at };
       }
       default:
-        // BackupScheduleRemoved, SiteDeleted
+        // BackupScheduleRemoved, SiteDeleted, EnvironmentDeleted
         return null;
     }
   },

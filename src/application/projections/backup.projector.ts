@@ -1,10 +1,11 @@
 import type { BackupCompletedData, BackupFailedData, BackupLocation, BackupPart, BackupRequestedData } from '../../domain/site/site-backup.events';
 import type { BackupDeletionFailedData, BackupDeletionRequestedData } from '../../domain/site/site-backup-schedule.events';
+import type { EnvironmentDeletedData } from '../../domain/site/site-environment.events';
 import type { RecordedEvent } from '../ports/event-store.port';
 import type { BackupRow } from '../sites/backup.view';
 import type { RowProjection } from './row-projection';
 
-const HANDLED = new Set(['BackupRequested', 'BackupCompleted', 'BackupFailed', 'BackupRetryRequested', 'BackupDeletionRequested', 'BackupDeleted', 'BackupDeletionFailed']);
+const HANDLED = new Set(['BackupRequested', 'BackupCompleted', 'BackupFailed', 'BackupRetryRequested', 'BackupDeletionRequested', 'BackupDeleted', 'BackupDeletionFailed', 'EnvironmentDeleted']);
 const DELETIONS = new Set(['BackupDeletionRequested', 'BackupDeletionFailed']);
 
 const partFields = (p: BackupPart) => ({ name: p.name, file: p.file, size: p.size, sha256: p.sha256 });
@@ -40,11 +41,16 @@ export const backupProjection: RowProjection<BackupRow> = {
     'completed_at',
   ],
   handles: (type) => HANDLED.has(type),
-  keys: (event: RecordedEvent) =>
-    DELETIONS.has(event.type) ? (event.data as BackupDeletionRequestedData | BackupDeletionFailedData).backupIds.map((id) => [id]) : [[(event.data as { backupId: string }).backupId]],
+  keys: (event: RecordedEvent) => {
+    if (event.type === 'EnvironmentDeleted') return (event.data as EnvironmentDeletedData).removedBackupIds.map((id) => [id]);
+    return DELETIONS.has(event.type) ? (event.data as BackupDeletionRequestedData | BackupDeletionFailedData).backupIds.map((id) => [id]) : [[(event.data as { backupId: string }).backupId]];
+  },
   evolve: (row, event) => {
     const at = event.recordedAt;
     switch (event.type) {
+      // the environment's backups were removed from the node with it
+      case 'EnvironmentDeleted':
+        return null;
       case 'BackupRequested': {
         const d = event.data as BackupRequestedData;
         return {

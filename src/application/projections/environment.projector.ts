@@ -5,9 +5,12 @@ import type {
   EnvironmentHealthChangedData,
   SiteCreatedData,
   SiteDeletedData,
+  SiteRetryRequestedData,
 } from '../../domain/site/site.events';
+import type { EnvironmentClonedData, EnvironmentCloneRequestedData } from '../../domain/site/site-environment.events';
+import { PRODUCTION_ENVIRONMENT } from '../../domain/site/site.events';
 import type { RecordedEvent } from '../ports/event-store.port';
-import type { EnvironmentRow } from '../sites/site.view';
+import { driftBaselineJson, EnvironmentRow } from '../sites/site.view';
 import type { RowProjection } from './row-projection';
 
 type EnvironmentEventData = { siteId: string; environment: string; releaseId?: string | null };
@@ -21,7 +24,23 @@ const HANDLED = new Set([
   'DomainsChanged',
   'EnvironmentHealthChanged',
   'SiteDeleted',
+  'SiteProvisioningFailed',
+  'SiteRetryRequested',
+  'EnvironmentCloneRequested',
+  'EnvironmentCloned',
+  'EnvironmentCloneFailed',
+  'EnvironmentDeletionRequested',
+  'EnvironmentDeleted',
+  'EnvironmentDeletionFailed',
 ]);
+
+/** The status a retry of an operation gives the environment it works on (none for the others). */
+const RETRY_STATUS: Record<string, string> = { provision: 'provisioning', clone: 'cloning', 'environment-delete': 'deleting' };
+
+function retriedEnvironment(d: SiteRetryRequestedData): string | null {
+  if (!RETRY_STATUS[d.operation]) return null;
+  return d.environment ?? (d.operation === 'provision' ? PRODUCTION_ENVIRONMENT : null);
+}
 
 function releasesOf(row: EnvironmentRow): ReleaseSet {
   return {
@@ -61,6 +80,9 @@ export const environmentProjection: RowProjection<EnvironmentRow> = {
     'releases',
     'bad_release_ids',
     'health',
+    'status',
+    'cloned_from',
+    'clone_baseline',
   ],
   handles: (type) => HANDLED.has(type),
   keys: (event: RecordedEvent) => {
@@ -71,6 +93,12 @@ export const environmentProjection: RowProjection<EnvironmentRow> = {
     if (event.type === 'SiteDeleted') {
       const d = event.data as SiteDeletedData;
       return d.environments.map((name) => [d.siteId, name]);
+    }
+    if (event.type === 'SiteProvisioningFailed') return [[(event.data as { siteId: string }).siteId, PRODUCTION_ENVIRONMENT]];
+    if (event.type === 'SiteRetryRequested') {
+      const d = event.data as SiteRetryRequestedData;
+      const environment = retriedEnvironment(d);
+      return environment ? [[d.siteId, environment]] : [];
     }
     const d = event.data as EnvironmentEventData;
     return [[d.siteId, d.environment]];
@@ -92,12 +120,35 @@ export const environmentProjection: RowProjection<EnvironmentRow> = {
           releases: '[]',
           bad_release_ids: '[]',
           health: 'unknown',
+          status: 'provisioning',
+          cloned_from: null,
+          clone_baseline: null,
         },
         NO_RELEASES,
         event.recordedAt,
       );
     }
-    if (event.type === 'SiteDeleted' || !row) return null;
+    if (event.type === 'EnvironmentCloneRequested') {
+      const d = event.data as EnvironmentCloneRequestedData;
+      return {
+        site_id: d.siteId,
+        name: d.environment,
+        env_slug: d.envSlug,
+        node_id: d.nodeId,
+        domains: JSON.stringify(d.domains),
+        php_version: d.phpVersion,
+        current_release_id: null,
+        updated_at: event.recordedAt,
+        previous_release_id: null,
+        releases: '[]',
+        bad_release_ids: '[]',
+        health: 'unknown',
+        status: 'cloning',
+        cloned_from: d.sourceEnvironment,
+        clone_baseline: null,
+      };
+    }
+    if (event.type === 'SiteDeleted' || event.type === 'EnvironmentDeleted' || !row) return null;
     const at = event.recordedAt;
     switch (event.type) {
       case 'DeployFailed': {
@@ -110,6 +161,20 @@ export const environmentProjection: RowProjection<EnvironmentRow> = {
       }
       case 'EnvironmentHealthChanged':
         return { ...row, health: (event.data as EnvironmentHealthChangedData).status, updated_at: at };
+      case 'SiteRetryRequested':
+        return { ...row, status: RETRY_STATUS[(event.data as SiteRetryRequestedData).operation] ?? row.status, updated_at: at };
+      case 'EnvironmentDeletionRequested':
+        return { ...row, status: 'deleting', updated_at: at };
+      case 'SiteProvisioningFailed':
+      case 'EnvironmentCloneFailed':
+      case 'EnvironmentDeletionFailed':
+        return { ...row, status: 'failed', updated_at: at };
+      case 'EnvironmentCloned': {
+        const d = event.data as EnvironmentClonedData;
+        return { ...withReleases(row, releaseSwitchedTo(releasesOf(row), d.releaseId), at), status: 'active', clone_baseline: driftBaselineJson(d.baseline) };
+      }
+      case 'SiteProvisioned':
+        return { ...withReleases(row, releaseSwitchedTo(releasesOf(row), (event.data as EnvironmentEventData).releaseId ?? null), at), status: 'active' };
       default:
         return withReleases(row, releaseSwitchedTo(releasesOf(row), (event.data as EnvironmentEventData).releaseId ?? null), at);
     }

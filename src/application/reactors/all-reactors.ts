@@ -12,6 +12,8 @@ import { enqueueBackupWhenBackupRequested } from './enqueue-backup-when-backup-r
 import { enqueueBackupWhenBackupRetryRequested } from './enqueue-backup-when-backup-retry-requested.reactor';
 import { enqueueRestoreWhenRestoreRequested } from './enqueue-restore-when-restore-requested.reactor';
 import { enqueueBackupPruneWhenBackupDeletionRequested } from './enqueue-backup-prune-when-backup-deletion-requested.reactor';
+import { enqueueCloneWhenEnvironmentCloneRequested } from './enqueue-clone-when-environment-clone-requested.reactor';
+import { enqueueEnvironmentDeletionWhenEnvironmentDeletionRequested } from './enqueue-environment-deletion-when-environment-deletion-requested.reactor';
 import type { Reactor } from './reactor';
 import { requestCertificateWhenDomainsChanged } from './request-certificate-when-domains-changed.reactor';
 import { requestCertificateWhenSiteProvisioned } from './request-certificate-when-site-provisioned.reactor';
@@ -45,4 +47,6 @@ export const ALL_REACTORS: readonly Reactor[] = [
   enqueueBackupWhenBackupRetryRequested,
   enqueueRestoreWhenRestoreRequested,
   enqueueBackupPruneWhenBackupDeletionRequested,
+  enqueueCloneWhenEnvironmentCloneRequested,
+  enqueueEnvironmentDeletionWhenEnvironmentDeletionRequested,
 ];

@@ -1,3 +1,4 @@
+import type { DriftBaseline } from '../../domain/site/site-environment.events';
 import type { BackupScheduleView } from './backup-schedules/backup-schedule.view';
 
 /** What the API and pages show of a site. */
@@ -13,6 +14,12 @@ export interface EnvironmentView {
   releases: ReleaseView[];
   /** healthy | unhealthy | unknown (from the periodic health checks). */
   health: string;
+  /** provisioning | cloning | active | deleting | failed: where the environment is in its own life. */
+  status: string;
+  /** The environment it was cloned from, or null. */
+  clonedFrom: string | null;
+  /** What the source held when this environment was cloned from it (docs/operations.md, "Staging clones"), or null. */
+  cloneBaseline: DriftBaseline | null;
   /** Its backup schedule, or null (docs/backups.md, "Schedules and retention"). */
   backupSchedule?: BackupScheduleView | null;
 }
@@ -68,6 +75,9 @@ export type EnvironmentRow = {
   releases: string;
   bad_release_ids: string;
   health: string;
+  status: string;
+  cloned_from: string | null;
+  clone_baseline: string | null;
 };
 
 export function toSiteSummary(row: SiteRow): SiteSummaryView {
@@ -99,5 +109,18 @@ export function toEnvironmentView(row: EnvironmentRow): EnvironmentView {
       .map((id) => ({ id, current: id === row.current_release_id, previous: id === row.previous_release_id, bad: bad.includes(id) }))
       .reverse(),
     health: row.health,
+    status: row.status,
+    clonedFrom: row.cloned_from,
+    cloneBaseline: row.clone_baseline ? (JSON.parse(row.clone_baseline) as DriftBaseline) : null,
   };
+}
+
+/** The baseline as stored in rm_environments: fields named one by one (stored event data comes back key-sorted). */
+export function driftBaselineJson(b: DriftBaseline): string {
+  return JSON.stringify({
+    takenAt: b.takenAt,
+    database: b.database,
+    tables: b.tables.map((t) => ({ name: t.name, rows: t.rows, checksum: t.checksum })),
+    uploads: { files: b.uploads.files, bytes: b.uploads.bytes, sha256: b.uploads.sha256 },
+  });
 }

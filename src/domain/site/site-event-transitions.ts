@@ -66,6 +66,18 @@ export function transitionOfSiteEvent(event: SiteEvent): { transition: SiteTrans
       return { transition: 'delete.requested' };
     case 'SiteDeleted':
       return { transition: 'delete.succeeded' };
+    case 'EnvironmentCloneRequested':
+      return { transition: 'clone.requested' };
+    case 'EnvironmentCloned':
+      return { transition: 'clone.succeeded' };
+    case 'EnvironmentCloneFailed':
+      return { transition: 'clone.failed' };
+    case 'EnvironmentDeletionRequested':
+      return { transition: 'environment-delete.requested' };
+    case 'EnvironmentDeleted':
+      return { transition: 'environment-delete.succeeded' };
+    case 'EnvironmentDeletionFailed':
+      return { transition: 'environment-delete.failed' };
     case 'SiteDeletionFailed':
       // A deletion that began in FAILED leaves the site FAILED whatever it got to.
       if (event.data.startedFromFailed) return { transition: 'delete.failed' };

@@ -15,6 +15,7 @@ export const SITE_STATES = [
   'CLONING',
   'RESTORING',
   'RESETTING',
+  'DELETING_ENVIRONMENT',
   'DELETING',
   'DELETED',
   'FAILED',
@@ -22,7 +23,7 @@ export const SITE_STATES = [
 export type SiteLifecycleState = (typeof SITE_STATES)[number];
 
 /** The long-running operations a site can be in; `retry.requested` re-enters the failed one. */
-export const SITE_OPERATIONS = ['provision', 'deploy', 'rollback', 'domains', 'clone', 'restore', 'reset', 'delete'] as const;
+export const SITE_OPERATIONS = ['provision', 'deploy', 'rollback', 'domains', 'clone', 'restore', 'reset', 'environment-delete', 'delete'] as const;
 export type SiteOperation = (typeof SITE_OPERATIONS)[number];
 
 export const SITE_TRANSITIONS = [
@@ -52,6 +53,9 @@ export const SITE_TRANSITIONS = [
   'reset.succeeded',
   'reset.failed',
   'retry.requested',
+  'environment-delete.requested',
+  'environment-delete.succeeded',
+  'environment-delete.failed',
   'delete.requested',
   'delete.succeeded',
   'delete.refused',
@@ -76,6 +80,7 @@ export const SITE_BUSY_STATES: readonly SiteLifecycleState[] = [
   'CLONING',
   'RESTORING',
   'RESETTING',
+  'DELETING_ENVIRONMENT',
   'DELETING',
 ];
 
@@ -102,6 +107,7 @@ export const SITE_LIFECYCLE_TABLE: readonly SiteTransitionRow[] = [
   { from: 'UPDATING_DOMAINS', transition: 'domains.succeeded', to: 'ACTIVE' },
   { from: 'UPDATING_DOMAINS', transition: 'domains.failed', to: 'FAILED' },
 
+  // A new environment copied from one of the site's environments on the same node.
   { from: 'ACTIVE', transition: 'clone.requested', to: 'CLONING' },
   { from: 'CLONING', transition: 'clone.succeeded', to: 'ACTIVE' },
   { from: 'CLONING', transition: 'clone.failed', to: 'FAILED' },
@@ -129,7 +135,13 @@ export const SITE_LIFECYCLE_TABLE: readonly SiteTransitionRow[] = [
   // not decided any more (a retry after a failed reset re-runs the operation that failed before it);
   // kept so that logs which recorded such a retry still replay
   { from: 'FAILED', transition: 'retry.requested', to: 'RESETTING', retryOf: 'reset' },
+  { from: 'FAILED', transition: 'retry.requested', to: 'DELETING_ENVIRONMENT', retryOf: 'environment-delete' },
   { from: 'FAILED', transition: 'retry.requested', to: 'DELETING', retryOf: 'delete' },
+
+  // One non-production environment removed on its own; the site and its other environments stay.
+  { from: 'ACTIVE', transition: 'environment-delete.requested', to: 'DELETING_ENVIRONMENT' },
+  { from: 'DELETING_ENVIRONMENT', transition: 'environment-delete.succeeded', to: 'ACTIVE' },
+  { from: 'DELETING_ENVIRONMENT', transition: 'environment-delete.failed', to: 'FAILED' },
 
   { from: 'ACTIVE', transition: 'delete.requested', to: 'DELETING' },
   { from: 'FAILED', transition: 'delete.requested', to: 'DELETING' },

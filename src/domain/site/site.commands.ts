@@ -1,6 +1,7 @@
 import type { BackupContents, RestorePhase } from './site-backup.events';
 import type { BackupScheduleCommand } from './site-backup-schedule.commands';
 import { DeletionPhase, DeployPhase, DeploySource, OperationError } from './site.events';
+import type { DriftBaseline } from './site-environment.events';
 
 /** Commands of the Site aggregate. Each carries `siteId` so a handler knows which stream to load. */
 
@@ -219,6 +220,48 @@ export interface FailRestore {
   readonly rollbackError: OperationError | null;
 }
 
+/** A new environment copied from `sourceEnvironment` (same node), served at `domain`. */
+export interface RequestEnvironmentClone {
+  readonly type: 'RequestEnvironmentClone';
+  readonly siteId: string;
+  readonly cloneId: string;
+  readonly name: string;
+  readonly sourceEnvironment: string;
+  /** Absent: the source's node (the only one supported). */
+  readonly nodeId?: string;
+  readonly domain: string;
+}
+export interface CompleteEnvironmentClone {
+  readonly type: 'CompleteEnvironmentClone';
+  readonly siteId: string;
+  readonly cloneId: string;
+  readonly releaseId: string | null;
+  readonly baseline: DriftBaseline;
+}
+export interface FailEnvironmentClone {
+  readonly type: 'FailEnvironmentClone';
+  readonly siteId: string;
+  readonly cloneId: string;
+  readonly error: OperationError;
+}
+export interface RequestEnvironmentDeletion {
+  readonly type: 'RequestEnvironmentDeletion';
+  readonly siteId: string;
+  readonly environmentDeletionId: string;
+  readonly environment: string;
+}
+export interface CompleteEnvironmentDeletion {
+  readonly type: 'CompleteEnvironmentDeletion';
+  readonly siteId: string;
+  readonly environmentDeletionId: string;
+}
+export interface FailEnvironmentDeletion {
+  readonly type: 'FailEnvironmentDeletion';
+  readonly siteId: string;
+  readonly environmentDeletionId: string;
+  readonly error: OperationError;
+}
+
 export type SiteCommand =
   | CreateSite
   | CompleteSiteProvisioning
@@ -251,6 +294,12 @@ export type SiteCommand =
   | AuthorizeRestoreOverwrite
   | CompleteRestore
   | FailRestore
+  | RequestEnvironmentClone
+  | CompleteEnvironmentClone
+  | FailEnvironmentClone
+  | RequestEnvironmentDeletion
+  | CompleteEnvironmentDeletion
+  | FailEnvironmentDeletion
   | BackupScheduleCommand;
 
 export type SiteCommandType = SiteCommand['type'];

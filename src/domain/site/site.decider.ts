@@ -54,6 +54,17 @@ import {
   withScheduleEvent,
 } from './site-backup-schedules';
 import type { BackupCompleted } from './site-backup.events';
+import {
+  completeEnvironmentClone,
+  completeEnvironmentDeletion,
+  EnvironmentStatus,
+  failEnvironmentClone,
+  failEnvironmentDeletion,
+  requestEnvironmentClone,
+  requestEnvironmentDeletion,
+  SiteClone,
+  SiteEnvironmentDeletion,
+} from './site-environments';
 import { authorizeSiteDeletion, completeSiteDeletion, failSiteDeletion, recordFinalBackup, requestSiteDeletion, SiteDeletion } from './site-deletion';
 
 export interface SiteEnvironmentState extends ReleaseSet {
@@ -64,6 +75,8 @@ export interface SiteEnvironmentState extends ReleaseSet {
   readonly domains: readonly string[];
   readonly phpVersion: PhpVersion;
   readonly health: EnvironmentHealthStatus | 'unknown';
+  /** Where the environment is in its own life (made, serving, being removed). */
+  readonly status: EnvironmentStatus;
 }
 
 export interface SiteRollback {
@@ -116,6 +129,10 @@ export interface SiteState {
   readonly backupDeletions: Readonly<Record<string, SiteBackupDeletion>>;
   /** The most recent deletion requested (running while DELETING; a retry re-runs it with the same final backups). */
   readonly lastDeletion: SiteDeletion | null;
+  /** The most recent clone requested (running while CLONING; a retry re-runs it into the same environment). */
+  readonly lastClone: SiteClone | null;
+  /** The most recent environment deletion requested (running while DELETING_ENVIRONMENT; a retry re-runs it). */
+  readonly lastEnvironmentDeletion: SiteEnvironmentDeletion | null;
 }
 
 export const initialSiteState: SiteState = {
@@ -137,6 +154,8 @@ export const initialSiteState: SiteState = {
   backupSchedules: {},
   backupDeletions: {},
   lastDeletion: null,
+  lastClone: null,
+  lastEnvironmentDeletion: null,
 };
 
 /** Throws the table's error (with `rule` as its name) unless `transition` is allowed now. */
@@ -367,6 +386,11 @@ function decide(cmd: SiteCommand, site: SiteState, ctx: DecideContext): SiteEven
       const deploymentId = operation === 'deploy' ? site.lastDeployment?.deploymentId : undefined;
       const rollbackId = operation === 'rollback' ? site.lastRollback?.rollbackId : undefined;
       const changeId = operation === 'domains' ? site.lastDomainsChange?.changeId : undefined;
+      const clone = operation === 'clone' && site.lastClone ? { cloneId: site.lastClone.cloneId, environment: site.lastClone.environment } : {};
+      const environmentDeletion =
+        operation === 'environment-delete' && site.lastEnvironmentDeletion
+          ? { environmentDeletionId: site.lastEnvironmentDeletion.environmentDeletionId, environment: site.lastEnvironmentDeletion.environment }
+          : {};
       // A retried restore takes a fresh pre-restore backup of what is there now.
       const restore = operation === 'restore' && site.lastRestore ? { restoreId: site.lastRestore.restoreId, preRestoreBackupId: ctx.newId() } : {};
       return [
@@ -379,6 +403,8 @@ function decide(cmd: SiteCommand, site: SiteState, ctx: DecideContext): SiteEven
             ...(rollbackId ? { rollbackId } : {}),
             ...(changeId ? { changeId } : {}),
             ...restore,
+            ...clone,
+            ...environmentDeletion,
           },
         },
       ];
@@ -415,6 +441,19 @@ function decide(cmd: SiteCommand, site: SiteState, ctx: DecideContext): SiteEven
       return completeRestore(cmd, site, siteId);
     case 'FailRestore':
       return failRestore(cmd, site, siteId);
+
+    case 'RequestEnvironmentClone':
+      return requestEnvironmentClone(cmd, site, siteId);
+    case 'CompleteEnvironmentClone':
+      return completeEnvironmentClone(cmd, site, siteId);
+    case 'FailEnvironmentClone':
+      return failEnvironmentClone(cmd, site, siteId);
+    case 'RequestEnvironmentDeletion':
+      return requestEnvironmentDeletion(cmd, site, siteId);
+    case 'CompleteEnvironmentDeletion':
+      return completeEnvironmentDeletion(cmd, site, siteId);
+    case 'FailEnvironmentDeletion':
+      return failEnvironmentDeletion(cmd, site, siteId);
 
     case 'SetBackupSchedule':
       return setBackupSchedule(cmd, site, siteId, ctx);
@@ -471,14 +510,17 @@ function evolve(site: SiteState, event: SiteEvent): SiteState {
         state: 'PROVISIONING',
         lastOperation: 'provision',
         environments: {
-          [environment.name]: { ...environment, ...NO_RELEASES, health: 'unknown' },
+          [environment.name]: { ...environment, ...NO_RELEASES, health: 'unknown', status: 'provisioning' },
         },
       };
     }
     case 'SiteProvisioned':
-      return withEnvironment(succeeded(site, 'provision.succeeded'), event.data.environment, (env) => releaseSwitchedTo(env, event.data.releaseId));
+      return withEnvironment(succeeded(site, 'provision.succeeded'), event.data.environment, (env) => ({
+        ...releaseSwitchedTo(env, event.data.releaseId),
+        status: 'active',
+      }));
     case 'SiteProvisioningFailed':
-      return failed(site, 'provision.failed', event.data.error);
+      return withEnvironment(failed(site, 'provision.failed', event.data.error), PRODUCTION_ENVIRONMENT, (env) => ({ ...env, status: 'failed' }));
     case 'DeployRequested': {
       const { deploymentId, environment, source } = event.data;
       return {
@@ -535,7 +577,10 @@ function evolve(site: SiteState, event: SiteEvent): SiteState {
           : site.lastRestore;
       // A retried deletion keeps its final backups (taken again only where missing) and asks again.
       const lastDeletion = operation === 'delete' && site.lastDeletion ? { ...site.lastDeletion, authorized: false, startedFromFailed: true } : site.lastDeletion;
-      return { ...site, state, pendingDeploymentId: operation === 'deploy' ? (deploymentId ?? null) : null, lastRestore, lastDeletion };
+      const retried = { ...site, state, pendingDeploymentId: operation === 'deploy' ? (deploymentId ?? null) : null, lastRestore, lastDeletion };
+      const status = RETRY_STATUS[operation];
+      const environment = event.data.environment ?? (operation === 'provision' ? PRODUCTION_ENVIRONMENT : undefined);
+      return status && environment ? withEnvironment(retried, environment, (env) => ({ ...env, status })) : retried;
     }
     case 'SiteDeletionRequested':
       return {
@@ -593,8 +638,42 @@ function evolve(site: SiteState, event: SiteEvent): SiteState {
     case 'BackupDeleted':
     case 'BackupDeletionFailed':
       return withScheduleEvent(site, event);
+
+    case 'EnvironmentCloneRequested': {
+      const { cloneId, environment, envSlug, sourceEnvironment, nodeId, domains, phpVersion } = event.data;
+      return {
+        ...site,
+        state: move(site, 'clone.requested'),
+        lastOperation: 'clone',
+        lastClone: { cloneId, environment, sourceEnvironment },
+        environments: {
+          ...site.environments,
+          [environment]: { name: environment, envSlug, nodeId, domains, phpVersion, ...NO_RELEASES, health: 'unknown', status: 'cloning' },
+        },
+      };
+    }
+    case 'EnvironmentCloned':
+      return withEnvironment(succeeded(site, 'clone.succeeded'), event.data.environment, (env) => ({ ...releaseSwitchedTo(env, event.data.releaseId), status: 'active' }));
+    case 'EnvironmentCloneFailed':
+      return withEnvironment(failed(site, 'clone.failed', event.data.error), event.data.environment, (env) => ({ ...env, status: 'failed' }));
+    case 'EnvironmentDeletionRequested': {
+      const { environmentDeletionId, environment } = event.data;
+      const requested = { ...site, state: move(site, 'environment-delete.requested'), lastOperation: 'environment-delete' as const, lastEnvironmentDeletion: { environmentDeletionId, environment } };
+      return withEnvironment(requested, environment, (env) => ({ ...env, status: 'deleting' }));
+    }
+    case 'EnvironmentDeleted': {
+      const { [event.data.environment]: _gone, ...environments } = site.environments;
+      const { [event.data.environment]: _schedule, ...backupSchedules } = site.backupSchedules;
+      const backups = Object.fromEntries(Object.entries(site.backups).filter(([id]) => !event.data.removedBackupIds.includes(id)));
+      return { ...succeeded(site, 'environment-delete.succeeded'), environments, backupSchedules, backups };
+    }
+    case 'EnvironmentDeletionFailed':
+      return withEnvironment(failed(site, 'environment-delete.failed', event.data.error), event.data.environment, (env) => ({ ...env, status: 'failed' }));
   }
 }
+
+/** What a retry makes of the environment its operation works on. */
+const RETRY_STATUS: Partial<Record<SiteOperation, EnvironmentStatus>> = { provision: 'provisioning', clone: 'cloning', 'environment-delete': 'deleting' };
 
 export const siteDecider: Decider<SiteState, SiteCommand, SiteEvent> = {
   initialState: initialSiteState,

@@ -3,6 +3,7 @@ import { PhpVersion } from '../common/value-objects';
 import { SiteOperation } from './site-lifecycle.state-machine';
 import type { SiteBackupEvent } from './site-backup.events';
 import type { SiteBackupScheduleEvent } from './site-backup-schedule.events';
+import type { SiteEnvironmentEvent } from './site-environment.events';
 
 /** Events of the `site-<id>` stream. Type strings are stable: never rename one that has shipped. */
 
@@ -154,6 +155,12 @@ export interface SiteRetryRequestedData {
   /** Set when operation = 'restore': the failed restore being re-run, and the id of its new pre-restore backup. */
   readonly restoreId?: string;
   readonly preRestoreBackupId?: string;
+  /** Set when operation = 'clone': the failed clone being re-run (same id, same new environment). */
+  readonly cloneId?: string;
+  /** Set when operation = 'environment-delete': the failed environment deletion being re-run. */
+  readonly environmentDeletionId?: string;
+  /** Set for 'clone' and 'environment-delete': the environment the operation makes or removes. */
+  readonly environment?: string;
 }
 /** The final backup a deletion takes of one environment before it removes anything (docs/backups.md). */
 export interface PlannedFinalBackup {
@@ -236,7 +243,8 @@ export type SiteEvent =
   | SiteDeleted
   | SiteDeletionFailed
   | SiteBackupEvent
-  | SiteBackupScheduleEvent;
+  | SiteBackupScheduleEvent
+  | SiteEnvironmentEvent;
 
 export type SiteEventType = SiteEvent['type'];
 
@@ -277,4 +285,10 @@ export const SITE_EVENT_TYPES = [
   'BackupDeletionRequested',
   'BackupDeleted',
   'BackupDeletionFailed',
+  'EnvironmentCloneRequested',
+  'EnvironmentCloned',
+  'EnvironmentCloneFailed',
+  'EnvironmentDeletionRequested',
+  'EnvironmentDeleted',
+  'EnvironmentDeletionFailed',
 ] as const satisfies readonly SiteEventType[];

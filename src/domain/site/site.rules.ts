@@ -61,6 +61,20 @@ export const SITE_RULES = {
   finalBackupIsNotRestorable: 'final-backup-is-restored-by-hand',
   /** Only a failed operator backup is retried under its id (BACKUP_NOT_RETRYABLE); pre-restore and final ones go with their operation. */
   backupRetryNeedsFailedOperatorBackup: 'backup-retry-needs-a-failed-operator-backup',
+  /** Clones start only from ACTIVE (SITE_BUSY mid-operation, INVALID_STATE_TRANSITION otherwise). */
+  canBeClonedOnlyWhenActive: 'site-can-be-cloned-only-when-active',
+  /** A clone copies an environment the site has and that is active (NOT_FOUND, ENVIRONMENT_NOT_ACTIVE). */
+  cloneNeedsActiveSource: 'clone-needs-an-active-source-environment',
+  /** Environment names are unique within a site (ENVIRONMENT_EXISTS). */
+  environmentNameMustBeUnique: 'environment-name-must-be-unique',
+  /** A clone lives on its source's node; copying between nodes is not supported yet (CLONE_ACROSS_NODES_UNSUPPORTED). */
+  cloneStaysOnSourceNode: 'clone-stays-on-the-source-node',
+  /** A domain is served by one environment only (DUPLICATE). */
+  domainServedOnce: 'domain-is-served-by-one-environment',
+  /** Environments are deleted on their own only while the site is ACTIVE. */
+  environmentDeletedOnlyWhenActive: 'environment-can-be-deleted-only-when-site-active',
+  /** Production goes only with its site (PRODUCTION_NOT_DELETABLE). */
+  productionGoesWithItsSite: 'production-is-deleted-only-with-its-site',
   /** Generic: one mutation per site at a time (SITE_BUSY). */
   oneMutationAtATime: 'site-allows-one-mutation-at-a-time',
   /** Generic: every state change must be a row of the lifecycle table. */

@@ -38,6 +38,10 @@ export class SqliteSiteSecretStore extends SiteSecretStore {
     this.db.prepare('DELETE FROM site_secrets WHERE site_id = ?').run(siteId);
   }
 
+  removeEnvironment(siteId: string, environment: string): void {
+    this.db.prepare('DELETE FROM site_secrets WHERE site_id = ? AND environment = ?').run(siteId, environment);
+  }
+
   private seal(siteId: string, environment: string, secrets: EnvironmentSecrets): Buffer {
     return this.box.seal(JSON.stringify(secrets), context(siteId, environment));
   }

@@ -90,6 +90,19 @@ export const RESPONSE_SCHEMAS: Record<string, Schema> = {
     previousReleaseId: nullable(str),
     releases: { type: 'array', items: ref('Release'), description: 'Kept on the node, newest first' },
     health: { type: 'string', enum: ['healthy', 'unhealthy', 'unknown'] },
+    status: { type: 'string', enum: ['provisioning', 'cloning', 'active', 'deleting', 'failed'], description: 'Where the environment is in its own life' },
+    clonedFrom: { ...nullable(str), description: 'The environment it was cloned from' },
+    cloneBaseline: {
+      ...nullable(
+        object({
+          takenAt: time,
+          database: str,
+          tables: { type: 'array', items: object({ name: str, rows: int, checksum: { ...str, description: "CHECKSUM TABLE … EXTENDED ('' when the engine gives none)" } }) },
+          uploads: object({ files: int, bytes: int, sha256: { ...str, description: 'sha256 over path, size and sha256 of every upload, sorted' } }),
+        }),
+      ),
+      description: 'What the source held when this environment was cloned from it (the drift baseline a promotion compares against)',
+    },
     backupSchedule: { ...nullable(BACKUP_SCHEDULE), description: 'Its backup schedule, or null' },
   }),
   SiteSummary: object(SITE_SUMMARY),
@@ -105,6 +118,12 @@ export const RESPONSE_SCHEMAS: Record<string, Schema> = {
     }),
   }),
   DeploymentAccepted: object({ deploymentId: str, version: int, job: ref('JobRef') }),
+  CloneAccepted: object({
+    cloneId: { ...nullable(str), description: 'null on a repeated Idempotency-Key' },
+    environment: { ...nullable(str), description: 'The new environment (status cloning until the job ends)' },
+    version: int,
+    job: ref('JobRef'),
+  }),
   Node: object({
     id: str,
     name: str,
@@ -330,6 +349,8 @@ export const ROUTE_RESPONSES: Record<string, string> = {
   'POST /api/v1/sites/{id}/environments/{env}/deployments': 'DeploymentAccepted',
   'POST /api/v1/sites/{id}/environments/{env}/rollback': 'Accepted',
   'PUT /api/v1/sites/{id}/environments/{env}/domains': 'Accepted',
+  'POST /api/v1/sites/{id}/environments': 'CloneAccepted',
+  'DELETE /api/v1/sites/{id}/environments/{env}': 'Accepted',
   'POST /api/v1/sites/{id}/reset': 'Accepted',
   'POST /api/v1/sites/{id}/retry': 'Accepted',
   'DELETE /api/v1/sites/{id}': 'DeletionAccepted',

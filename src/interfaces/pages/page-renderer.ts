@@ -48,7 +48,7 @@ const STATE_TONE: Record<string, string> = {
   ACTIVE: 'ok', ready: 'ok', succeeded: 'ok',
   FAILED: 'bad', failed: 'bad', unreachable: 'bad', DELETED: 'muted', cancelled: 'muted', decommissioned: 'muted',
   running: 'busy', queued: 'busy', retry_wait: 'busy', bootstrapping: 'busy', pending: 'busy',
-  PROVISIONING: 'busy', DEPLOYING: 'busy', CLONING: 'busy', RESTORING: 'busy', RESETTING: 'busy', DELETING: 'busy',
+  PROVISIONING: 'busy', DEPLOYING: 'busy', CLONING: 'busy', RESTORING: 'busy', RESETTING: 'busy', DELETING_ENVIRONMENT: 'busy', DELETING: 'busy',
 };
 
 function registerHelpers(hbs: typeof Handlebars): void {

@@ -21,6 +21,8 @@ import { GetSiteQuery } from '../../application/sites/get-site/get-site.query';
 import { ListSitesQuery } from '../../application/sites/list-sites/list-sites.query';
 import { RequestDeployCommand } from '../../application/sites/request-deploy/request-deploy.command';
 import { RequestDomainsChangeCommand } from '../../application/sites/request-domains-change/request-domains-change.command';
+import { RequestEnvironmentCloneCommand } from '../../application/sites/request-environment-clone/request-environment-clone.command';
+import { RequestEnvironmentDeletionCommand } from '../../application/sites/request-environment-deletion/request-environment-deletion.command';
 import { RequestRollbackCommand } from '../../application/sites/request-rollback/request-rollback.command';
 import { RequestSiteDeletionCommand } from '../../application/sites/request-site-deletion/request-site-deletion.command';
 import { RequestSiteResetCommand } from '../../application/sites/request-site-reset/request-site-reset.command';
@@ -40,7 +42,7 @@ import { RequestBackupDto, RequestRestoreDto } from '../http/dto/backup.dto';
 import { BackupIdDto } from '../http/dto/backup-schedule.dto';
 import { RequestCertificateDto } from '../http/dto/certificate.dto';
 import { ListSitesQueryDto, SITE_STATES_FILTER } from '../http/dto/list-query.dto';
-import { CreateDeploymentDto, CreateSiteDto, DomainsDto, ResetSiteDto, RollbackDto } from '../http/dto/site.dto';
+import { CloneEnvironmentDto, CreateDeploymentDto, CreateSiteDto, DomainsDto, ResetSiteDto, RollbackDto } from '../http/dto/site.dto';
 import { pagerLink, pageQuery, pathId } from './page-params';
 import { PageRenderer } from './page-renderer';
 import { CurrentPrincipal, formFailure, formValues, optional, PagesErrorFilter, seeOther, sendHtml, validateForm } from './page-support';
@@ -214,6 +216,31 @@ export class SitesPagesController {
       const aliases = (values.aliases ?? '').split(/[\s,]+/).filter((a) => a !== '');
       const input = validateForm(DomainsDto, { primary: values.primary ?? '', aliases });
       await this.commands.execute(new RequestDomainsChangeCommand(id, env, input.primary, input.aliases, commandMetaOf(request)));
+    });
+  }
+
+  @Post(':id/environments')
+  async clone(@CurrentPrincipal() principal: Principal, @Param('id') rawId: string, @Req() request: FastifyRequest, @Body() body: unknown, @Res() reply: FastifyReply) {
+    const id = pathId(rawId);
+    const values = formValues(body);
+    return this.act(principal, id, values, reply, 'Clone', async () => {
+      const input = validateForm(CloneEnvironmentDto, { name: values.name ?? '', sourceEnvironment: values.sourceEnvironment ?? 'production', domain: values.domain ?? '' });
+      await this.commands.execute(new RequestEnvironmentCloneCommand(id, { name: input.name, sourceEnvironment: input.sourceEnvironment, domain: input.domain }, commandMetaOf(request)));
+    });
+  }
+
+  @Post(':id/environments/:env/delete')
+  async removeEnvironment(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id') rawId: string,
+    @Param('env') rawEnv: string,
+    @Req() request: FastifyRequest,
+    @Body() body: unknown,
+    @Res() reply: FastifyReply,
+  ) {
+    const id = pathId(rawId);
+    return this.act(principal, id, formValues(body), reply, 'Environment deletion', async () => {
+      await this.commands.execute(new RequestEnvironmentDeletionCommand(id, environmentField(rawEnv), commandMetaOf(request)));
     });
   }
 

@@ -311,6 +311,125 @@ describe('sites on real nodes through the API', () => {
     expect(alias.headers.get('location')).toBe('http://shop2.test/about/');
   });
 
+  /** The clone's own secrets, for the "no secret anywhere" check at the end (they are forgotten when it is deleted). */
+  let clonedSecrets: Record<string, string> = {};
+  it('clones production to staging on its node: own user, pool, database and vhost, noindex, the baseline in the API; deleting staging removes it, production serves', async () => {
+    const prodDomain = (await site(siteA)).environments.find((e: { name: string }) => e.name === 'production').domains[0] as string;
+    const stagingDomain = `staging.${prodDomain}`;
+    const onNode = async (script: string) => {
+      const r = await execOnNode(nodes[0], ['sh', '-c', script]);
+      if (r.code !== 0) throw new Error(`on node failed (${r.code}): ${script}\n${r.stderr}`);
+      return r.stdout.trim();
+    };
+    const sqlIn = (db: string, query: string) => onNode(`mariadb --batch --skip-column-names ${db} -e "${query}"`);
+    await sqlIn(
+      's_shop',
+      "INSERT INTO wp_posts (post_author, post_date, post_date_gmt, post_content, post_title, post_excerpt, post_status, post_name, to_ping, pinged, post_modified, post_modified_gmt, post_content_filtered, post_type) " +
+        "VALUES (1, NOW(), UTC_TIMESTAMP(), 'Clone body', 'Proof of clone', '', 'publish', 'proof-of-clone', '', '', NOW(), UTC_TIMESTAMP(), '', 'post')",
+    );
+    const postId = Number(await sqlIn('s_shop', "SELECT ID FROM wp_posts WHERE post_name = 'proof-of-clone'"));
+    await onNode('install -d -o s-shop -g w-shop /var/www/sites/shop/shared/uploads/2026 && echo clone-upload > /var/www/sites/shop/shared/uploads/2026/pl-clone.txt && chown s-shop:w-shop /var/www/sites/shop/shared/uploads/2026/pl-clone.txt');
+
+    // Refused before anything is appended: another node, production's own domain, deleting production.
+    const before = (await site(siteA)).version;
+    const across = await api('POST', `/api/v1/sites/${siteA}/environments`, { name: 'staging', sourceEnvironment: 'production', nodeId: nodeIds[1], domain: stagingDomain });
+    expect(across.status).toBe(422);
+    expect(across.body).toMatchObject({ code: 'CLONE_ACROSS_NODES_UNSUPPORTED', details: { nodeId: nodeIds[1] } });
+    const sameDomain = await api('POST', `/api/v1/sites/${siteA}/environments`, { name: 'staging', sourceEnvironment: 'production', domain: prodDomain });
+    expect(sameDomain.status).toBe(409);
+    expect(sameDomain.body.code).toBe('DUPLICATE');
+    const prodDelete = await api('DELETE', `/api/v1/sites/${siteA}/environments/production`);
+    expect(prodDelete.status).toBe(422);
+    expect(prodDelete.body.code).toBe('PRODUCTION_NOT_DELETABLE');
+    expect((await site(siteA)).version).toBe(before);
+
+    const res = await api('POST', `/api/v1/sites/${siteA}/environments`, { name: 'staging', sourceEnvironment: 'production', nodeId: nodeIds[0], domain: stagingDomain });
+    expect(res.status).toBe(202);
+    expect(res.body).toMatchObject({ environment: 'staging', cloneId: expect.any(String), job: { kind: 'site.clone' } });
+    const cloning = await site(siteA);
+    expect(cloning.state).toBe('CLONING');
+    expect(cloning.environments.find((e: { name: string }) => e.name === 'staging')).toMatchObject({ status: 'cloning', clonedFrom: 'production', envSlug: 'shop-staging' });
+    await succeed(res.body.job.id);
+    const view = await site(siteA);
+    expect(view.state).toBe('ACTIVE');
+    const prod = view.environments.find((e: { name: string }) => e.name === 'production');
+    const staging = view.environments.find((e: { name: string }) => e.name === 'staging');
+    expect(staging).toMatchObject({ status: 'active', clonedFrom: 'production', domains: [stagingDomain], currentReleaseId: prod.currentReleaseId });
+    // The drift baseline of production at clone time: every table with its row count and checksum, and the uploads.
+    const postsNow = Number(await sqlIn('s_shop', 'SELECT COUNT(*) FROM wp_posts'));
+    const posts = staging.cloneBaseline.tables.find((t: { name: string }) => t.name === 'wp_posts');
+    expect(posts).toEqual({ name: 'wp_posts', rows: postsNow, checksum: expect.stringMatching(/^[0-9]+$/) });
+    expect(staging.cloneBaseline.tables.map((t: { name: string }) => t.name)).toEqual(expect.arrayContaining(['wp_options', 'wp_postmeta', 'wp_users']));
+    expect(posts.checksum).toBe((await onNode("mariadb -N -e 'CHECKSUM TABLE s_shop.wp_posts EXTENDED'")).split('\t')[1]);
+    const [files, bytes] = (await onNode("find /var/www/sites/shop/shared/uploads -type f -printf '%s\\n' | awk '{n++; b+=$1} END {print n+0, b+0}'")).split(' ').map(Number);
+    expect(files).toBeGreaterThanOrEqual(1);
+    expect(staging.cloneBaseline.uploads).toEqual({ files, bytes, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(staging.cloneBaseline.database).toBe('s_shop');
+
+    // Staging serves the same post and upload at its own domain, kept out of search engines; production is not.
+    const stagingPost = await http(nodes[0], stagingDomain, `/?p=${postId}`);
+    expect(stagingPost.status).toBe(200);
+    const stagingHtml = await stagingPost.text();
+    expect(stagingHtml).toContain('Proof of clone');
+    expect(stagingHtml).toContain(`http://${stagingDomain}`);
+    expect(stagingHtml).not.toContain(`http://${prodDomain}/`);
+    expect(stagingPost.headers.get('x-robots-tag')).toContain('noindex');
+    const prodPost = await http(nodes[0], prodDomain, `/?p=${postId}`);
+    expect(prodPost.status).toBe(200);
+    expect(prodPost.headers.get('x-robots-tag')).toBeNull();
+    expect(await (await http(nodes[0], stagingDomain, '/wp-content/uploads/2026/pl-clone.txt')).text()).toBe('clone-upload\n');
+
+    // Its own isolation: files of its own user and web group, its own pool process user, its own database user.
+    const owners = await onNode(
+      "stat -c '%n %U:%G' /var/www/sites/shop-staging/shared/uploads/2026/pl-clone.txt /var/www/sites/shop-staging/shared/wp-config.php " +
+        '/var/www/sites/shop-staging/current/ /var/www/sites/shop-staging/current/index.php && grep -E "^(user|listen) " /etc/php/8.2/fpm/pool.d/pl-shop-staging.conf',
+    );
+    expect(owners).toContain('/var/www/sites/shop-staging/shared/uploads/2026/pl-clone.txt s-shop-staging:w-shop-staging');
+    expect(owners).toContain('/var/www/sites/shop-staging/shared/wp-config.php root:s-shop-staging');
+    expect(owners).toContain('/var/www/sites/shop-staging/current/index.php root:w-shop-staging');
+    expect(owners).toMatch(/^user = s-shop-staging$/m);
+    const stagingSecrets = t.app.get(SiteSecretStore).get(siteA, 'staging')!;
+    clonedSecrets = { stagingDbPassword: stagingSecrets.dbPassword, ...Object.fromEntries(Object.entries(stagingSecrets.wpSalts).map(([k, v]) => [`staging ${k}`, v])) };
+    expect(stagingSecrets.dbPassword).not.toBe(t.app.get(SiteSecretStore).get(siteA, 'production')!.dbPassword);
+    const asStaging = (query: string) => execOnNode(nodes[0], ['env', `MYSQL_PWD=${stagingSecrets.dbPassword}`, 'mariadb', '-u', 's_shop_staging', '--batch', '--skip-column-names', '-e', query]);
+    const own = await asStaging('SELECT COUNT(*) FROM s_shop_staging.wp_posts');
+    expect(own.code).toBe(0);
+    expect(Number(own.stdout.trim())).toBe(postsNow);
+    const other = await asStaging('SELECT COUNT(*) FROM s_shop.wp_posts');
+    expect(other.code).not.toBe(0);
+    expect(other.stderr).toMatch(/denied/i);
+
+    // A change on staging does not reach production.
+    await sqlIn('s_shop_staging', `UPDATE wp_posts SET post_title = 'Changed on staging' WHERE ID = ${postId}`);
+    expect(await (await http(nodes[0], stagingDomain, `/?p=${postId}`)).text()).toContain('Changed on staging');
+    const prodAfter = await (await http(nodes[0], prodDomain, `/?p=${postId}`)).text();
+    expect(prodAfter).toContain('Proof of clone');
+    expect(prodAfter).not.toContain('Changed on staging');
+
+    // Deleting staging removes its user, pool, database and vhost; production keeps serving.
+    const del = await api('DELETE', `/api/v1/sites/${siteA}/environments/staging`);
+    expect(del.status).toBe(202);
+    expect(del.body.job).toMatchObject({ kind: 'site.environment-delete' });
+    expect((await site(siteA)).state).toBe('DELETING_ENVIRONMENT');
+    await succeed(del.body.job.id);
+    const afterDelete = await site(siteA);
+    expect(afterDelete.state).toBe('ACTIVE');
+    expect(afterDelete.environments.map((e: { name: string }) => e.name)).toEqual(['production']);
+    const left = await execOnNode(nodes[0], [
+      'sh',
+      '-c',
+      'id s-shop-staging 2>/dev/null; ls /var/www/sites/shop-staging /etc/php/8.2/fpm/pool.d/pl-shop-staging.conf /etc/nginx/sites-enabled/pl-shop-staging.conf 2>/dev/null; ' +
+        "mariadb -N -e \"SHOW DATABASES LIKE 's_shop_staging'; SELECT User FROM mysql.user WHERE User = 's_shop_staging'\"",
+    ]);
+    expect(left.stdout.trim()).toBe('');
+    expect(t.app.get(SiteSecretStore).get(siteA, 'staging')).toBeUndefined();
+    const prodHome = await http(nodes[0], prodDomain, `/?p=${postId}`);
+    expect(prodHome.status).toBe(200);
+    expect(await prodHome.text()).toContain('Proof of clone');
+    const types = (await siteEvents(siteA)).map((e) => e.type);
+    expect(types).toEqual(expect.arrayContaining(['EnvironmentCloneRequested', 'EnvironmentCloned', 'EnvironmentDeletionRequested', 'EnvironmentDeleted']));
+  });
+
   let siteB: string;
   it('a second site on the second node; a FAILED provisioning, a reset that does not pass, a retry that does', async () => {
     await execOnNode(nodes[1], ['systemctl', 'stop', 'mariadb']);
@@ -391,7 +510,7 @@ describe('sites on real nodes through the API', () => {
 
     const store = t.app.get(SiteSecretStore);
     const secretsA = store.get(siteA, 'production')!;
-    const secrets: Record<string, string> = { adminPassword: adminPasswordA, dbPassword: secretsA.dbPassword, ...secretsA.wpSalts };
+    const secrets: Record<string, string> = { adminPassword: adminPasswordA, dbPassword: secretsA.dbPassword, ...secretsA.wpSalts, ...clonedSecrets };
     const { cookie } = await t.login();
     const page = await (await fetch(`${t.url}/sites/${siteA}`, { headers: { cookie } })).text();
     const dump = (sql: string) => JSON.stringify(t.db.prepare(sql).all());

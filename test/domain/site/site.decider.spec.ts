@@ -572,6 +572,7 @@ describe('site decider', () => {
             releases: ['r0', 'r1'],
             badReleaseIds: [],
             health: 'unknown',
+            status: 'active',
           },
         },
         pendingDeploymentId: null,
@@ -583,6 +584,8 @@ describe('site decider', () => {
         backupSchedules: {},
         backupDeletions: {},
         lastDeletion: null,
+        lastClone: null,
+        lastEnvironmentDeletion: null,
       });
     });
   });

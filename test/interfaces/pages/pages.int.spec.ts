@@ -472,3 +472,66 @@ function unlabelledControls(html: string): string[] {
   }
   return bad;
 }
+
+describe('site page: clone an environment and delete it', () => {
+  let t: TestApp;
+  let session: { cookie: string; csrf: string };
+  let siteId: string;
+  const provision = new ScriptedHandler('site.provision');
+  const baseline = { takenAt: '2026-12-03T10:00:00.000Z', database: 's_clone_page', tables: [{ name: 'wp_posts', rows: 4, checksum: '77' }], uploads: { files: 2, bytes: 9, sha256: 'e'.repeat(64) } };
+  const clone = new ScriptedHandler('site.clone').succeedWith({ releaseId: 'release-1', baseline });
+  const removal = new ScriptedHandler('site.environment-delete');
+  const page = async () => (await fetch(`${t.url}/sites/${siteId}`, { headers: { cookie: session.cookie, accept: 'text/html' } })).text();
+  const post = (path: string, fields: Record<string, string>, csrf = true) =>
+    fetch(t.url + path, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { cookie: session.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ ...(csrf ? { _csrf: session.csrf } : {}), ...fields }).toString(),
+    });
+  const siteState = async () => (await t.request('GET', `/api/v1/sites/${siteId}`)).body.state as string;
+
+  beforeAll(async () => {
+    t = await startTestApp({ jobHandlers: [provision, clone, removal] });
+    session = await t.login();
+    const nodeId = (await t.request('POST', '/api/v1/nodes', { name: 'clone-node', host: '10.20.0.2' })).body.node.id;
+    siteId = (await t.request('POST', '/api/v1/sites', { name: 'Clone Page', slug: 'clone-page', nodeId, domain: 'clone-page.example.com', adminEmail: 'a@example.com' })).body.site.id;
+    await pollUntil(async () => (await siteState()) === 'ACTIVE' || undefined, { timeoutMs: 10_000 });
+  });
+  afterAll(() => t.close());
+
+  it('the clone form makes the environment (shown with its status, source and baseline); the delete button removes it; both need the CSRF token', async () => {
+    const before = await page();
+    expect(before).toContain(`action="/sites/${siteId}/environments"`);
+    expect(before).not.toContain(`action="/sites/${siteId}/environments/production/delete"`); // production goes only with its site
+    const count = t.eventCount();
+    expect((await post(`/sites/${siteId}/environments`, { name: 'staging', sourceEnvironment: 'production', domain: 'staging.clone-page.example.com' }, false)).status).toBe(403);
+    const bad = await post(`/sites/${siteId}/environments`, { name: 'Staging!', sourceEnvironment: 'production', domain: 'staging.clone-page.example.com' });
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toContain('staging.clone-page.example.com'); // the values are kept
+    const taken = await post(`/sites/${siteId}/environments`, { name: 'staging', sourceEnvironment: 'production', domain: 'clone-page.example.com' });
+    expect(taken.status).toBe(409);
+    expect(await taken.text()).toMatch(/id="e-domain">domain &quot;clone-page.example.com&quot; is already served by environment production/);
+    expect(t.eventCount()).toBe(count);
+
+    const ok = await post(`/sites/${siteId}/environments`, { name: 'staging', sourceEnvironment: 'production', domain: 'staging.clone-page.example.com' });
+    expect(ok.status).toBe(303);
+    expect(ok.headers.get('location')).toBe(`/sites/${siteId}?done=Clone`);
+    await pollUntil(async () => (await siteState()) === 'ACTIVE' || undefined, { timeoutMs: 10_000 });
+    const cloned = await page();
+    expect(cloned).toMatch(/<td>staging<\/td><td>active<\/td>/);
+    expect(cloned).toContain('1 tables, 2 uploads');
+    expect(cloned).toContain(`action="/sites/${siteId}/environments/staging/delete"`);
+    const history = (await t.request('GET', `/api/v1/sites/${siteId}/events`)).body.events as { type: string; metadata: { actor: string } }[];
+    expect(history.find((e) => e.type === 'EnvironmentCloneRequested')?.metadata.actor).toMatch(/^user:/);
+
+    expect((await post(`/sites/${siteId}/environments/staging/delete`, {}, false)).status).toBe(403);
+    const refused = await post(`/sites/${siteId}/environments/production/delete`, {});
+    expect(refused.status).toBe(422);
+    expect(await refused.text()).toContain('PRODUCTION_NOT_DELETABLE');
+    const del = await post(`/sites/${siteId}/environments/staging/delete`, {});
+    expect(del.status).toBe(303);
+    await pollUntil(async () => ((await t.request('GET', `/api/v1/sites/${siteId}`)).body.environments.length === 1 ? true : undefined), { timeoutMs: 10_000 });
+    expect(await page()).not.toContain(`/environments/staging/delete`);
+  });
+});

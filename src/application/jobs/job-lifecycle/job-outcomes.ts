@@ -2,6 +2,7 @@ import type { CertificateCommand } from '../../../domain/certificate/certificate
 import type { NodeCommand } from '../../../domain/node/node.commands';
 import type { BackupContents } from '../../../domain/site/site-backup.events';
 import type { SiteCommand } from '../../../domain/site/site.commands';
+import type { DriftBaseline } from '../../../domain/site/site-environment.events';
 import type { JobError, JobRecord } from '../../ports/job-queue.port';
 import { JOB_KINDS } from '../job-kinds';
 
@@ -61,6 +62,23 @@ export const JOB_OUTCOMES: Record<string, OutcomeMap> = {
   [JOB_KINDS.siteDomains]: {
     succeeded: (job) => ({ aggregate: 'site', command: { type: 'CompleteDomainsChange', siteId: siteId(job), changeId: String(job.payload.changeId) } }),
     failed: (job, error) => ({ aggregate: 'site', command: { type: 'FailDomainsChange', siteId: siteId(job), changeId: String(job.payload.changeId), error } }),
+  },
+  [JOB_KINDS.siteClone]: {
+    succeeded: (job, s) => ({
+      aggregate: 'site',
+      command: { type: 'CompleteEnvironmentClone', siteId: siteId(job), cloneId: String(job.payload.cloneId), releaseId: str(s?.releaseId), baseline: s?.baseline as DriftBaseline },
+    }),
+    failed: (job, error) => ({ aggregate: 'site', command: { type: 'FailEnvironmentClone', siteId: siteId(job), cloneId: String(job.payload.cloneId), error } }),
+  },
+  [JOB_KINDS.siteEnvironmentDelete]: {
+    succeeded: (job) => ({
+      aggregate: 'site',
+      command: { type: 'CompleteEnvironmentDeletion', siteId: siteId(job), environmentDeletionId: String(job.payload.environmentDeletionId) },
+    }),
+    failed: (job, error) => ({
+      aggregate: 'site',
+      command: { type: 'FailEnvironmentDeletion', siteId: siteId(job), environmentDeletionId: String(job.payload.environmentDeletionId), error },
+    }),
   },
   // Periodic checks change nothing unless the environment's status changes (the decider emits nothing otherwise).
   [JOB_KINDS.siteHealthCheck]: {

@@ -145,6 +145,10 @@ export class SiteJobSupport {
   forget(siteId: string): void {
     this.secrets.removeSite(siteId);
   }
+
+  forgetEnvironment(siteId: string, environment: string): void {
+    this.secrets.removeEnvironment(siteId, environment);
+  }
 }
 
 /** The playbook's `pl_result` from a run or from a failure's summary (`outputs`). */

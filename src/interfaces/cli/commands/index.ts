@@ -1,6 +1,7 @@
 import type { RegisterCommands } from '../command-kit';
 import { registerBackupCommands } from './backup.commands';
 import { registerCertificateCommands } from './certificate.commands';
+import { registerEnvCommands } from './env.commands';
 import { registerEventsCommands } from './events.commands';
 import { registerJobCommands } from './job.commands';
 import { registerLocalDataCommands } from './local-data.commands';
@@ -17,6 +18,7 @@ export const COMMAND_GROUPS: readonly RegisterCommands[] = [
   registerLoginCommands,
   registerNodeCommands,
   registerSiteCommands,
+  registerEnvCommands,
   registerCertificateCommands,
   registerBackupCommands,
   registerJobCommands,

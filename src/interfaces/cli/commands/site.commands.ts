@@ -27,6 +27,8 @@ const SITE_FIELDS: Column<SiteView>[] = [
 
 const ENV_COLUMNS: Column<EnvironmentView>[] = [
   { header: 'environment', value: (e) => e.name },
+  { header: 'status', value: (e) => e.status },
+  { header: 'cloned from', value: (e) => e.clonedFrom },
   { header: 'node', value: (e) => e.nodeId },
   { header: 'domains', value: (e) => e.domains.join(' ') },
   { header: 'php', value: (e) => e.phpVersion },

@@ -20,7 +20,10 @@ import { StreamHistoryQuery } from '../../../application/events/stream-history/s
 import { Meta } from '../command-meta.decorator';
 import { RequestDomainsChangeCommand } from '../../../application/sites/request-domains-change/request-domains-change.command';
 import { RequestRollbackCommand } from '../../../application/sites/request-rollback/request-rollback.command';
-import { CreateDeploymentDto, CreateSiteDto, DomainsDto, ResetSiteDto, RollbackDto } from '../dto/site.dto';
+import { CloneEnvironmentDto, CreateDeploymentDto, CreateSiteDto, DomainsDto, ResetSiteDto, RollbackDto } from '../dto/site.dto';
+import { RequestEnvironmentCloneCommand } from '../../../application/sites/request-environment-clone/request-environment-clone.command';
+import type { RequestEnvironmentCloneResult } from '../../../application/sites/request-environment-clone/request-environment-clone.handler';
+import { RequestEnvironmentDeletionCommand } from '../../../application/sites/request-environment-deletion/request-environment-deletion.command';
 import { ListSitesQueryDto } from '../dto/list-query.dto';
 import { IdParam, EnvParam } from '../params';
 import { jobRef } from './job-ref';
@@ -89,6 +92,22 @@ export class SitesController {
     return accepted(
       await this.commands.execute<RequestDomainsChangeCommand, CommandResult>(new RequestDomainsChangeCommand(id, env, body.primary, body.aliases, meta)),
     );
+  }
+
+  /** A new environment copied from one of the site's environments on its node (docs/operations.md, "Staging clones"). */
+  @Post(':id/environments')
+  @HttpCode(202)
+  async clone(@IdParam() id: string, @Body() body: CloneEnvironmentDto, @Meta() meta: CommandMeta) {
+    const input = { name: body.name, sourceEnvironment: body.sourceEnvironment, domain: body.domain, ...(body.nodeId !== undefined ? { nodeId: body.nodeId } : {}) };
+    const result = await this.commands.execute<RequestEnvironmentCloneCommand, RequestEnvironmentCloneResult>(new RequestEnvironmentCloneCommand(id, input, meta));
+    return { cloneId: result.cloneId, environment: result.environment, ...accepted(result) };
+  }
+
+  /** Removes one non-production environment on its own (production goes with its site). */
+  @Delete(':id/environments/:env')
+  @HttpCode(202)
+  async removeEnvironment(@IdParam() id: string, @EnvParam() env: string, @Meta() meta: CommandMeta) {
+    return accepted(await this.commands.execute<RequestEnvironmentDeletionCommand, CommandResult>(new RequestEnvironmentDeletionCommand(id, env, meta)));
   }
 
   @Post(':id/reset')

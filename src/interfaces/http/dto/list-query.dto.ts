@@ -20,7 +20,7 @@ export class PageQueryDto {
   cursor?: string;
 }
 
-export const SITE_STATES_FILTER = ['PROVISIONING', 'ACTIVE', 'DEPLOYING', 'CLONING', 'RESTORING', 'RESETTING', 'DELETING', 'DELETED', 'FAILED'];
+export const SITE_STATES_FILTER = ['PROVISIONING', 'ACTIVE', 'DEPLOYING', 'CLONING', 'RESTORING', 'RESETTING', 'DELETING_ENVIRONMENT', 'DELETING', 'DELETED', 'FAILED'];
 
 export class ListSitesQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: SITE_STATES_FILTER })

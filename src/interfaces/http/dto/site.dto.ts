@@ -104,6 +104,29 @@ export class RollbackDto {
   force?: boolean;
 }
 
+export class CloneEnvironmentDto {
+  @ApiProperty({ example: 'staging', description: 'The new environment: a-z, 0-9 and -, up to 20 characters, starting with a letter' })
+  @IsString()
+  @MaxLength(20)
+  name!: string;
+
+  @ApiProperty({ example: 'production', description: 'The environment to copy (release, database, uploads)' })
+  @IsString()
+  @MaxLength(20)
+  sourceEnvironment!: string;
+
+  @ApiPropertyOptional({ description: "The source environment's node when given; another node is refused (CLONE_ACROSS_NODES_UNSUPPORTED)" })
+  @IsOptional()
+  @IsString()
+  @Matches(ID_PATTERN, { message: 'nodeId must be a node id' })
+  nodeId?: string;
+
+  @ApiProperty({ example: 'staging.blog.example.com' })
+  @IsString()
+  @MaxLength(253)
+  domain!: string;
+}
+
 export class DomainsDto {
   @ApiProperty({ example: 'blog.example.com' })
   @IsString()

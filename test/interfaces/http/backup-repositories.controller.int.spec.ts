@@ -1,6 +1,9 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { backupRepositoryProjection } from '../../../src/application/projections/backup-repository.projector';
+import type { RowProjection } from '../../../src/application/projections/row-projection';
+import { rebuildProjections } from '../../../src/infrastructure/event-store/projection-rebuilder';
 import { ResticCheckScheduler } from '../../../src/infrastructure/scheduler/restic-check.scheduler';
 import { runCli } from '../../support/cli';
 import { pollUntil } from '../../support/poll-until';
@@ -123,6 +126,14 @@ describe('backup repositories API, CLI and node page (restic; node side scripted
     const requests = (await t.request('GET', `/api/v1/nodes/${nodeId}/events`)).body.events.filter((e: { type: string }) => e.type === 'BackupRepositoryCheckRequested');
     expect(requests.map((e: { data: { reason: string } }) => e.data.reason)).toEqual(['set', 'scheduled']);
     expect(requests[1].metadata.actor).toBe('system:restic-check-scheduler');
+  });
+
+  it('rebuilds rm_backup_repositories byte-identical from the log', () => {
+    const table = () => t.db.prepare('SELECT * FROM rm_backup_repositories ORDER BY node_id').all();
+    const before = table();
+    expect(before.length).toBeGreaterThanOrEqual(3);
+    rebuildProjections(t.db, [backupRepositoryProjection as unknown as RowProjection]);
+    expect(table()).toEqual(before);
   });
 
   it('the node page sets and removes it with CSRF, and never shows the password or key', async () => {

@@ -6,6 +6,8 @@ import type { RowProjection } from '../../../src/application/projections/row-pro
 import { rebuildProjections } from '../../../src/infrastructure/event-store/projection-rebuilder';
 import { ResticCheckScheduler } from '../../../src/infrastructure/scheduler/restic-check.scheduler';
 import { runCli } from '../../support/cli';
+import { jobWaiter } from '../../support/job-wait';
+import { scriptedEnvironmentDeletionHandler } from '../../support/scripted-deletion';
 import { pollUntil } from '../../support/poll-until';
 import { startTestApp, TestApp } from '../../support/test-app';
 import { ScriptedHandler } from '../../support/test-job-handlers';
@@ -18,9 +20,19 @@ const SFTP = 'sftp:backup@10.254.9.1:/srv/restic/web';
 describe('backup repositories API, CLI and node page (restic; node side scripted)', () => {
   let t: TestApp;
   const check = new ScriptedHandler('node.backup-repository-check').succeedWith({ initialized: true });
+  // a site with a staging clone and backups, for the environment deletion's restic step
+  const provision = new ScriptedHandler('site.provision');
+  const clone = new ScriptedHandler('site.clone').succeedWith({
+    releaseId: 'release-1',
+    baseline: { takenAt: '2026-12-03T10:00:00.000Z', database: 's_x', tables: [], uploads: { files: 0, bytes: 0, sha256: 'b'.repeat(64) } },
+  });
+  const backup = new ScriptedHandler('site.backup').succeedWith({
+    contents: { parts: [{ name: 'db', file: 'db.sql.gz', size: 10, sha256: 'a'.repeat(64) }], size: 10, locations: [], releaseId: 'release-1', wordpressVersion: '6.1.9', tableCount: 1 },
+  });
+  const environmentDeletion = scriptedEnvironmentDeletionHandler(() => t);
 
   beforeAll(async () => {
-    t = await startTestApp({ jobHandlers: [check], env: { PRESSLUFT_RESTIC_CHECK_INTERVAL_MS: '3600000' } });
+    t = await startTestApp({ jobHandlers: [check, provision, clone, backup, environmentDeletion], env: { PRESSLUFT_RESTIC_CHECK_INTERVAL_MS: '3600000' } });
   });
   afterAll(() => t.close());
 
@@ -126,6 +138,54 @@ describe('backup repositories API, CLI and node page (restic; node side scripted
     const requests = (await t.request('GET', `/api/v1/nodes/${nodeId}/events`)).body.events.filter((e: { type: string }) => e.type === 'BackupRepositoryCheckRequested');
     expect(requests.map((e: { data: { reason: string } }) => e.data.reason)).toEqual(['set', 'scheduled']);
     expect(requests[1].metadata.actor).toBe('system:restic-check-scheduler');
+  });
+
+  it("deleting an environment forgets its backups' snapshots in the node's repository first; a failure there removes nothing", async () => {
+    const { succeed, finished, jobLog } = jobWaiter((m, p, b) => t.request(m, p, b), 10_000);
+    const nodeId = await newNode('restic-env');
+    await t.request('PUT', repositoryPath(nodeId), { url: '/srv/restic', password: PASSWORD });
+    await settled(nodeId);
+    const created = await t.request('POST', '/api/v1/sites', { name: 'Env restic', slug: 'envrestic', nodeId, domain: 'envrestic.example.com', adminEmail: 'a@example.com' });
+    const siteId = created.body.site.id as string;
+    await succeed(created.body.job.id);
+    await succeed((await t.request('POST', `/api/v1/sites/${siteId}/environments`, { name: 'staging', sourceEnvironment: 'production', domain: 'staging.envrestic.example.com' })).body.job.id);
+    const backupOf = async (env: string) => {
+      const res = await t.request('POST', `/api/v1/sites/${siteId}/environments/${env}/backups`, { scope: 'db' });
+      await succeed(res.body.job.id);
+      return res.body.backupId as string;
+    };
+    const production = await backupOf('production');
+    const staging = [await backupOf('staging'), await backupOf('staging')];
+    const listed = async (env: string) => ((await t.request('GET', `/api/v1/sites/${siteId}/environments/${env}/backups`)).body.items as { id: string }[]).map((b) => b.id);
+    const runs = environmentDeletion.runner.runs;
+
+    // restic cannot be reached: the run fails before removing anything, with restic's code
+    environmentDeletion.runner.environmentDeleteFails = { code: 'BACKUP_REPOSITORY_UNAVAILABLE', reason: 'restic: Fatal: unable to open repository' };
+    const del = await t.request('DELETE', `/api/v1/sites/${siteId}/environments/staging`);
+    expect(del.status).toBe(202);
+    const failed = await finished(del.body.job.id);
+    expect(failed.state).toBe('failed');
+    expect(failed.error).toMatchObject({ code: 'BACKUP_REPOSITORY_UNAVAILABLE', message: 'restic: Fatal: unable to open repository' });
+    const site = (await t.request('GET', `/api/v1/sites/${siteId}`)).body;
+    expect(site.state).toBe('FAILED');
+    expect(site.environments.map((e: { name: string }) => e.name)).toEqual(['production', 'staging']);
+    expect((await listed('staging')).sort()).toEqual([...staging].sort());
+
+    // the retry forgets exactly the staging backups' snapshots, then the environment is gone
+    environmentDeletion.runner.environmentDeleteFails = null;
+    const retried = await t.request('POST', `/api/v1/jobs/${del.body.job.id}/retry`);
+    expect(retried.status).toBe(202);
+    await succeed(retried.body.job.id);
+    const last = runs[runs.length - 1];
+    expect(last.playbook).toBe('site-environment-delete');
+    expect(last.vars).toMatchObject({ env_name: 'staging', restic_repository: { kind: 'local', url: '/srv/restic' }, restic_password: PASSWORD });
+    expect([...(last.vars.backup_ids as string[])].sort()).toEqual([...staging].sort());
+    expect(last.vars.backup_ids).not.toContain(production);
+    expect((await t.request('GET', `/api/v1/sites/${siteId}`)).body.environments.map((e: { name: string }) => e.name)).toEqual(['production']);
+    expect(await listed('production')).toEqual([production]);
+    const log = await jobLog(retried.body.job.id);
+    expect(log).toContain('forgot the restic snapshots of 2 of its 2 backup(s) in /srv/restic');
+    for (const text of [log, JSON.stringify(failed), everything()]) expect(text).not.toContain(PASSWORD);
   });
 
   it('rebuilds rm_backup_repositories byte-identical from the log', () => {

@@ -15,7 +15,7 @@ if [ ! -e /usr/sbin/policy-rc.d ]; then
 fi
 
 PKGS=(debootstrap systemd-container apt-cacher-ng openssh-client openssh-server iproute2 ansible-core ansible-lint ca-certificates util-linux procps
-      chromium fonts-dejavu-core curl tar pebble openssl)
+      chromium fonts-dejavu-core curl tar pebble openssl restic)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

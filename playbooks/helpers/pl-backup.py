@@ -7,6 +7,12 @@
     pl-backup.py restore --dir DIR --part db|files|code --site-base B [--cnf F --db N]
     pl-backup.py delete  --backups DIR ID [ID ...]
     pl-backup.py prune-final --dir D --days N [--keep DIR]
+    pl-backup.py restic-check  RESTIC
+    pl-backup.py restic-send   RESTIC --dir DIR --stage S --tag T [--tag T ...]
+    pl-backup.py restic-fetch  RESTIC --snapshot ID --into DIR
+    pl-backup.py restic-forget RESTIC --backup-id ID [--backup-id ID ...]
+  where RESTIC is --repo URL --password-file F --cache-dir C --lock L
+                  [--sftp-user U --sftp-host H --sftp-port P --sftp-key K --known-hosts KH]
 
 A backup is a directory DIR (root, 0700) holding db.sql.gz (mysqldump as the site's DB user, whose
 credentials come from the 0600 option file F, never argv), files.tar.gz (shared/: uploads,
@@ -23,6 +29,17 @@ any temporary directory of theirs; an id already gone is reported absent (a re-r
 `prune-final` removes the final backups of deleted sites (the directories in D, deleted-site-backups/)
 whose modification time is more than N days ago (0: none), never --keep and never one being written
 (.tmp-* younger than N days): touching a final backup's directory keeps it longer.
+The restic commands (docs/backups.md, "restic") work on the node's repository. The password comes
+from the 0600 file F (RESTIC_PASSWORD_FILE), never argv; an sftp repository is reached with ssh and
+the 0600 key K, its host key pinned on first use in KH. Every restic command of the node holds the
+lock L, so a prune never meets a backup of another site. `restic-check` opens the repository (and
+initializes it when it has none yet) and runs `restic check`. `restic-send` puts one backup in as
+one snapshot tagged pl-backup=<id> (and --tag): the UNCOMPRESSED dump and tar streams of the local
+parts, staged in S, so restic's own chunking deduplicates what did not change, with a manifest
+whose parts are those uncompressed files (size and sha256); a snapshot already tagged with the id
+is reported and nothing is sent again. `restic-fetch` dumps a snapshot's files into DIR (then
+`verify` and `restore` read it like a local backup). `restic-forget` forgets the snapshots of the
+ids and prunes.
 Every command prints one JSON line; a failure prints {"ok": false, "code": ..., "reason": ...} and
 exits 1 (2 for a corrupt backup).
 """
@@ -226,7 +243,8 @@ def restore_db(args, path):
     drops += ['DROP VIEW IF EXISTS `%s`;' % t for t, kind in tables if kind == 'VIEW']
     drops += ['DROP TABLE IF EXISTS `%s`;' % t for t, kind in tables if kind != 'VIEW']
     mariadb(args.cnf, args.db, '\n'.join(drops))
-    with gzip.open(path, 'rb') as dump:
+    # a local part is db.sql.gz; one fetched from restic is the uncompressed db.sql
+    with (gzip.open(path, 'rb') if path.endswith('.gz') else open(path, 'rb')) as dump:
         proc = subprocess.Popen(['/usr/bin/mariadb', '--defaults-extra-file=' + args.cnf, '--batch', args.db],
                                 stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         try:
@@ -242,8 +260,9 @@ def restore_db(args, path):
 def extract(archive, into):
     shutil.rmtree(into, ignore_errors=True)
     os.mkdir(into, 0o700)
-    # As root: owners (numeric, the same node's users) and modes come back as they were taken.
-    proc = run(['/usr/bin/tar', '--numeric-owner', '-xzpf', archive, '-C', into])
+    # As root: owners (numeric, the same node's users) and modes come back as they were taken. No -z:
+    # GNU tar sees for itself whether the archive is gzip'd (local parts) or not (fetched from restic).
+    proc = run(['/usr/bin/tar', '--numeric-owner', '-xpf', archive, '-C', into])
     if proc.returncode != 0:
         raise Failure('RESTORE_FAILED', 'tar: ' + proc.stderr.decode(errors='replace').strip()[:500])
 
@@ -347,6 +366,187 @@ def prune_final(args):
     return {'ok': True, 'changed': bool(pruned), 'pruned': pruned, 'kept': kept}
 
 
+# --- restic (docs/backups.md, "restic") -------------------------------------------------------------
+
+RAW_FILES = {'db': 'db.sql', 'files': 'files.tar', 'code': 'code.tar'}
+RESTIC = '/usr/bin/restic'
+
+
+class Restic:
+    """restic with the node's repository: password from a file, sftp over ssh with the given key."""
+
+    def __init__(self, args):
+        self.args = args
+        self.base = [RESTIC, '-r', args.repo, '--cache-dir', args.cache_dir, '--quiet']
+        if args.sftp_host:
+            ssh = ['ssh', '-F', '/dev/null', '-i', args.sftp_key, '-o', 'IdentitiesOnly=yes', '-o', 'BatchMode=yes',
+                   '-o', 'StrictHostKeyChecking=accept-new', '-o', 'UserKnownHostsFile=' + args.known_hosts,
+                   '-o', 'ConnectTimeout=20', '-o', 'ServerAliveInterval=15', '-o', 'ServerAliveCountMax=4',
+                   '-p', str(args.sftp_port), '-l', args.sftp_user, args.sftp_host, '-s', 'sftp']
+            self.base += ['-o', 'sftp.command=' + ' '.join(ssh)]
+        self.env = dict(os.environ, RESTIC_PASSWORD_FILE=args.password_file, HOME=os.environ.get('HOME', '/root'))
+        self.env.pop('RESTIC_PASSWORD', None)
+        self.env.pop('RESTIC_PASSWORD_COMMAND', None)
+
+    def run(self, argv, code='BACKUP_REPOSITORY_UNAVAILABLE', check=True, **kwargs):
+        proc = subprocess.run(self.base + argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=self.env, **kwargs)
+        if check and proc.returncode != 0:
+            raise Failure(code, 'restic %s: %s' % (argv[0], proc.stderr.decode(errors='replace').strip()[-500:]))
+        return proc
+
+    def snapshots(self, tags):
+        argv = ['snapshots', '--json']
+        for tag in tags:
+            argv += ['--tag', tag]
+        out = self.run(argv).stdout.decode() or '[]'
+        return json.loads(out) or []
+
+
+def restic_lock(args):
+    import fcntl
+    os.makedirs(os.path.dirname(args.lock), mode=0o700, exist_ok=True)
+    fd = os.open(args.lock, os.O_RDWR | os.O_CREAT, 0o600)
+    fcntl.flock(fd, fcntl.LOCK_EX)  # released when the process ends
+    return fd
+
+
+def restic_check(args):
+    restic_lock(args)
+    r = Restic(args)
+    initialized = False
+    opened = r.run(['cat', 'config'], check=False)
+    if opened.returncode != 0:
+        err = opened.stderr.decode(errors='replace')
+        # an empty or absent location is initialized; anything else (wrong password, unreachable) is an error
+        if 'Is there a repository at the following location?' not in err and 'does not exist' not in err and 'unable to open config file' not in err:
+            raise Failure('BACKUP_REPOSITORY_UNAVAILABLE', 'restic cannot open the repository: ' + err.strip()[-500:])
+        r.run(['init'])
+        initialized = True
+    r.run(['check'], code='BACKUP_REPOSITORY_CHECK_FAILED')
+    return {'ok': True, 'changed': initialized, 'initialized': initialized}
+
+
+def backup_tag(backup_id):
+    return 'pl-backup=' + backup_id
+
+
+def snapshot_summary(snapshot):
+    return {'snapshotId': snapshot['id'], 'time': snapshot.get('time')}
+
+
+def restic_send(args):
+    manifest = read_manifest(args.dir)
+    backup_id = manifest['backupId']
+    restic_lock(args)
+    r = Restic(args)
+    found = r.snapshots([backup_tag(backup_id)])
+    if found:
+        raw = json.loads(r.run(['dump', found[-1]['id'], '/' + MANIFEST], cwd='/').stdout.decode())
+        return {'ok': True, 'changed': False, 'snapshotId': found[-1]['id'], 'parts': raw['parts'], 'dataAdded': 0}
+    stage = args.stage.rstrip('/')
+    shutil.rmtree(stage, ignore_errors=True)
+    os.makedirs(stage, mode=0o700)
+    try:
+        raw_parts = []
+        for part in manifest['parts']:
+            source = os.path.join(args.dir, os.path.basename(part['file']))
+            target = os.path.join(stage, RAW_FILES[part['name']])
+            digest = hashlib.sha256()
+            size = 0
+            # uncompressed, so that restic's content-defined chunks of unchanged rows and files repeat
+            with gzip.open(source, 'rb') as src, open(target, 'wb') as out:
+                while True:
+                    chunk = src.read(CHUNK)
+                    if not chunk:
+                        break
+                    digest.update(chunk)
+                    size += len(chunk)
+                    out.write(chunk)
+            raw_parts.append({'name': part['name'], 'file': RAW_FILES[part['name']], 'size': size, 'sha256': digest.hexdigest()})
+        copy = dict(manifest, parts=raw_parts, compressedParts=manifest['parts'], copy='restic')
+        with open(os.path.join(stage, MANIFEST), 'w', encoding='utf-8') as f:
+            json.dump(copy, f, indent=1, sort_keys=True)
+        argv = ['backup', '--json', '--host', 'pressluft', '--tag', backup_tag(backup_id)]
+        for tag in args.tag or []:
+            argv += ['--tag', tag]
+        # relative to the stage, so every snapshot holds /db.sql, /files.tar, /code.tar, /manifest.json
+        proc = r.run(argv + ['.'], cwd=stage)
+        summary = {}
+        for line in proc.stdout.decode().splitlines():
+            try:
+                msg = json.loads(line)
+            except ValueError:
+                continue
+            if msg.get('message_type') == 'summary':
+                summary = msg
+        made = r.snapshots([backup_tag(backup_id)])  # the full id (the summary may abbreviate it)
+        if not summary.get('snapshot_id') or not made:
+            raise Failure('BACKUP_REPOSITORY_UNAVAILABLE', 'restic backup reported no snapshot')
+        return {'ok': True, 'changed': True, 'snapshotId': made[-1]['id'], 'parts': raw_parts,
+                'dataAdded': summary.get('data_added', 0), 'totalBytes': summary.get('total_bytes_processed', 0)}
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+
+
+def restic_fetch(args):
+    if not re.match(r'^[0-9a-f]{8,64}$', args.snapshot):
+        raise Failure('BACKUP_CORRUPT', 'not a snapshot id: %r' % args.snapshot, 2)
+    restic_lock(args)
+    r = Restic(args)
+    into = args.into.rstrip('/')
+    shutil.rmtree(into, ignore_errors=True)
+    os.makedirs(into, mode=0o700)
+    listed = r.run(['ls', '--json', args.snapshot]).stdout.decode().splitlines()
+    names = set()
+    for line in listed:
+        try:
+            node = json.loads(line)
+        except ValueError:
+            continue
+        if node.get('struct_type') == 'node' and node.get('type') == 'file':
+            names.add(node.get('path'))
+    if '/' + MANIFEST not in names:
+        raise Failure('BACKUP_CORRUPT', 'snapshot %s holds no manifest.json' % args.snapshot, 2)
+    fetched = []
+    for name in [MANIFEST] + sorted(RAW_FILES.values()):
+        if '/' + name not in names:
+            continue
+        with open(os.path.join(into, name), 'wb') as out:
+            proc = subprocess.run(r.base + ['dump', args.snapshot, '/' + name], stdout=out, stderr=subprocess.PIPE, env=r.env)
+        if proc.returncode != 0:
+            raise Failure('BACKUP_REPOSITORY_UNAVAILABLE', 'restic dump %s: %s' % (name, proc.stderr.decode(errors='replace').strip()[-500:]))
+        fetched.append(name)
+    return {'ok': True, 'changed': True, 'dir': into, 'files': fetched}
+
+
+def restic_forget(args):
+    for backup_id in args.backup_id:
+        if not BACKUP_ID.match(backup_id):
+            raise Failure('BACKUP_DELETE_FAILED', 'not a backup id: %r' % backup_id)
+    restic_lock(args)
+    r = Restic(args)
+    tags = [backup_tag(b) for b in args.backup_id]
+    found = r.snapshots(tags)  # separate --tag options: snapshots with any of them
+    present = sorted({t.split('=', 1)[1] for s in found for t in s.get('tags') or [] if t in tags})
+    if found:
+        # by id: forget without a --keep policy removes nothing, whatever --tag says
+        r.run(['forget', '--prune'] + [s['id'] for s in found], code='BACKUP_DELETE_FAILED')
+    return {'ok': True, 'changed': bool(found), 'forgotten': present, 'snapshots': [s['id'] for s in found],
+            'absent': sorted(set(args.backup_id) - set(present))}
+
+
+def add_restic_args(p):
+    p.add_argument('--repo', required=True)
+    p.add_argument('--password-file', required=True)
+    p.add_argument('--cache-dir', required=True)
+    p.add_argument('--lock', required=True)
+    p.add_argument('--sftp-user')
+    p.add_argument('--sftp-host')
+    p.add_argument('--sftp-port', type=int, default=22)
+    p.add_argument('--sftp-key')
+    p.add_argument('--known-hosts')
+
+
 def main():
     parser = argparse.ArgumentParser()
     sub = parser.add_subparsers(dest='command', required=True)
@@ -375,15 +575,32 @@ def main():
     p.add_argument('--dir', required=True)
     p.add_argument('--days', required=True, type=int)
     p.add_argument('--keep')
+    rc = sub.add_parser('restic-check')
+    add_restic_args(rc)
+    rs = sub.add_parser('restic-send')
+    add_restic_args(rs)
+    rs.add_argument('--dir', required=True)
+    rs.add_argument('--stage', required=True)
+    rs.add_argument('--tag', action='append')
+    rf = sub.add_parser('restic-fetch')
+    add_restic_args(rf)
+    rf.add_argument('--snapshot', required=True)
+    rf.add_argument('--into', required=True)
+    rg = sub.add_parser('restic-forget')
+    add_restic_args(rg)
+    rg.add_argument('--backup-id', action='append', required=True)
     args = parser.parse_args()
     os.umask(0o077)
     try:
-        out = {'take': take, 'verify': verify, 'restore': restore, 'delete': delete, 'prune-final': prune_final}[args.command](args)
+        out = {'take': take, 'verify': verify, 'restore': restore, 'delete': delete, 'prune-final': prune_final,
+               'restic-check': restic_check, 'restic-send': restic_send, 'restic-fetch': restic_fetch,
+               'restic-forget': restic_forget}[args.command](args)
     except Failure as f:
         print(json.dumps({'ok': False, 'code': f.code, 'reason': f.reason}))
         sys.exit(f.exit_code)
     except OSError as e:
-        code = {'delete': 'BACKUP_DELETE_FAILED', 'restore': 'RESTORE_FAILED'}.get(args.command, 'BACKUP_FAILED')
+        code = {'delete': 'BACKUP_DELETE_FAILED', 'restore': 'RESTORE_FAILED', 'restic-check': 'BACKUP_REPOSITORY_UNAVAILABLE',
+                'restic-fetch': 'BACKUP_REPOSITORY_UNAVAILABLE', 'restic-forget': 'BACKUP_DELETE_FAILED'}.get(args.command, 'BACKUP_FAILED')
         print(json.dumps({'ok': False, 'code': code, 'reason': '%s: %s' % (e.strerror or e, e.filename or '')}))
         sys.exit(1)
     print(json.dumps(out))

@@ -26,6 +26,13 @@ import { BootstrapNodeJobHandler } from './nodes/bootstrap-node/bootstrap-node.j
 import { HealthCheckNodeJobHandler } from './nodes/health-check-node/health-check-node.job-handler';
 import { NodeJobSupport } from './nodes/node-jobs/node-job-support';
 import { RepinNodeHostKeyHandler } from './nodes/repin-node-host-key/repin-node-host-key.handler';
+import { ResticAccess } from './nodes/backup-repository/restic-access';
+import { CheckBackupRepositoryJobHandler } from './nodes/check-backup-repository/check-backup-repository.job-handler';
+import { GetBackupRepositoryHandler } from './nodes/get-backup-repository/get-backup-repository.handler';
+import { RemoveBackupRepositoryHandler } from './nodes/remove-backup-repository/remove-backup-repository.handler';
+import { RequestBackupRepositoryCheckHandler } from './nodes/request-backup-repository-check/request-backup-repository-check.handler';
+import { RunBackupRepositoryChecksHandler } from './nodes/run-backup-repository-checks/run-backup-repository-checks.handler';
+import { SetBackupRepositoryHandler } from './nodes/set-backup-repository/set-backup-repository.handler';
 import { RequestNodeHealthCheckHandler } from './nodes/request-node-health-check/request-node-health-check.handler';
 import { GetControlPlaneKeyHandler } from './ssh/get-control-plane-key/get-control-plane-key.handler';
 import { ChangeSiteDomainsJobHandler } from './sites/change-site-domains/change-site-domains.job-handler';
@@ -86,6 +93,13 @@ export const APPLICATION_PROVIDERS: Provider[] = [
   RequestNodeBootstrapHandler,
   RepinNodeHostKeyHandler,
   RequestNodeHealthCheckHandler,
+  SetBackupRepositoryHandler,
+  RemoveBackupRepositoryHandler,
+  GetBackupRepositoryHandler,
+  RequestBackupRepositoryCheckHandler,
+  RunBackupRepositoryChecksHandler,
+  ResticAccess,
+  CheckBackupRepositoryJobHandler,
   GetControlPlaneKeyHandler,
   EnqueueJob,
   ReadJobRunLogHandler,
@@ -130,6 +144,7 @@ export const APPLICATION_PROVIDERS: Provider[] = [
 export const REAL_JOB_HANDLER_CLASSES = [
   BootstrapNodeJobHandler,
   HealthCheckNodeJobHandler,
+  CheckBackupRepositoryJobHandler,
   ProvisionSiteJobHandler,
   DeploySiteJobHandler,
   RollbackSiteJobHandler,

@@ -7,6 +7,7 @@ import { PromClientMetrics } from './metrics/prom-client-metrics';
 import { NodeAccessSettings } from '../application/ports/node-access.port';
 import { REAL_JOB_HANDLER_CLASSES } from '../application/application.providers';
 import { BackupScheduler } from './scheduler/backup.scheduler';
+import { ResticCheckScheduler } from './scheduler/restic-check.scheduler';
 import { HealthCheckScheduler } from './scheduler/health-check.scheduler';
 import { PruneScheduler } from './scheduler/prune.scheduler';
 import { AnchorScheduler } from './scheduler/anchor.scheduler';
@@ -96,6 +97,7 @@ export function infrastructureProviders(settings: Settings, jobHandlers: JobHand
     PruneScheduler,
     AnchorScheduler,
     BackupScheduler,
+    ResticCheckScheduler,
     { provide: AnchorSigner, useFactory: () => new Ed25519AnchorSigner(settings.anchorKeyFile) },
     { provide: AnchorArchive, useFactory: () => new FileAnchorArchive(settings.anchorOffsiteDir) },
     { provide: DatabaseBackup, useFactory: (db: Database) => new SqliteDatabaseBackup(db), inject: [DATABASE] },

@@ -2,12 +2,14 @@ import type { Provider } from '@nestjs/common';
 import { join } from 'node:path';
 import { Clock, IdGenerator } from '../application/ports/clock.port';
 import { DeployKeyGenerator } from '../application/ports/deploy-key-generator.port';
+import { BackupRepositorySecretStore } from '../application/ports/backup-repository-secrets.port';
 import { SiteSecretStore } from '../application/ports/site-secrets.port';
 import { SiteSettings } from '../application/ports/site-settings.port';
 import { UploadStore } from '../application/ports/upload-store.port';
 import { WordPressCoreSource } from '../application/ports/wordpress-core.port';
 import type { Settings } from './config/settings';
 import { SecretBox } from './secrets/secret-box';
+import { SqliteBackupRepositorySecretStore } from './secrets/sqlite-backup-repository-secret-store';
 import { SqliteSiteSecretStore } from './secrets/sqlite-site-secret-store';
 import { FileUploadStore } from './sites/file-upload-store';
 import { ArchiveWordPressCoreSource } from './sites/wordpress-core-source';
@@ -21,6 +23,11 @@ export function siteProviders(settings: Settings): Provider[] {
     {
       provide: SiteSecretStore,
       useFactory: (db: Database, box: SecretBox, clock: Clock) => new SqliteSiteSecretStore(db, box, clock),
+      inject: [DATABASE, SecretBox, Clock],
+    },
+    {
+      provide: BackupRepositorySecretStore,
+      useFactory: (db: Database, box: SecretBox, clock: Clock) => new SqliteBackupRepositorySecretStore(db, box, clock),
       inject: [DATABASE, SecretBox, Clock],
     },
     { provide: DeployKeyGenerator, useClass: Ssh2DeployKeyGenerator },

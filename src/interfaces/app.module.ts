@@ -14,6 +14,7 @@ import { JobsController } from './http/controllers/jobs.controller';
 import { NodesController } from './http/controllers/nodes.controller';
 import { SitesController } from './http/controllers/sites.controller';
 import { BackupsController } from './http/controllers/backups.controller';
+import { BackupRepositoriesController } from './http/controllers/backup-repositories.controller';
 import { BackupSchedulesController } from './http/controllers/backup-schedules.controller';
 import { CertificatesController } from './http/controllers/certificates.controller';
 import { SshController } from './http/controllers/ssh.controller';
@@ -37,7 +38,7 @@ export class AppModule implements OnApplicationShutdown {
     return {
       module: AppModule,
       imports: [CqrsModule.forRoot()],
-      controllers: [SitesController, CertificatesController, BackupsController, BackupSchedulesController, UploadsController, NodesController, JobsController, EventsController, HealthController, SshController, ...PAGE_CONTROLLERS],
+      controllers: [SitesController, CertificatesController, BackupsController, BackupSchedulesController, UploadsController, NodesController, BackupRepositoriesController, JobsController, EventsController, HealthController, SshController, ...PAGE_CONTROLLERS],
       providers: [
         ...infrastructureProviders(options.settings, options.jobHandlers),
         ...authInfrastructureProviders(options.settings),

@@ -82,7 +82,8 @@ export function scratchDirForTestUser(prefix = 'pl-remote-'): string {
   return dir;
 }
 
-export async function startLocalSshd(authorizedKeys: string[], opts: { listen?: string } = {}): Promise<LocalSshd> {
+/** `extraConfig`: lines appended to sshd_config (e.g. a Match block that restricts the test user to sftp). */
+export async function startLocalSshd(authorizedKeys: string[], opts: { listen?: string; extraConfig?: string[] } = {}): Promise<LocalSshd> {
   const listen = opts.listen ?? '127.0.0.1';
   ensureTestUser();
   const dir = mkdtempSync(join(tmpdir(), 'pl-sshd-'));
@@ -106,6 +107,7 @@ export async function startLocalSshd(authorizedKeys: string[], opts: { listen?: 
     'MaxSessions 20',
     'LogLevel ERROR',
     'Subsystem sftp internal-sftp',
+    ...(opts.extraConfig ?? []),
   ].join('\n');
   writeFileSync(join(dir, 'sshd_config'), config + '\n');
   let fingerprint = genHostKey(dir);

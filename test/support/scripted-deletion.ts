@@ -1,3 +1,4 @@
+import { ResticAccess } from '../../src/application/nodes/backup-repository/restic-access';
 import { DecideAndAppend } from '../../src/application/common/decide-and-append';
 import type { NodeJobSupport } from '../../src/application/nodes/node-jobs/node-job-support';
 import { DeployKeyGenerator } from '../../src/application/ports/deploy-key-generator.port';
@@ -6,6 +7,7 @@ import { JobFailure, type JobContext, type JobHandler, type JobHandlerResult } f
 import type { NodeAccessSettings } from '../../src/application/ports/node-access.port';
 import type { RemoteRunner, RemoteRunResult } from '../../src/application/ports/remote-runner.port';
 import { SiteSecretStore } from '../../src/application/ports/site-secrets.port';
+import { DeleteEnvironmentJobHandler } from '../../src/application/sites/delete-environment/delete-environment.job-handler';
 import { DeleteSiteJobHandler } from '../../src/application/sites/delete-site/delete-site.job-handler';
 import { SiteJobSupport } from '../../src/application/sites/site-jobs/site-job-support';
 import type { TestApp } from './test-app';
@@ -20,6 +22,8 @@ export const FINAL_BACKUP_PARTS = [
 export class ScriptedDeletionRunner {
   readonly runs: { playbook: string; vars: Record<string, unknown> }[] = [];
   finalBackupFails = false;
+  /** What site-environment-delete.yml reports when its restic step fails ({code, reason}), or null. */
+  environmentDeleteFails: { code: string; reason: string } | null = null;
 
   async run(_node: unknown, playbook: string, vars: Record<string, unknown>): Promise<RemoteRunResult> {
     this.runs.push({ playbook, vars });
@@ -31,8 +35,27 @@ export class ScriptedDeletionRunner {
       const path = `/var/lib/pressluft/deleted-site-backups/${String(vars.env_slug)}-${String(vars.backup_id)}`;
       return result({ ok: true, path, manifest: { backupId: vars.backup_id, scope: vars.scope, purpose: vars.purpose, releaseId: 'release-1', wordpressVersion: '6.1.9', tables: ['wp_posts'], parts: FINAL_BACKUP_PARTS } });
     }
-    return result({ deleted: true });
+    if (playbook === 'site-environment-delete' && this.environmentDeleteFails) {
+      throw new JobFailure('REMOTE_RUN_FAILED', 'site-environment-delete failed', true, { outputs: { ok: false, ...this.environmentDeleteFails } });
+    }
+    // site-environment-delete.yml forgets the named backups' restic snapshots when the node has a repository
+    const forgotten = playbook === 'site-environment-delete' && vars.restic_repository ? vars.backup_ids : [];
+    return result({ deleted: true, forgotten });
   }
+}
+
+/** The real SiteJobSupport over a scripted runner, built from the app's own store, decider, secrets and keys. */
+function scriptedSiteJobSupport(t: TestApp, runner: ScriptedDeletionRunner): SiteJobSupport {
+  return new SiteJobSupport(
+    t.app.get(EventStore),
+    { nodeById: async () => ({ address: { host: '10.254.251.3', port: 22 }, status: 'ready', facts: {} }) } as unknown as NodeJobSupport,
+    t.app.get(SiteSecretStore),
+    runner as unknown as RemoteRunner,
+    { remoteRoot: '/var/lib/pressluft', hostKeyScan: false, manageFirewall: false, lockRootLogin: false, connectTimeoutMs: 1000 } satisfies NodeAccessSettings,
+    t.app.get(DecideAndAppend),
+    t.app.get(DeployKeyGenerator),
+    t.app.get(ResticAccess),
+  );
 }
 
 /**
@@ -47,18 +70,20 @@ export function scriptedDeletionHandler(app: () => TestApp, runner = new Scripte
     kind: 'site.delete',
     runner,
     handle(ctx: JobContext): Promise<JobHandlerResult> {
-      const t = app();
-      real ??= new DeleteSiteJobHandler(
-        new SiteJobSupport(
-          t.app.get(EventStore),
-          { nodeById: async () => ({ address: { host: '10.254.251.3', port: 22 }, status: 'ready', facts: {} }) } as unknown as NodeJobSupport,
-          t.app.get(SiteSecretStore),
-          runner as unknown as RemoteRunner,
-          { remoteRoot: '/var/lib/pressluft', hostKeyScan: false, manageFirewall: false, lockRootLogin: false, connectTimeoutMs: 1000 } satisfies NodeAccessSettings,
-          t.app.get(DecideAndAppend),
-          t.app.get(DeployKeyGenerator),
-        ),
-      );
+      real ??= new DeleteSiteJobHandler(scriptedSiteJobSupport(app(), runner));
+      return real.handle(ctx);
+    },
+  };
+}
+
+/** The real site.environment-delete handler over a scripted runner (the vars it sends, restic's among them). */
+export function scriptedEnvironmentDeletionHandler(app: () => TestApp, runner = new ScriptedDeletionRunner()): JobHandler & { runner: ScriptedDeletionRunner } {
+  let real: DeleteEnvironmentJobHandler | undefined;
+  return {
+    kind: 'site.environment-delete',
+    runner,
+    handle(ctx: JobContext): Promise<JobHandlerResult> {
+      real ??= new DeleteEnvironmentJobHandler(scriptedSiteJobSupport(app(), runner));
       return real.handle(ctx);
     },
   };

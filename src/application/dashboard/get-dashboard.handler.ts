@@ -30,6 +30,8 @@ export interface DashboardBackupSchedules {
   missed: { siteId: string; siteName: string; environment: string; count: number; times: string[]; at: string }[];
   /** Scheduled backups whose job failed (BackupFailed with purpose scheduled). */
   failed: { siteId: string; siteName: string; environment: string; backupId: string; error: { code: string; message: string } | null; at: string }[];
+  /** Nodes whose restic repository failed its last check (BackupRepositoryCheckFailed), however long ago: it stays failed until a check passes. */
+  repositoryChecks: { nodeId: string; nodeName: string; url: string; error: { code: string; message: string } | null; at: string }[];
 }
 
 const BACKUP_PROBLEM_DAYS = 7;
@@ -102,7 +104,20 @@ export class GetDashboardHandler implements IQueryHandler<GetDashboardQuery, Das
         error: r.error ? (JSON.parse(r.error) as { code: string; message: string }) : null,
         at: r.completed_at,
       }));
-    return { missed, failed };
+    const repositoryChecks = this.sql
+      .all<{ node_id: string; node_name: string; url: string; last_error: string | null; last_checked_at: string }>(
+        `SELECT r.node_id, n.name AS node_name, r.url, r.last_error, r.last_checked_at FROM rm_backup_repositories r JOIN rm_nodes n ON n.id = r.node_id
+         WHERE r.status = 'failed' ORDER BY r.last_checked_at DESC LIMIT @limit`,
+        { limit },
+      )
+      .map((r) => ({
+        nodeId: r.node_id,
+        nodeName: r.node_name,
+        url: r.url,
+        error: r.last_error ? (JSON.parse(r.last_error) as { code: string; message: string }) : null,
+        at: r.last_checked_at,
+      }));
+    return { missed, failed, repositoryChecks };
   }
 
   private certificates(limit: number): DashboardCertificates {

@@ -20,6 +20,8 @@ export const JOB_KINDS = {
   siteBackupPrune: 'site.backup-prune',
   nodeBootstrap: 'node.bootstrap',
   nodeHealthCheck: 'node.health-check',
+  /** Opens (initializes when empty) and checks a node's restic repository: after it is set, then on a schedule. */
+  nodeBackupRepositoryCheck: 'node.backup-repository-check',
 } as const;
 
 export type JobKind = (typeof JOB_KINDS)[keyof typeof JOB_KINDS];

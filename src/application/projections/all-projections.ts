@@ -1,5 +1,6 @@
 import { apiTokenListProjection, userListProjection } from '../auth/auth.projections';
 import { backupProjection } from './backup.projector';
+import { backupRepositoryProjection } from './backup-repository.projector';
 import { backupScheduleProjection } from './backup-schedule.projector';
 import { certificateProjection } from './certificate.projector';
 import { environmentProjection } from './environment.projector';
@@ -21,4 +22,5 @@ export const ALL_PROJECTIONS: readonly RowProjection[] = [
   certificateProjection,
   backupProjection,
   backupScheduleProjection,
+  backupRepositoryProjection,
 ] as unknown as readonly RowProjection[];

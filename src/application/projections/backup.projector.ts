@@ -1,4 +1,4 @@
-import type { BackupCompletedData, BackupFailedData, BackupRequestedData } from '../../domain/site/site-backup.events';
+import type { BackupCompletedData, BackupFailedData, BackupLocation, BackupPart, BackupRequestedData } from '../../domain/site/site-backup.events';
 import type { BackupDeletionFailedData, BackupDeletionRequestedData } from '../../domain/site/site-backup-schedule.events';
 import type { EnvironmentDeletedData } from '../../domain/site/site-environment.events';
 import type { RecordedEvent } from '../ports/event-store.port';
@@ -7,6 +7,15 @@ import type { RowProjection } from './row-projection';
 
 const HANDLED = new Set(['BackupRequested', 'BackupCompleted', 'BackupFailed', 'BackupRetryRequested', 'BackupDeletionRequested', 'BackupDeleted', 'BackupDeletionFailed', 'EnvironmentDeleted']);
 const DELETIONS = new Set(['BackupDeletionRequested', 'BackupDeletionFailed']);
+
+const partFields = (p: BackupPart) => ({ name: p.name, file: p.file, size: p.size, sha256: p.sha256 });
+
+/** Fields named one by one (stored event data comes back key-sorted): a rebuild must not depend on key order. */
+function locationFields(l: BackupLocation) {
+  return l.kind === 'restic'
+    ? { kind: l.kind, nodeId: l.nodeId, repositoryId: l.repositoryId, url: l.url, snapshotId: l.snapshotId, parts: l.parts.map(partFields) }
+    : { kind: l.kind, nodeId: l.nodeId, path: l.path };
+}
 
 /** rm_backups: one row per backup (operator, pre-restore and final), its state, parts and where the copies live. */
 export const backupProjection: RowProjection<BackupRow> = {
@@ -80,7 +89,7 @@ export const backupProjection: RowProjection<BackupRow> = {
           size: d.size,
           // Fields named one by one: stored event data comes back key-sorted, so a rebuild must not depend on key order.
           parts: JSON.stringify(d.parts.map((p) => ({ name: p.name, file: p.file, size: p.size, sha256: p.sha256 }))),
-          locations: JSON.stringify(d.locations.map((l) => ({ kind: l.kind, nodeId: l.nodeId, path: l.path }))),
+          locations: JSON.stringify(d.locations.map(locationFields)),
           release_id: d.releaseId,
           wordpress_version: d.wordpressVersion,
           table_count: d.tableCount,

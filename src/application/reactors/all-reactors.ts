@@ -1,3 +1,4 @@
+import { enqueueBackupRepositoryCheckWhenCheckRequested } from './enqueue-backup-repository-check-when-check-requested.reactor';
 import { enqueueBootstrapWhenNodeBootstrapRequested } from './enqueue-bootstrap-when-node-bootstrap-requested.reactor';
 import { enqueueCertificateWhenCertificateRequested } from './enqueue-certificate-when-certificate-requested.reactor';
 import { enqueueDeletionWhenSiteDeletionRequested } from './enqueue-deletion-when-site-deletion-requested.reactor';
@@ -40,6 +41,7 @@ export const ALL_REACTORS: readonly Reactor[] = [
   enqueueDeletionWhenSiteDeletionRequested,
   enqueueOperationWhenSiteRetryRequested,
   enqueueBootstrapWhenNodeBootstrapRequested,
+  enqueueBackupRepositoryCheckWhenCheckRequested,
   enqueueCertificateWhenCertificateRequested,
   enqueueBackupWhenBackupRequested,
   enqueueBackupWhenBackupRetryRequested,

@@ -1,4 +1,4 @@
-import { NodeError } from './node.events';
+import { BackupRepositoryCheckReason, NodeError } from './node.events';
 
 /** Commands of the Node aggregate. Each carries `nodeId` so a handler knows which stream to load. */
 
@@ -56,6 +56,34 @@ export interface DecommissionNode {
   readonly nodeId: string;
 }
 
+/** Set (or replace) the node's restic repository. The secrets are only validated by the decider, never recorded. */
+export interface SetBackupRepository {
+  readonly type: 'SetBackupRepository';
+  readonly nodeId: string;
+  /** Made by the handler, which seals the secrets under it in the same transaction. */
+  readonly repositoryId: string;
+  readonly url: unknown;
+  readonly password: unknown;
+  readonly sftpKey?: unknown;
+}
+export interface RemoveBackupRepository {
+  readonly type: 'RemoveBackupRepository';
+  readonly nodeId: string;
+}
+export interface RequestBackupRepositoryCheck {
+  readonly type: 'RequestBackupRepositoryCheck';
+  readonly nodeId: string;
+  readonly reason: BackupRepositoryCheckReason;
+}
+/** The outcome of a node.backup-repository-check job. */
+export interface RecordBackupRepositoryCheck {
+  readonly type: 'RecordBackupRepositoryCheck';
+  readonly nodeId: string;
+  readonly repositoryId: string;
+  readonly ok: boolean;
+  readonly error?: NodeError;
+}
+
 export type NodeCommand =
   | RegisterNode
   | RequestNodeBootstrap
@@ -64,6 +92,10 @@ export type NodeCommand =
   | PinNodeHostKey
   | RecordNodeHealth
   | RecordHostKeyMismatch
-  | DecommissionNode;
+  | DecommissionNode
+  | SetBackupRepository
+  | RemoveBackupRepository
+  | RequestBackupRepositoryCheck
+  | RecordBackupRepositoryCheck;
 
 export type NodeCommandType = NodeCommand['type'];

@@ -1,6 +1,13 @@
 import { DomainError, NotFound, RuleViolation } from '../common/domain-error';
 import { Decider } from '../common/domain-event';
 import { parseHost, parseHostKeyFingerprint, parseNodeName, parsePort, parseSshUser } from '../common/value-objects';
+import {
+  NodeBackupRepository,
+  recordBackupRepositoryCheck,
+  removeBackupRepository,
+  requestBackupRepositoryCheck,
+  setBackupRepository,
+} from './node-backup-repository';
 import { NodeCommand, RegisterNode } from './node.commands';
 import { NodeEvent } from './node.events';
 import { NodeStatus } from './node-status';
@@ -31,6 +38,8 @@ export interface NodeState {
   readonly bootstrapped: boolean;
   /** Set while a host key mismatch is flagged; a re-pin returns the node to `previousStatus`. */
   readonly hostKeyMismatch: { readonly previousStatus: NodeStatus } | null;
+  /** The restic repository the node's backups are sent to (docs/backups.md), or null. */
+  readonly backupRepository: NodeBackupRepository | null;
 }
 
 export const initialNodeState: NodeState = {
@@ -45,6 +54,7 @@ export const initialNodeState: NodeState = {
   facts: {},
   bootstrapped: false,
   hostKeyMismatch: null,
+  backupRepository: null,
 };
 
 function registerNode(cmd: RegisterNode, node: NodeState): NodeEvent[] {
@@ -150,6 +160,14 @@ function decide(cmd: NodeCommand, node: NodeState): NodeEvent[] {
     case 'DecommissionNode':
       if (node.status === 'decommissioned') return [];
       return [{ type: 'NodeDecommissioned', data: { nodeId } }];
+    case 'SetBackupRepository':
+      return setBackupRepository(cmd, nodeId, node.status === 'decommissioned');
+    case 'RemoveBackupRepository':
+      return removeBackupRepository(cmd, nodeId, node.backupRepository);
+    case 'RequestBackupRepositoryCheck':
+      return requestBackupRepositoryCheck(cmd, nodeId, node.backupRepository);
+    case 'RecordBackupRepositoryCheck':
+      return recordBackupRepositoryCheck(cmd, nodeId, node.backupRepository);
   }
 }
 
@@ -179,6 +197,17 @@ function evolve(node: NodeState, event: NodeEvent): NodeState {
       return { ...node, user: event.data.to };
     case 'NodeDecommissioned':
       return { ...node, status: 'decommissioned', hostKeyMismatch: null };
+    case 'NodeBackupRepositorySet': {
+      const { repositoryId, url, kind } = event.data;
+      return { ...node, backupRepository: { repositoryId, url, kind, checkPending: false } };
+    }
+    case 'NodeBackupRepositoryRemoved':
+      return { ...node, backupRepository: null };
+    case 'BackupRepositoryCheckRequested':
+      return node.backupRepository ? { ...node, backupRepository: { ...node.backupRepository, checkPending: true } } : node;
+    case 'BackupRepositoryChecked':
+    case 'BackupRepositoryCheckFailed':
+      return node.backupRepository ? { ...node, backupRepository: { ...node.backupRepository, checkPending: false } } : node;
   }
 }
 

@@ -64,6 +64,42 @@ export interface NodeDecommissionedData {
   readonly nodeId: string;
 }
 
+/** Why a repository check was asked for: just set (it is opened, or initialized when empty), the scheduler, an operator. */
+export type BackupRepositoryCheckReason = 'set' | 'scheduled' | 'operator';
+
+/** A restic repository for the node's backups (its password and sftp key are sealed apart, never here). */
+export interface NodeBackupRepositorySetData {
+  readonly nodeId: string;
+  /** New for every set: checks and snapshots name the repository they were made in. */
+  readonly repositoryId: string;
+  /** An absolute path on the node, or sftp:user@host:/path (no secret: the key is apart). */
+  readonly url: string;
+  readonly kind: 'local' | 'sftp';
+  /** Whether an sftp private key was given (it is sealed with the password). */
+  readonly sftpKey: boolean;
+}
+export interface NodeBackupRepositoryRemovedData {
+  readonly nodeId: string;
+  readonly repositoryId: string;
+}
+export interface BackupRepositoryCheckRequestedData {
+  readonly nodeId: string;
+  readonly repositoryId: string;
+  readonly reason: BackupRepositoryCheckReason;
+}
+/** `restic check` passed (the repository was initialized first when it was empty). */
+export interface BackupRepositoryCheckedData {
+  readonly nodeId: string;
+  readonly repositoryId: string;
+  readonly url: string;
+}
+export interface BackupRepositoryCheckFailedData {
+  readonly nodeId: string;
+  readonly repositoryId: string;
+  readonly url: string;
+  readonly error: NodeError;
+}
+
 export type NodeRegistered = DomainEvent<'NodeRegistered', NodeRegisteredData>;
 export type NodeBootstrapRequested = DomainEvent<'NodeBootstrapRequested', NodeBootstrapRequestedData>;
 export type NodeBootstrapped = DomainEvent<'NodeBootstrapped', NodeBootstrappedData>;
@@ -73,6 +109,11 @@ export type NodeStatusChanged = DomainEvent<'NodeStatusChanged', NodeStatusChang
 export type NodeHostKeyMismatchDetected = DomainEvent<'NodeHostKeyMismatchDetected', NodeHostKeyMismatchDetectedData>;
 export type NodeManagementUserSwitched = DomainEvent<'NodeManagementUserSwitched', NodeManagementUserSwitchedData>;
 export type NodeDecommissioned = DomainEvent<'NodeDecommissioned', NodeDecommissionedData>;
+export type NodeBackupRepositorySet = DomainEvent<'NodeBackupRepositorySet', NodeBackupRepositorySetData>;
+export type NodeBackupRepositoryRemoved = DomainEvent<'NodeBackupRepositoryRemoved', NodeBackupRepositoryRemovedData>;
+export type BackupRepositoryCheckRequested = DomainEvent<'BackupRepositoryCheckRequested', BackupRepositoryCheckRequestedData>;
+export type BackupRepositoryChecked = DomainEvent<'BackupRepositoryChecked', BackupRepositoryCheckedData>;
+export type BackupRepositoryCheckFailed = DomainEvent<'BackupRepositoryCheckFailed', BackupRepositoryCheckFailedData>;
 
 export type NodeEvent =
   | NodeRegistered
@@ -83,7 +124,12 @@ export type NodeEvent =
   | NodeStatusChanged
   | NodeHostKeyMismatchDetected
   | NodeManagementUserSwitched
-  | NodeDecommissioned;
+  | NodeDecommissioned
+  | NodeBackupRepositorySet
+  | NodeBackupRepositoryRemoved
+  | BackupRepositoryCheckRequested
+  | BackupRepositoryChecked
+  | BackupRepositoryCheckFailed;
 
 export type NodeEventType = NodeEvent['type'];
 
@@ -97,4 +143,9 @@ export const NODE_EVENT_TYPES = [
   'NodeHostKeyMismatchDetected',
   'NodeManagementUserSwitched',
   'NodeDecommissioned',
+  'NodeBackupRepositorySet',
+  'NodeBackupRepositoryRemoved',
+  'BackupRepositoryCheckRequested',
+  'BackupRepositoryChecked',
+  'BackupRepositoryCheckFailed',
 ] as const satisfies readonly NodeEventType[];

@@ -28,11 +28,27 @@ export interface BackupPart {
   readonly sha256: string;
 }
 
-/** Where one copy of a backup lives (today: the environment's node; restic comes later). */
-export interface BackupLocation {
+/** Where one copy of a backup lives: the environment's node, and the node's restic repository when it has one. */
+export type BackupLocation = NodeBackupLocation | ResticBackupLocation;
+
+export interface NodeBackupLocation {
   readonly kind: 'node';
   readonly nodeId: string;
   readonly path: string;
+}
+
+/**
+ * One restic snapshot (tagged pl-backup=<backupId>) in the repository the node had when the backup was
+ * taken. It holds the uncompressed parts; `parts` are their sizes and sha256s, which a restore from it
+ * verifies before anything is overwritten.
+ */
+export interface ResticBackupLocation {
+  readonly kind: 'restic';
+  readonly nodeId: string;
+  readonly repositoryId: string;
+  readonly url: string;
+  readonly snapshotId: string;
+  readonly parts: readonly BackupPart[];
 }
 
 /** What a finished backup holds, from its manifest. */

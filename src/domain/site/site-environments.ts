@@ -140,6 +140,16 @@ export function requestEnvironmentDeletion(cmd: RequestEnvironmentDeletion, site
   return [{ type: 'EnvironmentDeletionRequested', data: { siteId, environmentDeletionId: cmd.environmentDeletionId, environment } }];
 }
 
+/**
+ * Every backup recorded for one environment, in any state: they go with it when it is deleted (the
+ * node's copies with its files, the restic snapshots forgotten by the deletion's run).
+ */
+export function environmentBackupIds(site: Pick<EnvironmentsSiteView, 'backups'>, environment: string): string[] {
+  return Object.values(site.backups)
+    .filter((b) => b.environment === environment)
+    .map((b) => b.backupId);
+}
+
 function runningEnvironmentDeletion(site: EnvironmentsSiteView, id: string): SiteEnvironmentDeletion | null {
   return site.state === 'DELETING_ENVIRONMENT' && site.lastEnvironmentDeletion?.environmentDeletionId === id ? site.lastEnvironmentDeletion : null;
 }
@@ -147,9 +157,7 @@ function runningEnvironmentDeletion(site: EnvironmentsSiteView, id: string): Sit
 export function completeEnvironmentDeletion(cmd: CompleteEnvironmentDeletion, site: EnvironmentsSiteView, siteId: string): SiteEvent[] {
   const deletion = runningEnvironmentDeletion(site, cmd.environmentDeletionId);
   if (!deletion) return [];
-  const removedBackupIds = Object.values(site.backups)
-    .filter((b) => b.environment === deletion.environment)
-    .map((b) => b.backupId);
+  const removedBackupIds = environmentBackupIds(site, deletion.environment);
   return [{ type: 'EnvironmentDeleted', data: { siteId, environmentDeletionId: deletion.environmentDeletionId, environment: deletion.environment, removedBackupIds } }];
 }
 

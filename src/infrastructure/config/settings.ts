@@ -86,6 +86,8 @@ export interface Settings {
   readonly certCheckIntervalMs: number;
   /** Interval of the backup scheduler (due backup schedules), ms; 0 = off (PRESSLUFT_BACKUP_SCHEDULE_INTERVAL_MS). */
   readonly backupScheduleIntervalMs: number;
+  /** How old a node's last restic check may get before the scheduler runs the next one, ms; 0 = no scheduled checks (PRESSLUFT_RESTIC_CHECK_INTERVAL_MS). */
+  readonly resticCheckIntervalMs: number;
   /** A WordPress release archive (wordpress.org layout) for new sites and core updates; unset = download the latest (PRESSLUFT_WORDPRESS_ARCHIVE). */
   readonly wordpressArchive: string | null;
   /** Media upload limit of every site's Nginx and PHP pool, MB (PRESSLUFT_SITE_UPLOAD_MAX_MB). */
@@ -146,6 +148,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, cwd = process
     certRenewShare: share(env.PRESSLUFT_CERT_RENEW_SHARE, 0.67, 'PRESSLUFT_CERT_RENEW_SHARE'),
     certCheckIntervalMs: int(env.PRESSLUFT_CERT_CHECK_INTERVAL_MS, 300_000, 'PRESSLUFT_CERT_CHECK_INTERVAL_MS'),
     backupScheduleIntervalMs: int(env.PRESSLUFT_BACKUP_SCHEDULE_INTERVAL_MS, 60_000, 'PRESSLUFT_BACKUP_SCHEDULE_INTERVAL_MS'),
+    resticCheckIntervalMs: int(env.PRESSLUFT_RESTIC_CHECK_INTERVAL_MS, 86_400_000, 'PRESSLUFT_RESTIC_CHECK_INTERVAL_MS'),
     wordpressArchive: env.PRESSLUFT_WORDPRESS_ARCHIVE ? resolve(cwd, env.PRESSLUFT_WORDPRESS_ARCHIVE) : null,
     siteUploadMaxMb: int(env.PRESSLUFT_SITE_UPLOAD_MAX_MB, 64, 'PRESSLUFT_SITE_UPLOAD_MAX_MB'),
     uploadMaxBytes: int(env.PRESSLUFT_UPLOAD_MAX_BYTES, 512 * 1024 * 1024, 'PRESSLUFT_UPLOAD_MAX_BYTES'),

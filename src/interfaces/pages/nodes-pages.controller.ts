@@ -17,6 +17,12 @@ import { RequestNodeBootstrapCommand } from '../../application/nodes/request-nod
 import { RepinNodeHostKeyCommand } from '../../application/nodes/repin-node-host-key/repin-node-host-key.command';
 import type { RepinNodeHostKeyResult } from '../../application/nodes/repin-node-host-key/repin-node-host-key.handler';
 import { RequestNodeHealthCheckCommand } from '../../application/nodes/request-node-health-check/request-node-health-check.command';
+import type { BackupRepositoryView } from '../../application/nodes/backup-repository/backup-repository.view';
+import { GetBackupRepositoryQuery } from '../../application/nodes/get-backup-repository/get-backup-repository.query';
+import { RemoveBackupRepositoryCommand } from '../../application/nodes/remove-backup-repository/remove-backup-repository.command';
+import { SetBackupRepositoryCommand } from '../../application/nodes/set-backup-repository/set-backup-repository.command';
+import { BackupRepositoryDto } from '../http/dto/backup-repository.dto';
+import { DomainError } from '../../domain/common/domain-error';
 import type { EnqueuedJob, RecordedEvent } from '../../application/ports/event-store.port';
 import type { ControlPlaneKeyView } from '../../application/ssh/get-control-plane-key/get-control-plane-key.handler';
 import { GetControlPlaneKeyQuery } from '../../application/ssh/get-control-plane-key/get-control-plane-key.query';
@@ -62,6 +68,8 @@ const NOTICES: Record<string, string> = {
   registered: 'Node registered; its bootstrap job is queued.',
   bootstrap: 'Bootstrap requested.',
   repinned: 'Host key re-pinned.',
+  repository: 'Backup repository set; its check (open or initialize, restic check) is queued.',
+  repositoryRemoved: 'Backup repository removed: backups are no longer sent to restic.',
 };
 
 @ApiExcludeController()
@@ -140,6 +148,7 @@ export class NodesPagesController {
       principal,
       node,
       mismatch: withPinned(hostKeyMismatchOf(history.events), node.hostKeyFingerprint),
+      repository: await this.repositoryOf(id),
       active: node.status !== 'decommissioned',
       factsJson: Object.keys(node.facts).length ? JSON.stringify(node.facts, null, 2) : '',
       jobs: jobs.items,
@@ -177,6 +186,43 @@ export class NodesPagesController {
     } catch (error) {
       const failure = formFailure(error);
       return sendHtml(reply, failure.status, await this.renderDetail(principal, id, { values: {}, errors: {}, formError: failure.formError ?? { code: 'VALIDATION_FAILED', message: 'Health check refused' } }));
+    }
+  }
+
+  private async repositoryOf(id: string): Promise<BackupRepositoryView | null> {
+    try {
+      return await this.queries.execute<GetBackupRepositoryQuery, BackupRepositoryView>(new GetBackupRepositoryQuery(id));
+    } catch (error) {
+      if (error instanceof DomainError && error.code === 'BACKUP_REPOSITORY_NOT_FOUND') return null;
+      throw error;
+    }
+  }
+
+  /** Set the restic repository. A refused form is shown again with the url only: a password or key is never echoed. */
+  @Post(':id/backup-repository')
+  async setRepository(@CurrentPrincipal() principal: Principal, @Param('id') rawId: string, @Req() request: FastifyRequest, @Body() body: unknown, @Res() reply: FastifyReply) {
+    const id = pathId(rawId);
+    const values = formValues(body);
+    try {
+      const sftpKey = optional(values.sftpKey);
+      const input = validateForm(BackupRepositoryDto, { url: values.url ?? '', password: values.password ?? '', ...(sftpKey === undefined ? {} : { sftpKey }) });
+      await this.commands.execute(new SetBackupRepositoryCommand(id, { ...input }, commandMetaOf(request)));
+      return seeOther(reply, `/nodes/${id}?repository=1`);
+    } catch (error) {
+      const failure = formFailure(error);
+      return sendHtml(reply, failure.status, await this.renderDetail(principal, id, { values: { url: values.url ?? '' }, errors: failure.errors, repositoryError: failure.formError }));
+    }
+  }
+
+  @Post(':id/backup-repository/remove')
+  async removeRepository(@CurrentPrincipal() principal: Principal, @Param('id') rawId: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+    const id = pathId(rawId);
+    try {
+      await this.commands.execute(new RemoveBackupRepositoryCommand(id, commandMetaOf(request)));
+      return seeOther(reply, `/nodes/${id}?repositoryRemoved=1`);
+    } catch (error) {
+      const failure = formFailure(error);
+      return sendHtml(reply, failure.status, await this.renderDetail(principal, id, { values: {}, errors: {}, repositoryError: failure.formError }));
     }
   }
 

@@ -12,9 +12,17 @@
  * keeps a fresh one; the deletion takes a final backup into deleted-site-backups/ whose manifest's
  * sha256s verify, removes the site's folder and its ordinary backups, lists the final backup with
  * where it lives, refuses to restore it (BACKUP_NOT_RESTORABLE), and the manual restore recipe of
- * docs/backups.md brings the post and the upload back by hand. Needs root (test nodes).
+ * docs/backups.md brings the post and the upload back by hand. Before the deletion, with a restic
+ * repository over sftp on the test machine's side of the node's link (an sshd restricted to sftp,
+ * started and stopped by this suite): the check initializes it, a backup becomes one snapshot
+ * tagged with its id (checked with restic from the test machine), a second backup after a small
+ * change adds little, a backup whose local copy is gone is restored from restic (post and upload
+ * back, HTTP and SQL), deleting a backup forgets its snapshot, restic check's results (a failed one
+ * on the dashboard) are shown, and the password and key appear nowhere. Needs root (test nodes).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,6 +34,7 @@ import { downNode, ensureTemplate, execOnNode, TestNode, upNode } from '../../su
 import { wordPressArchive } from '../../support/wordpress-archive';
 import { jobWaiter } from '../../support/job-wait';
 import { pollUntil } from '../../support/poll-until';
+import { LocalSshd, scratchDirForTestUser, startLocalSshd, TEST_SSH_USER } from '../../support/local-sshd';
 
 jest.setTimeout(45 * 60_000);
 
@@ -282,6 +291,155 @@ describe('site backups and restores on a real node through the API', () => {
     const all = [...responses, ...logs, JSON.stringify((await api('GET', '/api/v1/events?limit=500')).body)].join('\n');
     expect(all).toContain('site.restore');
     expect(all).not.toContain(password);
+  });
+
+  describe('with a restic repository over sftp on the test machine', () => {
+    const password = `restic-e2e-${randomBytes(12).toString('hex')}`;
+    let sftpd: LocalSshd;
+    let keyDir: string;
+    let repoDir: string;
+    let sftpKey: string;
+    let first: Record<string, any>;
+    let second: Record<string, any>;
+    const repository = () => `/api/v1/nodes/${nodeId}/backup-repository`;
+    /** restic on the test machine, straight on the repository directory the sftp server writes. */
+    const restic = (args: string[]) =>
+      execFileSync('restic', ['-r', repoDir, '--no-cache', ...args], { env: { ...process.env, RESTIC_PASSWORD_FILE: join(keyDir, 'password') }, encoding: 'utf8' });
+    const snapshotsTagged = (backup: string) => JSON.parse(restic(['snapshots', '--json', '--tag', `pl-backup=${backup}`])) as { id: string; tags: string[] }[];
+    const repoBytes = () => Number(execFileSync('du', ['-sb', repoDir], { encoding: 'utf8' }).split('\t')[0]);
+    const resticOf = (b: Record<string, any>) => b.locations.find((l: { kind: string }) => l.kind === 'restic');
+
+    beforeAll(async () => {
+      keyDir = mkdtempSync(join(tmpdir(), 'pl-restic-key-'));
+      execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'pl-restic-e2e', '-f', join(keyDir, 'id')]);
+      sftpKey = readFileSync(join(keyDir, 'id'), 'utf8');
+      writeFileSync(join(keyDir, 'password'), `${password}\n`, { mode: 0o600 });
+      repoDir = scratchDirForTestUser('pl-restic-repo-');
+      sftpd = await startLocalSshd([readFileSync(join(keyDir, 'id.pub'), 'utf8').trim()], {
+        listen: `10.254.${node.n}.1`,
+        extraConfig: [`Match User ${TEST_SSH_USER}`, '  ForceCommand internal-sftp', '  AllowTcpForwarding no'],
+      });
+    });
+
+    afterAll(async () => {
+      await sftpd?.stop();
+      for (const dir of [keyDir, repoDir]) if (dir) rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('sets the repository: its check initializes it over sftp; GET shows the url and status, never the password', async () => {
+      const url = `sftp://${TEST_SSH_USER}@10.254.${node.n}.1:${sftpd.port}/${repoDir}`;
+      const set = await api('PUT', repository(), { url, password, sftpKey });
+      expect(set.status).toBe(202);
+      expect(set.body).toMatchObject({ repository: { url, kind: 'sftp', sftpKey: true, status: 'pending' }, job: { kind: 'node.backup-repository-check' } });
+      await succeed(set.body.job.id);
+      expect((await api('GET', repository())).body).toMatchObject({ url, status: 'ok', checkPending: false, lastError: null });
+      expect(JSON.parse(restic(['cat', 'config', '--json']))).toMatchObject({ version: expect.any(Number), id: expect.any(String) });
+    });
+
+    it('a backup goes to restic as one snapshot tagged with its id and is listed with it; a second after a small change adds little', async () => {
+      await sql(
+        "INSERT INTO wp_posts (post_author, post_date, post_date_gmt, post_content, post_title, post_excerpt, post_status, post_name, to_ping, pinged, post_modified, post_modified_gmt, post_content_filtered, post_type) " +
+          "VALUES (1, NOW(), UTC_TIMESTAMP(), 'Restic body', 'Proof through restic', '', 'publish', 'proof-through-restic', '', '', NOW(), UTC_TIMESTAMP(), '', 'post')",
+      );
+      await onNode(`echo restic-proof > ${BASE}/shared/uploads/2026/12/pl-restic.txt && chown s-bkp:w-bkp ${BASE}/shared/uploads/2026/12/pl-restic.txt`);
+      const res = await api('POST', `${env()}/backups`, { scope: 'full' });
+      await succeed(res.body.job.id);
+      first = (await backups()).find((b) => b.id === res.body.backupId)!;
+      const copy = resticOf(first);
+      expect(copy).toMatchObject({ kind: 'restic', nodeId, snapshotId: expect.stringMatching(/^[0-9a-f]{64}$/) });
+      expect(copy.parts.map((p: { file: string }) => p.file)).toEqual(['db.sql', 'files.tar', 'code.tar']);
+      expect(first.locations[0]).toMatchObject({ kind: 'node', path: `/var/lib/pressluft/backups/bkp/${first.id}` });
+      const [snapshot] = snapshotsTagged(first.id);
+      expect(snapshot.id).toBe(copy.snapshotId);
+      expect(snapshot.tags).toEqual(expect.arrayContaining([`pl-backup=${first.id}`, `pl-site=${siteId}`, 'pl-env=bkp', 'pl-purpose=operator']));
+      // restic holds the uncompressed dump and tar streams, each the size and sha256 recorded
+      const dump = restic(['dump', snapshot.id, '/db.sql']);
+      expect(dump).toContain('Proof through restic');
+      const dbPart = copy.parts.find((p: { name: string }) => p.name === 'db');
+      expect(Buffer.byteLength(dump)).toBe(dbPart.size);
+      expect(execFileSync('sha256sum', { input: dump, encoding: 'utf8' }).split(' ')[0]).toBe(dbPart.sha256);
+      expect(restic(['dump', snapshot.id, '/files.tar'])).toContain('restic-proof');
+      expect(await onNode('ls -A /var/lib/pressluft/restic')).not.toMatch(/stage-/);
+
+      const afterFirst = repoBytes();
+      await sql("UPDATE wp_posts SET post_content = 'Restic body, edited' WHERE post_name = 'proof-through-restic'");
+      const again = await api('POST', `${env()}/backups`, { scope: 'full' });
+      await succeed(again.body.job.id);
+      second = (await backups()).find((b) => b.id === again.body.backupId)!;
+      expect(snapshotsTagged(second.id).map((s) => s.id)).toEqual([resticOf(second).snapshotId]);
+      const added = repoBytes() - afterFirst;
+      // everything unchanged (WordPress core, uploads, most rows) deduplicates: a small fraction is new
+      expect(added).toBeGreaterThan(0);
+      expect(added).toBeLessThan(afterFirst / 10);
+      expect(await jobLog(again.body.job.id)).toMatch(/sent to restic .* as snapshot [0-9a-f]{64}/);
+    });
+
+    it('restores a backup whose local copy is gone from restic: post and upload back (HTTP and SQL)', async () => {
+      const postOf = () => sql("SELECT post_title FROM wp_posts WHERE post_name = 'proof-through-restic'");
+      await sql("DELETE FROM wp_posts WHERE post_name = 'proof-through-restic'");
+      await onNode(`rm ${BASE}/shared/uploads/2026/12/pl-restic.txt && rm -rf /var/lib/pressluft/backups/bkp/${first.id}`);
+      expect(await postOf()).toBe('');
+      const res = await api('POST', `${env()}/restore`, { backupId: first.id });
+      expect(res.status).toBe(202);
+      await succeed(res.body.job.id);
+      expect(await siteState()).toBe('ACTIVE');
+      expect(await jobLog(res.body.job.id)).toContain(`the local copy of ${first.id} was gone: restored from restic`);
+      expect(await postOf()).toBe('Proof through restic');
+      const postId2 = Number(await sql("SELECT ID FROM wp_posts WHERE post_name = 'proof-through-restic'"));
+      expect((await http(`/?p=${postId2}`)).body).toContain('Proof through restic');
+      expect((await http('/wp-content/uploads/2026/12/pl-restic.txt')).body).toBe('restic-proof\n');
+      expect(await onNode(`stat -c '%U:%G' ${BASE}/shared/uploads/2026/12/pl-restic.txt`)).toBe('s-bkp:w-bkp');
+      // nothing fetched or secret is left on the node
+      expect(await onNode('ls -A /var/lib/pressluft/backups/bkp')).not.toContain('.restic-fetch');
+      expect(await onNode('ls -d /tmp/pl-restic-* 2>/dev/null || true')).toBe('');
+    });
+
+    it('deleting a backup forgets its snapshot in restic and keeps the others', async () => {
+      const res = await api('DELETE', `/api/v1/sites/${siteId}/backups/${second.id}`);
+      expect(res.status).toBe(202);
+      await succeed(res.body.job.id);
+      expect(snapshotsTagged(second.id)).toEqual([]);
+      expect(snapshotsTagged(first.id)).toHaveLength(1);
+      expect((await backups()).some((b) => b.id === second.id)).toBe(false);
+    });
+
+    it('restic check runs on request and its result is shown; a failing one is on the dashboard until a check passes', async () => {
+      const checked = await api('POST', `${repository()}/check`);
+      expect(checked.status).toBe(202);
+      await succeed(checked.body.job.id);
+      const ok = (await api('GET', repository())).body;
+      expect(ok).toMatchObject({ status: 'ok', lastError: null });
+      const types = (await api('GET', `/api/v1/nodes/${nodeId}/events`)).body.events.map((e: { type: string }) => e.type);
+      expect(types.filter((x: string) => x === 'BackupRepositoryChecked').length).toBeGreaterThanOrEqual(2);
+
+      const url = ok.url as string;
+      const wrong = await api('PUT', repository(), { url, password: `${password}-wrong`, sftpKey });
+      const failedJob = await finished(wrong.body.job.id);
+      expect(failedJob.state).toBe('failed');
+      expect((await api('GET', repository())).body).toMatchObject({ status: 'failed', lastError: { code: 'BACKUP_REPOSITORY_UNAVAILABLE' } });
+      const session = await t.login();
+      const dashboard = async () => (await fetch(`${t.url}/`, { headers: { cookie: session.cookie } })).text();
+      expect(await dashboard()).toContain('restic check failed');
+      const right = await api('PUT', repository(), { url, password, sftpKey });
+      await succeed(right.body.job.id);
+      expect((await api('GET', repository())).body.status).toBe('ok');
+      expect(await dashboard()).not.toContain('restic check failed');
+    });
+
+    it('shows the restic password and the sftp key nowhere: API answers, job logs, events; then the repository is removed', async () => {
+      const jobs = [
+        ...((await api('GET', `/api/v1/jobs?siteId=${siteId}&limit=100`)).body.items as { id: string }[]),
+        ...((await api('GET', `/api/v1/jobs?nodeId=${nodeId}&limit=100`)).body.items as { id: string }[]),
+      ];
+      const logs = await Promise.all(jobs.map((j) => jobLog(j.id)));
+      const all = [...responses, ...logs, JSON.stringify((await api('GET', '/api/v1/events?limit=1000')).body)].join('\n');
+      expect(all).toContain('node.backup-repository-check');
+      const keyLine = sftpKey.split('\n')[1];
+      for (const secret of [password, keyLine]) expect(all).not.toContain(secret);
+      const removed = await api('DELETE', repository());
+      expect(removed.status).toBe(200);
+      expect((await api('GET', repository())).status).toBe(404);
+    });
   });
 
   it('a final backup that cannot be taken removes nothing: the deletion is refused, the site serves, ACTIVE', async () => {

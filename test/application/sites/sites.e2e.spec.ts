@@ -5,11 +5,13 @@
  * bound to 10.254.N.1 that lets in only the site's deploy key, read-only); a release with a PHP fatal refused before the switch; a release that fails only over
  * HTTP rolled back automatically; a manual rollback (and one to a bad release refused without force); a
  * domain change; deletion; a FAILED provisioning (database down), a reset that does not pass and a retry
- * that does; a second site on the second node. Every lifecycle state shows in the API and the event log,
+ * that does; a second site on the second node; a staging clone whose backup went to a restic
+ * repository on the node, deleted with its snapshot. Every lifecycle state shows in the API and the event log,
  * and no generated secret shows anywhere (events, run events, job logs, API answers, pages, service log).
  * Needs root (test nodes).
  */
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -406,6 +408,17 @@ describe('sites on real nodes through the API', () => {
     expect(prodAfter).toContain('Proof of clone');
     expect(prodAfter).not.toContain('Changed on staging');
 
+    // With a restic repository on the node (a path there), staging's backup is also a snapshot, and
+    // deleting staging forgets it (docs/backups.md); the repository is removed again afterwards.
+    const repository = `/api/v1/nodes/${nodeIds[0]}/backup-repository`;
+    const resticPassword = `restic-${randomBytes(8).toString('hex')}`;
+    await succeed((await api('PUT', repository, { url: '/var/lib/pl-restic-e2e', password: resticPassword })).body.job.id);
+    const stagingBackup = await api('POST', `/api/v1/sites/${siteA}/environments/staging/backups`, { scope: 'db' });
+    await succeed(stagingBackup.body.job.id);
+    const snapshotsOf = async (backupId: string) =>
+      JSON.parse(await onNode(`RESTIC_PASSWORD=${resticPassword} restic -r /var/lib/pl-restic-e2e --no-cache snapshots --json --tag pl-backup=${backupId}`)) as { tags: string[] }[];
+    expect((await snapshotsOf(stagingBackup.body.backupId)).map((x) => x.tags)).toEqual([expect.arrayContaining(['pl-env=shop-staging'])]);
+
     // Deleting staging removes its user, pool, database and vhost; production keeps serving.
     const del = await api('DELETE', `/api/v1/sites/${siteA}/environments/staging`);
     expect(del.status).toBe(202);
@@ -423,6 +436,9 @@ describe('sites on real nodes through the API', () => {
     ]);
     expect(left.stdout.trim()).toBe('');
     expect(t.app.get(SiteSecretStore).get(siteA, 'staging')).toBeUndefined();
+    expect(await snapshotsOf(stagingBackup.body.backupId)).toEqual([]);
+    expect(await jobLog(del.body.job.id)).toContain('forgot the restic snapshots of 1 of its 1 backup(s) in /var/lib/pl-restic-e2e');
+    expect((await api('DELETE', repository)).status).toBe(200);
     const prodHome = await http(nodes[0], prodDomain, `/?p=${postId}`);
     expect(prodHome.status).toBe(200);
     expect(await prodHome.text()).toContain('Proof of clone');

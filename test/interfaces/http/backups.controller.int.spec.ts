@@ -17,7 +17,18 @@ const contents = {
     { name: 'code', file: 'code.tar.gz', size: 300, sha256: 'c'.repeat(64) },
   ],
   size: 600,
-  locations: [{ kind: 'node', nodeId: 'n', path: '/var/lib/pressluft/backups/x/b' }],
+  // the node's copy, and a snapshot in its restic repository (listed and rebuilt like the other)
+  locations: [
+    { kind: 'node', nodeId: 'n', path: '/var/lib/pressluft/backups/x/b' },
+    {
+      kind: 'restic',
+      nodeId: 'n',
+      repositoryId: 'r1',
+      url: 'sftp:backup@203.0.113.5:/srv/restic',
+      snapshotId: 'd'.repeat(64),
+      parts: [{ name: 'db', file: 'db.sql', size: 400, sha256: 'e'.repeat(64) }],
+    },
+  ],
   releaseId: 'release-1',
   wordpressVersion: '6.1.9',
   tableCount: 12,

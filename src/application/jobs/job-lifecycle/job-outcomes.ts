@@ -122,6 +122,17 @@ export const JOB_OUTCOMES: Record<string, OutcomeMap> = {
       command: { type: 'FailSiteDeletion', siteId: siteId(job), error, phase: s?.phase === 'pre-removal' ? 'pre-removal' : 'post-removal' },
     }),
   },
+  // The result of restic check goes to the node stream (for the repository the job was queued for).
+  [JOB_KINDS.nodeBackupRepositoryCheck]: {
+    succeeded: (job, s) =>
+      s?.stale === true
+        ? undefined
+        : { aggregate: 'node', command: { type: 'RecordBackupRepositoryCheck', nodeId: nodeId(job), repositoryId: String(job.payload.repositoryId), ok: true } },
+    failed: (job, error) => ({
+      aggregate: 'node',
+      command: { type: 'RecordBackupRepositoryCheck', nodeId: nodeId(job), repositoryId: String(job.payload.repositoryId), ok: false, error: { code: error.code, message: error.message } },
+    }),
+  },
   // A backup changes no lifecycle state: its outcome only completes or fails the backup.
   [JOB_KINDS.siteBackup]: {
     succeeded: (job, s) => ({

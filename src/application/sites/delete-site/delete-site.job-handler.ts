@@ -48,8 +48,9 @@ export class DeleteSiteJobHandler implements JobHandler {
         const step = `final-backup-${planned.environment}`;
         ctx.log(`taking the final backup ${planned.backupId} of ${planned.environment} (full) to ${this.support.finalBackupPath(target, planned.backupId)}`);
         const secrets = this.support.secretsFor(ctx, target);
+        const restic = this.support.restic(ctx, target);
         const result = await this.support
-          .run(target, 'site-backup', this.support.backupVars(target, { backupId: planned.backupId, scope: 'full', purpose: 'final' }, secrets.dbPassword), ctx, step)
+          .run(target, 'site-backup', this.support.backupVars(target, { backupId: planned.backupId, scope: 'full', purpose: 'final' }, secrets.dbPassword, restic), ctx, step)
           .catch((err: unknown) => {
             const failure = backupFailure(toSiteJobFailure(err), 'FINAL_BACKUP_FAILED');
             throw new JobFailure('FINAL_BACKUP_FAILED', `the final backup of ${planned.environment} failed, nothing was removed: ${failure.message}`, failure.retryable, {
@@ -57,7 +58,7 @@ export class DeleteSiteJobHandler implements JobHandler {
               ...PRE_REMOVAL,
             });
           });
-        const contents = backupContentsOf(plResult(result), target.env.nodeId);
+        const contents = backupContentsOf(plResult(result), target.env.nodeId, restic);
         this.support.record(ctx, { type: 'RecordFinalBackup', siteId: target.siteId, deletionId, backupId: planned.backupId, contents }, step);
       }
       this.authorize(ctx, first, deletionId);

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { JOB_KINDS } from '../../jobs/job-kinds';
 import { JobContext, JobFailure, JobHandler, JobHandlerResult } from '../../ports/job-queue.port';
 import { plResult, SiteJobSupport, str, toSiteJobFailure } from '../site-jobs/site-job-support';
+import { NO_RESTIC } from '../../nodes/backup-repository/restic-access';
 
 /**
  * `site.backup-prune`: site-backup-prune.yml removes the folders of the backups a
@@ -26,11 +27,14 @@ export class PruneSiteBackupsJobHandler implements JobHandler {
     }
     ctx.log(`deleting ${deletion.backupIds.length} backup(s) of ${probe.env.name} (${deletion.reason}): ${deletion.backupIds.join(', ')}`);
     try {
-      const result = await this.support.run(probe, 'site-backup-prune', { ...this.support.baseVars(probe), backup_ids: [...deletion.backupIds] }, ctx);
+      // The node's repository forgets the snapshots tagged with these ids (any it has) and prunes.
+      const restic = this.support.restic(ctx, probe);
+      const result = await this.support.run(probe, 'site-backup-prune', { ...this.support.baseVars(probe), ...(restic?.vars ?? NO_RESTIC), backup_ids: [...deletion.backupIds] }, ctx);
       const out = plResult(result) ?? {};
       const deleted = Array.isArray(out.deleted) ? out.deleted.map(String) : [];
       const absent = Array.isArray(out.absent) ? out.absent.map(String) : [];
       ctx.log(`deleted ${deleted.length}, already absent ${absent.length}`);
+      if (restic) ctx.log(`forgot the restic snapshots of ${Array.isArray(out.forgotten) ? out.forgotten.length : 0} backup(s) in ${restic.url} and pruned`);
       return { summary: { deleted, absent } };
     } catch (err) {
       const failure = toSiteJobFailure(err);

@@ -5,6 +5,8 @@ import { JobContext, JobFailure, JobHandler, JobHandlerResult } from '../../port
 import { backupFailure } from '../back-up-site/back-up-site.job-handler';
 import { backupContentsOf } from '../site-jobs/backup-contents';
 import { plResult, SiteJobSupport, SiteJobTarget, str, toSiteJobFailure } from '../site-jobs/site-job-support';
+import type { BackupLocation, ResticBackupLocation } from '../../../domain/site/site-backup.events';
+import type { ResticTarget } from '../../nodes/backup-repository/restic-access';
 
 const PRE_OVERWRITE = { phase: 'pre-overwrite', rolledBack: false } as const;
 
@@ -35,12 +37,13 @@ export class RestoreSiteJobHandler implements JobHandler {
     const backup = this.support.completedBackup(target.siteId, restore.backupId);
     if (!backup) throw new JobFailure('BACKUP_NOT_COMPLETE', `backup ${restore.backupId} has no recorded parts`, false, PRE_OVERWRITE);
     const secrets = this.support.secretsFor(ctx, target);
+    const restic = this.support.restic(ctx, target);
     const vars = { ...this.support.baseVars(target), db_password: secrets.dbPassword };
 
     if (target.site.backups[restore.preRestoreBackupId]?.state !== 'completed') {
       ctx.log(`taking the pre-restore backup ${restore.preRestoreBackupId} (${restore.scope})`);
       const pre = await this.support
-        .run(target, 'site-backup', this.support.backupVars(target, { backupId: restore.preRestoreBackupId, scope: restore.scope, purpose: 'pre-restore' }, secrets.dbPassword), ctx, 'pre-restore-backup')
+        .run(target, 'site-backup', this.support.backupVars(target, { backupId: restore.preRestoreBackupId, scope: restore.scope, purpose: 'pre-restore' }, secrets.dbPassword, restic), ctx, 'pre-restore-backup')
         .catch((err: unknown) => {
           const failure = backupFailure(toSiteJobFailure(err), 'PRE_RESTORE_BACKUP_FAILED');
           throw new JobFailure('PRE_RESTORE_BACKUP_FAILED', `the pre-restore backup failed, nothing was overwritten: ${failure.message}`, failure.retryable, {
@@ -48,7 +51,7 @@ export class RestoreSiteJobHandler implements JobHandler {
             ...PRE_OVERWRITE,
           });
         });
-      this.support.record(ctx, { type: 'RecordPreRestoreBackup', siteId: target.siteId, restoreId, contents: backupContentsOf(plResult(pre), target.env.nodeId) }, 'pre-restore-backup');
+      this.support.record(ctx, { type: 'RecordPreRestoreBackup', siteId: target.siteId, restoreId, contents: backupContentsOf(plResult(pre), target.env.nodeId, restic) }, 'pre-restore-backup');
     }
     this.authorize(ctx, target, restoreId);
 
@@ -63,11 +66,14 @@ export class RestoreSiteJobHandler implements JobHandler {
           backup_id: restore.backupId,
           pre_restore_backup_id: restore.preRestoreBackupId,
           expected_parts: backup.parts,
+          ...resticSource(backup.locations, restic),
         },
         ctx,
         'restore',
       );
-      return { summary: { releaseId: str(plResult(result)?.release_id) } };
+      const out = plResult(result);
+      if (out?.from_restic === true) ctx.log(`the local copy of ${restore.backupId} was gone: restored from restic`);
+      return { summary: { releaseId: str(out?.release_id), fromRestic: out?.from_restic === true } };
     } catch (err) {
       throw restoreFailure(toSiteJobFailure(err));
     }
@@ -82,6 +88,16 @@ export class RestoreSiteJobHandler implements JobHandler {
       throw err;
     }
   }
+}
+
+/**
+ * Where the playbook may read the backup from when its local copy is gone: the snapshot recorded in
+ * the repository the node has now (a snapshot of a replaced or removed repository cannot be reached).
+ */
+function resticSource(locations: readonly BackupLocation[], restic: ResticTarget | null): Record<string, unknown> {
+  const snapshot = locations.find((l): l is ResticBackupLocation => l.kind === 'restic' && l.repositoryId === restic?.repositoryId);
+  if (!restic || !snapshot) return { restic_repository: null };
+  return { ...restic.vars, restic_snapshot_id: snapshot.snapshotId, restic_expected_parts: snapshot.parts };
 }
 
 /** A failed site-restore.yml run, read through its pl_result: refused before overwriting, rolled back, or both failed. */

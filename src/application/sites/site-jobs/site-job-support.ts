@@ -14,6 +14,7 @@ import { RemoteRunner, RemoteRunResult } from '../../ports/remote-runner.port';
 import { NodeAddress } from '../../ports/remote-shell.port';
 import { EnvironmentSecrets, SiteSecretStore } from '../../ports/site-secrets.port';
 import { NodeJobSupport, toNodeJobFailure } from '../../nodes/node-jobs/node-job-support';
+import { NO_RESTIC, ResticAccess, ResticTarget } from '../../nodes/backup-repository/restic-access';
 import { deployKeyComment, generateEnvironmentSecrets, secretValues } from './generate-site-secrets';
 import { environmentNames, EnvironmentNames } from './site-names';
 
@@ -40,7 +41,13 @@ export class SiteJobSupport {
     private readonly settings: NodeAccessSettings,
     private readonly decideAndAppend: DecideAndAppend,
     private readonly deployKeys: DeployKeyGenerator,
+    private readonly resticAccess: ResticAccess,
   ) {}
+
+  /** The restic repository of the environment's node (its secrets registered with the job), or null. */
+  restic(ctx: JobContext, target: SiteJobTarget): ResticTarget | null {
+    return this.resticAccess.forNode(target.env.nodeId, ctx);
+  }
 
   /** The site of `payload.siteId` folded from its stream, and the environment (`payload.environment` or `fallback`). */
   async target(ctx: JobContext, environment?: string): Promise<SiteJobTarget> {
@@ -82,11 +89,18 @@ export class SiteJobSupport {
   /**
    * The vars of a site-backup.yml run: the backup's id, scope and purpose (a final backup is written
    * to deleted-site-backups/), the DB password (registered as a secret by secretsFor), and the
-   * retention of final backups, which every backup run prunes on its node.
+   * retention of final backups, which every backup run prunes on its node, and the node's restic
+   * repository when it has one (the backup is sent there too).
    */
-  backupVars(target: SiteJobTarget, backup: { backupId: string; scope: string; purpose: BackupPurpose }, dbPassword: string): Record<string, unknown> {
+  backupVars(
+    target: SiteJobTarget,
+    backup: { backupId: string; scope: string; purpose: BackupPurpose },
+    dbPassword: string,
+    restic: ResticTarget | null,
+  ): Record<string, unknown> {
     return {
       ...this.baseVars(target),
+      ...(restic?.vars ?? NO_RESTIC),
       backup_id: backup.backupId,
       scope: backup.scope,
       purpose: backup.purpose,

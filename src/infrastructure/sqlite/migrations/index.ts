@@ -10,6 +10,7 @@ import * as m009 from './009-certificates.migration';
 import * as m010 from './010-backups.migration';
 import * as m011 from './011-backup-schedules.migration';
 import * as m012 from './012-environment-status.migration';
+import * as m013 from './013-backup-repositories.migration';
 
 /** Numbered, forward-only migrations. Append new ones; never edit or reorder a shipped one. */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   { version: 10, name: '010-backups', sql: m010.sql },
   { version: 11, name: '011-backup-schedules', sql: m011.sql },
   { version: 12, name: '012-environment-status', sql: m012.sql },
+  { version: 13, name: '013-backup-repositories', sql: m013.sql },
 ] as const;

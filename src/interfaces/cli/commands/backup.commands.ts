@@ -14,7 +14,7 @@ const BACKUP_COLUMNS: Column<BackupView>[] = [
   { header: 'purpose', value: (b) => b.purpose },
   { header: 'size', value: (b) => b.size },
   { header: 'parts', value: (b) => b.parts.map((p) => p.name).join(' ') },
-  { header: 'where', value: (b) => b.locations.map((l) => `${l.kind}:${l.path}`).join(' ') },
+  { header: 'where', value: (b) => b.locations.map((l) => (l.kind === 'restic' ? `restic:${l.url}#${l.snapshotId.slice(0, 8)}` : `${l.kind}:${l.path}`)).join(' ') },
   { header: 'release', value: (b) => b.releaseId },
   { header: 'created', value: (b) => b.createdAt },
   { header: 'error', value: (b) => (b.error ? `${b.error.code}: ${b.error.message}` : null) },

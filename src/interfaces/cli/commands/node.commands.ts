@@ -3,6 +3,7 @@ import type { NodeView } from '../../../application/nodes/node.view';
 import { CliError } from '../cli-error';
 import { API_HELP_GROUP, apiAction, ApiActionContext, idArg } from '../command-kit';
 import type { Column } from '../output';
+import { registerBackupRepositoryCommands } from './backup-repository.commands';
 import { JobRef, reportJob } from './job.commands';
 
 export const NODE_COLUMNS: Column<NodeView>[] = [
@@ -92,4 +93,6 @@ export function registerNodeCommands(program: Command): void {
         out.info(`host key of ${result.node.name}: ${result.previousFingerprint ?? '(none)'} -> ${result.node.hostKeyFingerprint}`);
       }),
     );
+
+  registerBackupRepositoryCommands(node);
 }

@@ -5,6 +5,7 @@ import type { CreateAnchorResult } from '../../application/events/create-anchor/
 import { EventStore } from '../../application/ports/event-store.port';
 import type { Settings } from '../config/settings';
 import { SETTINGS } from '../tokens';
+import { PeriodicRound } from './periodic-round';
 
 /**
  * Every PRESSLUFT_ANCHOR_INTERVAL_MS (0 = off), when the log grew since the last anchor: sign its head
@@ -14,9 +15,8 @@ import { SETTINGS } from '../tokens';
 @Injectable()
 export class AnchorScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('chain-anchor');
-  private timer?: NodeJS.Timeout;
+  private readonly rounds = new PeriodicRound();
   private lastPosition = 0;
-  private running = false;
 
   constructor(
     @Inject(SETTINGS) private readonly settings: Settings,
@@ -26,29 +26,26 @@ export class AnchorScheduler implements OnApplicationBootstrap, BeforeApplicatio
 
   onApplicationBootstrap(): void {
     if (!this.settings.workerEnabled || this.settings.anchorIntervalMs <= 0) return;
-    this.timer = setInterval(() => void this.tick(), this.settings.anchorIntervalMs);
-    this.timer.unref();
+    this.rounds.start(this.settings.anchorIntervalMs, () => this.tick());
   }
 
   beforeApplicationShutdown(): void {
-    clearInterval(this.timer);
+    this.rounds.stop();
   }
 
   async tick(): Promise<CreateAnchorResult | null> {
-    if (this.running) return null;
-    this.running = true;
-    try {
-      const head = this.store.head();
-      if (!head || head.position === this.lastPosition) return null;
-      const result = await this.commands.execute<CreateAnchorCommand, CreateAnchorResult>(new CreateAnchorCommand());
-      this.lastPosition = result.anchor.position;
-      this.logger.log(`anchor ${JSON.stringify(result.anchor)}`);
-      return result;
-    } catch (err) {
-      this.logger.error(`chain anchor not written: ${err instanceof Error ? err.message : String(err)}`);
-      return null;
-    } finally {
-      this.running = false;
-    }
+    return this.rounds.exclusive<CreateAnchorResult | null>(null, async () => {
+      try {
+        const head = this.store.head();
+        if (!head || head.position === this.lastPosition) return null;
+        const result = await this.commands.execute<CreateAnchorCommand, CreateAnchorResult>(new CreateAnchorCommand());
+        this.lastPosition = result.anchor.position;
+        this.logger.log(`anchor ${JSON.stringify(result.anchor)}`);
+        return result;
+      } catch (err) {
+        this.logger.error(`chain anchor not written: ${err instanceof Error ? err.message : String(err)}`);
+        return null;
+      }
+    });
   }
 }

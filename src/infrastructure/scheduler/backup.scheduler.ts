@@ -7,6 +7,7 @@ import { RunBackupSchedulesCommand } from '../../application/sites/run-backup-sc
 import type { RunBackupSchedulesResult } from '../../application/sites/run-backup-schedules/run-backup-schedules.handler';
 import type { Settings } from '../config/settings';
 import { SETTINGS } from '../tokens';
+import { PeriodicRound } from './periodic-round';
 
 /**
  * Every PRESSLUFT_BACKUP_SCHEDULE_INTERVAL_MS (0 = off): one round of RunBackupSchedules at the
@@ -19,8 +20,7 @@ import { SETTINGS } from '../tokens';
 @Injectable()
 export class BackupScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('backup-scheduler');
-  private timer?: NodeJS.Timeout;
-  private running = false;
+  private readonly rounds = new PeriodicRound();
 
   constructor(
     @Inject(SETTINGS) private readonly settings: Settings,
@@ -32,29 +32,26 @@ export class BackupScheduler implements OnApplicationBootstrap, BeforeApplicatio
   onApplicationBootstrap(): void {
     const interval = this.settings.backupScheduleIntervalMs;
     if (!this.settings.workerEnabled || interval <= 0 || !this.handlers.some((h) => h.kind === JOB_KINDS.siteBackup)) return;
-    this.timer = setInterval(() => void this.tick(), interval);
-    this.timer.unref();
+    this.rounds.start(interval, () => this.tick());
   }
 
   beforeApplicationShutdown(): void {
-    clearInterval(this.timer);
+    this.rounds.stop();
   }
 
   /** One round at `now` (ISO; the clock's by default). A round while one runs returns nothing. */
   async tick(now: string = this.clock.nowIso()): Promise<RunBackupSchedulesResult> {
-    if (this.running) return { requested: [], pending: [] };
-    this.running = true;
-    try {
-      const result = await this.commands.execute<RunBackupSchedulesCommand, RunBackupSchedulesResult>(new RunBackupSchedulesCommand(now));
-      for (const r of result.requested) {
-        this.logger.log(`scheduled backup ${r.backupId} of ${r.siteId}/${r.environment} for ${r.dueAt}${r.missedCount ? ` (${r.missedCount} missed)` : ''}`);
+    return this.rounds.exclusive({ requested: [], pending: [] }, async () => {
+      try {
+        const result = await this.commands.execute<RunBackupSchedulesCommand, RunBackupSchedulesResult>(new RunBackupSchedulesCommand(now));
+        for (const r of result.requested) {
+          this.logger.log(`scheduled backup ${r.backupId} of ${r.siteId}/${r.environment} for ${r.dueAt}${r.missedCount ? ` (${r.missedCount} missed)` : ''}`);
+        }
+        return result;
+      } catch (err) {
+        this.logger.error(`backup schedule round failed: ${err instanceof Error ? err.message : String(err)}`);
+        return { requested: [], pending: [] };
       }
-      return result;
-    } catch (err) {
-      this.logger.error(`backup schedule round failed: ${err instanceof Error ? err.message : String(err)}`);
-      return { requested: [], pending: [] };
-    } finally {
-      this.running = false;
-    }
+    });
   }
 }

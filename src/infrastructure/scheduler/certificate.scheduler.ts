@@ -10,6 +10,7 @@ import { Clock } from '../../application/ports/clock.port';
 import { JOB_HANDLERS, JobHandler } from '../../application/ports/job-queue.port';
 import type { Settings } from '../config/settings';
 import { SETTINGS } from '../tokens';
+import { PeriodicRound } from './periodic-round';
 
 /**
  * Every PRESSLUFT_CERT_CHECK_INTERVAL_MS (0 = off), once PRESSLUFT_ACME_EMAIL is set: requests the
@@ -21,8 +22,7 @@ import { SETTINGS } from '../tokens';
 @Injectable()
 export class CertificateScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('certificate-scheduler');
-  private timer?: NodeJS.Timeout;
-  private running = false;
+  private readonly rounds = new PeriodicRound();
 
   constructor(
     @Inject(SETTINGS) private readonly settings: Settings,
@@ -36,36 +36,33 @@ export class CertificateScheduler implements OnApplicationBootstrap, BeforeAppli
     const interval = this.settings.certCheckIntervalMs;
     if (!this.settings.workerEnabled || interval <= 0 || this.settings.acmeEmail === '') return;
     if (!this.handlers.some((h) => h.kind === JOB_KINDS.siteCertificate)) return;
-    this.timer = setInterval(() => void this.tick(), interval);
-    this.timer.unref();
+    this.rounds.start(interval, () => this.tick());
   }
 
   beforeApplicationShutdown(): void {
-    clearInterval(this.timer);
+    this.rounds.stop();
   }
 
   /** Requests one round's certificates; returns the ids of the jobs queued. */
   async tick(): Promise<string[]> {
-    if (this.running) return [];
-    this.running = true;
-    const created: string[] = [];
-    try {
-      const round = randomUUID();
-      const work = await this.queries.execute<FindCertificateWorkQuery, CertificateWork[]>(new FindCertificateWorkQuery(this.clock.nowIso()));
-      for (const { siteId, environment, reason } of work) {
-        try {
-          const meta = { actor: 'system:scheduler', commandId: `certificate/${siteId}/${environment}/${round}`, correlationId: `certificates-${round}` };
-          const result = await this.commands.execute<RequestCertificateCommand, CommandResult>(new RequestCertificateCommand(siteId, environment, { reason }, meta));
-          created.push(...result.jobs.map((j) => j.id));
-        } catch (err) {
-          this.logger.error(`certificate of ${siteId}/${environment} not requested: ${err instanceof Error ? err.message : String(err)}`);
+    return this.rounds.exclusive<string[]>([], async () => {
+      const created: string[] = [];
+      try {
+        const round = randomUUID();
+        const work = await this.queries.execute<FindCertificateWorkQuery, CertificateWork[]>(new FindCertificateWorkQuery(this.clock.nowIso()));
+        for (const { siteId, environment, reason } of work) {
+          try {
+            const meta = { actor: 'system:scheduler', commandId: `certificate/${siteId}/${environment}/${round}`, correlationId: `certificates-${round}` };
+            const result = await this.commands.execute<RequestCertificateCommand, CommandResult>(new RequestCertificateCommand(siteId, environment, { reason }, meta));
+            created.push(...result.jobs.map((j) => j.id));
+          } catch (err) {
+            this.logger.error(`certificate of ${siteId}/${environment} not requested: ${err instanceof Error ? err.message : String(err)}`);
+          }
         }
+      } catch (err) {
+        this.logger.error(`certificate round failed: ${err instanceof Error ? err.message : String(err)}`);
       }
-    } catch (err) {
-      this.logger.error(`certificate round failed: ${err instanceof Error ? err.message : String(err)}`);
-    } finally {
-      this.running = false;
-    }
-    return created;
+      return created;
+    });
   }
 }

@@ -7,6 +7,7 @@ import { Clock } from '../../application/ports/clock.port';
 import { JOB_HANDLERS, JobHandler } from '../../application/ports/job-queue.port';
 import type { Settings } from '../config/settings';
 import { SETTINGS } from '../tokens';
+import { PeriodicRound } from './periodic-round';
 
 /**
  * Scheduled `restic check` (docs/backups.md, "restic"): every round of the backup scheduler
@@ -18,8 +19,7 @@ import { SETTINGS } from '../tokens';
 @Injectable()
 export class ResticCheckScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('restic-check-scheduler');
-  private timer?: NodeJS.Timeout;
-  private running = false;
+  private readonly rounds = new PeriodicRound();
 
   constructor(
     @Inject(SETTINGS) private readonly settings: Settings,
@@ -32,28 +32,25 @@ export class ResticCheckScheduler implements OnApplicationBootstrap, BeforeAppli
     const round = this.settings.backupScheduleIntervalMs;
     if (!this.settings.workerEnabled || round <= 0 || this.settings.resticCheckIntervalMs <= 0) return;
     if (!this.handlers.some((h) => h.kind === JOB_KINDS.nodeBackupRepositoryCheck)) return;
-    this.timer = setInterval(() => void this.tick(), round);
-    this.timer.unref();
+    this.rounds.start(round, () => this.tick());
   }
 
   beforeApplicationShutdown(): void {
-    clearInterval(this.timer);
+    this.rounds.stop();
   }
 
   async tick(now: string = this.clock.nowIso()): Promise<RunBackupRepositoryChecksResult> {
-    if (this.running) return { requested: [] };
-    this.running = true;
-    try {
-      const result = await this.commands.execute<RunBackupRepositoryChecksCommand, RunBackupRepositoryChecksResult>(
-        new RunBackupRepositoryChecksCommand(now, this.settings.resticCheckIntervalMs),
-      );
-      for (const nodeId of result.requested) this.logger.log(`restic check of node ${nodeId}'s repository requested`);
-      return result;
-    } catch (err) {
-      this.logger.error(`restic check round failed: ${err instanceof Error ? err.message : String(err)}`);
-      return { requested: [] };
-    } finally {
-      this.running = false;
-    }
+    return this.rounds.exclusive({ requested: [] }, async () => {
+      try {
+        const result = await this.commands.execute<RunBackupRepositoryChecksCommand, RunBackupRepositoryChecksResult>(
+          new RunBackupRepositoryChecksCommand(now, this.settings.resticCheckIntervalMs),
+        );
+        for (const nodeId of result.requested) this.logger.log(`restic check of node ${nodeId}'s repository requested`);
+        return result;
+      } catch (err) {
+        this.logger.error(`restic check round failed: ${err instanceof Error ? err.message : String(err)}`);
+        return { requested: [] };
+      }
+    });
   }
 }

@@ -2,9 +2,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { backupRepositoryProjection } from '../../../src/application/projections/backup-repository.projector';
-import type { RowProjection } from '../../../src/application/projections/row-projection';
-import { rebuildProjections } from '../../../src/infrastructure/event-store/projection-rebuilder';
 import { ResticCheckScheduler } from '../../../src/infrastructure/scheduler/restic-check.scheduler';
+import { rowsAroundRebuild } from '../../support/projection-rebuild';
 import { runCli } from '../../support/cli';
 import { jobWaiter } from '../../support/job-wait';
 import { scriptedEnvironmentDeletionHandler } from '../../support/scripted-deletion';
@@ -189,11 +188,9 @@ describe('backup repositories API, CLI and node page (restic; node side scripted
   });
 
   it('rebuilds rm_backup_repositories byte-identical from the log', () => {
-    const table = () => t.db.prepare('SELECT * FROM rm_backup_repositories ORDER BY node_id').all();
-    const before = table();
+    const { before, after } = rowsAroundRebuild(t.db, [backupRepositoryProjection], 'SELECT * FROM rm_backup_repositories ORDER BY node_id');
     expect(before.length).toBeGreaterThanOrEqual(3);
-    rebuildProjections(t.db, [backupRepositoryProjection as unknown as RowProjection]);
-    expect(table()).toEqual(before);
+    expect(after).toEqual(before);
   });
 
   it('the node page sets and removes it with CSRF, and never shows the password or key', async () => {

@@ -4,8 +4,7 @@
  * scripted here; test/application/sites/backups.e2e.spec.ts runs it on a real node.
  */
 import { backupProjection } from '../../../src/application/projections/backup.projector';
-import type { RowProjection } from '../../../src/application/projections/row-projection';
-import { rebuildProjections } from '../../../src/infrastructure/event-store/projection-rebuilder';
+import { rowsAroundRebuild } from '../../support/projection-rebuild';
 import { pollUntil } from '../../support/poll-until';
 import { startTestApp, TestApp } from '../../support/test-app';
 import { ScriptedHandler } from '../../support/test-job-handlers';
@@ -169,11 +168,9 @@ describe('site backups and restores (API and page)', () => {
   });
 
   it('rebuilds rm_backups byte-identical from the log', () => {
-    const table = () => t.db.prepare('SELECT * FROM rm_backups ORDER BY backup_id').all();
-    const before = table();
+    const { before, after } = rowsAroundRebuild(t.db, [backupProjection], 'SELECT * FROM rm_backups ORDER BY backup_id');
     expect(before.length).toBeGreaterThan(3);
-    rebuildProjections(t.db, [backupProjection as unknown as RowProjection]);
-    expect(table()).toEqual(before);
+    expect(after).toEqual(before);
   });
 
   it('the site page lists the backups and has the "Back up now" and per-backup "Restore" forms (CSRF)', async () => {

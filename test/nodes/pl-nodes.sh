@@ -211,28 +211,38 @@ Remap-debrep: file:deb_mirror*.gz /debian ; file:$P/conf/backends_debian
 $remap_sec
 ForeGround: 1
 EOF
-  setsid /usr/sbin/apt-cacher-ng -c "$P/conf" </dev/null >"$P/log/stdout.log" 2>&1 8>&- 9>&- &   # no lock fds
-  echo $! > "$P/pid"
-  local i
-  for i in $(seq 1 100); do
-    timeout 1 bash -c "exec 3<>/dev/tcp/$PROXY_IP/$PROXY_PORT" 2>/dev/null && { log "apt proxy on $PROXY_IP:$PROXY_PORT"; return 0; }
-    pid_is "$(cat "$P/pid")" "$P/conf" || break
-    sleep 0.1
+  # A proxy stopped by KILL leaves its socket and pid file behind; a start can also lose a race for the
+  # port with the one just stopped. Start afresh up to three times, then show what it said.
+  local attempt i
+  for attempt in 1 2 3; do
+    rm -f "$P/acng.socket" "$P/acng.pidfile"
+    setsid /usr/sbin/apt-cacher-ng -c "$P/conf" </dev/null >"$P/log/stdout.log" 2>&1 8>&- 9>&- &   # no lock fds
+    echo $! > "$P/pid"
+    for i in $(seq 1 600); do
+      timeout 1 bash -c "exec 3<>/dev/tcp/$PROXY_IP/$PROXY_PORT" 2>/dev/null && { log "apt proxy on $PROXY_IP:$PROXY_PORT"; return 0; }
+      pid_is "$(cat "$P/pid")" "$P/conf" || break
+      sleep 0.1
+    done
+    log "apt-cacher-ng start $attempt failed:"
+    cat "$P/log/stdout.log" "$P/log/apt-cacher.err" >&2 2>/dev/null || true
+    proxy_stop_process
+    sleep 1
   done
-  cat "$P/log/stdout.log" >&2 || true
   proxy_down; die "apt-cacher-ng did not start on $PROXY_IP:$PROXY_PORT"
 }
-proxy_down() {
+proxy_stop_process() {
   local P=$STATE/acng pid
-  if [ -f "$P/pid" ]; then
-    pid=$(cat "$P/pid")
-    if pid_is "$pid" "$P/conf"; then
-      kill -TERM "$pid" 2>/dev/null || true
-      for _ in $(seq 1 50); do pid_is "$pid" "$P/conf" || break; sleep 0.1; done
-      pid_is "$pid" "$P/conf" && kill -KILL "$pid" 2>/dev/null || true
-    fi
-    rm -f "$P/pid"
+  [ -f "$P/pid" ] || return 0
+  pid=$(cat "$P/pid")
+  if pid_is "$pid" "$P/conf"; then
+    kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 1 50); do pid_is "$pid" "$P/conf" || break; sleep 0.1; done
+    pid_is "$pid" "$P/conf" && kill -KILL "$pid" 2>/dev/null || true
   fi
+  rm -f "$P/pid"
+}
+proxy_down() {
+  proxy_stop_process
   ip link del "$PROXY_LINK" 2>/dev/null || true
 }
 

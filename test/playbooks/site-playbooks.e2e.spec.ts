@@ -503,7 +503,7 @@ describe('site playbooks on a full node', () => {
 
     const removed = await runSite(ssh, 'site-environment-delete.yml', nameVars(staging, { env_name: 'staging' }));
     expect(failedTasks(removed)).toEqual([]);
-    expect(removed.result).toEqual({ deleted: true });
+    expect(removed.result).toEqual({ deleted: true, forgotten: [] });
     const left = await ssh.sh(`id ${staging.user} 2>&1; ls -d ${staging.base} /etc/php/8.2/fpm/pool.d/pl-alpha-staging.conf /etc/nginx/sites-enabled/pl-alpha-staging.conf 2>&1; echo "SHOW DATABASES LIKE '${staging.db}'" | mariadb -N`);
     expect(left.stdout).toMatch(/no such user/);
     expect(left.stdout.match(/No such file or directory/g)?.length).toBe(3);

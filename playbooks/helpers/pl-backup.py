@@ -2,7 +2,7 @@
 """Take, verify and put back a site environment's backup on its node (docs/backups.md). Run as root.
 
     pl-backup.py take    --dest DIR --site-base B --scope db|files|full --cnf F --db N --backup-id ID --env-slug S
-                         [--purpose operator|pre-restore|final]
+                         [--purpose operator|pre-restore|pre-promotion|final]
     pl-backup.py verify  --dir DIR [--expect JSON]
     pl-backup.py restore --dir DIR --part db|files|code --site-base B [--cnf F --db N]
     pl-backup.py delete  --backups DIR ID [ID ...]
@@ -558,7 +558,7 @@ def main():
     t.add_argument('--db', required=True)
     t.add_argument('--backup-id', required=True)
     t.add_argument('--env-slug', required=True)
-    t.add_argument('--purpose', default='operator', choices=['operator', 'pre-restore', 'final'])
+    t.add_argument('--purpose', default='operator', choices=['operator', 'pre-restore', 'pre-promotion', 'final'])
     v = sub.add_parser('verify')
     v.add_argument('--dir', required=True)
     v.add_argument('--expect')

@@ -16,6 +16,10 @@ export const JOB_KINDS = {
   siteCertificateRequest: 'site.certificate-request',
   siteBackup: 'site.backup',
   siteRestore: 'site.restore',
+  /** A clone's release (and by preset its tables and uploads) onto the environment it was cloned from (site-promote.yml). */
+  sitePromote: 'site.promote',
+  /** The drift snapshot of an environment (site-drift-snapshot.yml, read-only): what a promotion is checked against. */
+  siteDriftCheck: 'site.drift-check',
   /** Removes backups from the node (retention after a scheduled backup, or `backup delete`). */
   siteBackupPrune: 'site.backup-prune',
   nodeBootstrap: 'node.bootstrap',

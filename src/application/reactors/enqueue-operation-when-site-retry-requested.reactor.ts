@@ -10,6 +10,7 @@ const KIND_OF_OPERATION = {
   clone: JOB_KINDS.siteClone,
   'environment-delete': JOB_KINDS.siteEnvironmentDelete,
   restore: JOB_KINDS.siteRestore,
+  promote: JOB_KINDS.sitePromote,
   reset: JOB_KINDS.siteReset,
   delete: JOB_KINDS.siteDelete,
 } as Record<string, string>;
@@ -27,6 +28,7 @@ export const enqueueOperationWhenSiteRetryRequested = jobReactor<SiteRetryReques
       ...(d.rollbackId ? { rollbackId: d.rollbackId } : {}),
       ...(d.changeId ? { changeId: d.changeId } : {}),
       ...(d.restoreId ? { restoreId: d.restoreId } : {}),
+      ...(d.promotionId ? { promotionId: d.promotionId } : {}),
       ...(d.cloneId ? { cloneId: d.cloneId } : {}),
       ...(d.environmentDeletionId ? { environmentDeletionId: d.environmentDeletionId } : {}),
       ...(d.environment ? { environment: d.environment } : {}),

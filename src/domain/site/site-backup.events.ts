@@ -17,7 +17,7 @@ export type BackupScope = (typeof BACKUP_SCOPES)[number];
  * a site deletion before it removed anything, kept outside the site's folder for
  * PRESSLUFT_DELETED_SITE_BACKUP_DAYS (docs/backups.md).
  */
-export type BackupPurpose = 'operator' | 'pre-restore' | 'scheduled' | 'final';
+export type BackupPurpose = 'operator' | 'pre-restore' | 'pre-promotion' | 'scheduled' | 'final';
 
 /** One file of a backup, as its manifest records it. */
 export interface BackupPart {
@@ -82,6 +82,8 @@ export interface BackupCompletedData extends BackupContents {
   readonly purpose: BackupPurpose;
   /** Set for a pre-restore backup: the restore that took it. */
   readonly restoreId: string | null;
+  /** Set for a pre-promotion backup: the promotion that took it. */
+  readonly promotionId?: string;
   /** Set for a final backup: the deletion that took it (absent in events recorded before final backups). */
   readonly deletionId?: string | null;
 }

@@ -131,7 +131,7 @@ export function retryBackup(cmd: RetryBackup, site: BackupSiteView, siteId: stri
 
 export function completeBackup(cmd: CompleteBackup, site: BackupSiteView, siteId: string): SiteBackupEvent[] {
   const backup = site.backups[cmd.backupId];
-  if (backup?.state !== 'running' || backup.purpose === 'pre-restore') return [];
+  if (backup?.state !== 'running' || backup.purpose === 'pre-restore' || backup.purpose === 'pre-promotion') return [];
   return [
     {
       type: 'BackupCompleted',

@@ -14,6 +14,8 @@ export interface DriftBaselineTable {
   readonly rows: number;
   /** MariaDB's CHECKSUM TABLE (EXTENDED) value, as a decimal string ('' when the engine gives none). */
   readonly checksum: string;
+  /** Rows and checksum leave out the table's volatile rows (transients, cron, login sessions). */
+  readonly filtered?: boolean;
 }
 
 /**
@@ -24,6 +26,8 @@ export interface DriftBaselineTable {
 export interface DriftBaseline {
   readonly takenAt: string;
   readonly database: string;
+  /** The WordPress table prefix read from the environment's wp-config.php (absent in baselines of older clones). */
+  readonly prefix?: string | null;
   readonly tables: readonly DriftBaselineTable[];
   readonly uploads: { readonly files: number; readonly bytes: number; readonly sha256: string };
 }

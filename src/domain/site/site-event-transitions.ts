@@ -21,7 +21,16 @@ export function transitionOfSiteEvent(event: SiteEvent): { transition: SiteTrans
     case 'BackupDeleted':
     case 'BackupDeletionFailed':
     case 'SiteDeletionAuthorized':
+    case 'PromotionBlocked':
+    case 'PromotionOverwriteAuthorized':
       return null;
+    case 'PromotionRequested':
+      return { transition: 'promote.requested' };
+    case 'PromotionCompleted':
+      return { transition: 'promote.succeeded' };
+    case 'PromotionFailed':
+      if (event.data.phase === 'pre-overwrite') return { transition: 'promote.refused' };
+      return { transition: event.data.rolledBack ? 'promote.rolled-back' : 'promote.failed' };
     case 'RestoreRequested':
       return { transition: 'restore.requested' };
     case 'RestoreCompleted':

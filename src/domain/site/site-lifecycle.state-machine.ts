@@ -14,6 +14,7 @@ export const SITE_STATES = [
   'UPDATING_DOMAINS',
   'CLONING',
   'RESTORING',
+  'PROMOTING',
   'RESETTING',
   'DELETING_ENVIRONMENT',
   'DELETING',
@@ -23,7 +24,7 @@ export const SITE_STATES = [
 export type SiteLifecycleState = (typeof SITE_STATES)[number];
 
 /** The long-running operations a site can be in; `retry.requested` re-enters the failed one. */
-export const SITE_OPERATIONS = ['provision', 'deploy', 'rollback', 'domains', 'clone', 'restore', 'reset', 'environment-delete', 'delete'] as const;
+export const SITE_OPERATIONS = ['provision', 'deploy', 'rollback', 'domains', 'clone', 'restore', 'promote', 'reset', 'environment-delete', 'delete'] as const;
 export type SiteOperation = (typeof SITE_OPERATIONS)[number];
 
 export const SITE_TRANSITIONS = [
@@ -49,6 +50,11 @@ export const SITE_TRANSITIONS = [
   'restore.refused',
   'restore.rolled-back',
   'restore.failed',
+  'promote.requested',
+  'promote.succeeded',
+  'promote.refused',
+  'promote.rolled-back',
+  'promote.failed',
   'reset.requested',
   'reset.succeeded',
   'reset.failed',
@@ -79,6 +85,7 @@ export const SITE_BUSY_STATES: readonly SiteLifecycleState[] = [
   'UPDATING_DOMAINS',
   'CLONING',
   'RESTORING',
+  'PROMOTING',
   'RESETTING',
   'DELETING_ENVIRONMENT',
   'DELETING',
@@ -121,6 +128,16 @@ export const SITE_LIFECYCLE_TABLE: readonly SiteTransitionRow[] = [
   { from: 'RESTORING', transition: 'restore.rolled-back', to: 'ACTIVE' },
   { from: 'RESTORING', transition: 'restore.failed', to: 'FAILED' },
 
+  // A clone's release (and by preset its tables and uploads) onto the environment it was cloned from,
+  // after a backup of that target. A promotion blocked by drift never leaves ACTIVE (PromotionBlocked).
+  { from: 'ACTIVE', transition: 'promote.requested', to: 'PROMOTING' },
+  { from: 'PROMOTING', transition: 'promote.succeeded', to: 'ACTIVE' },
+  // Nothing was overwritten (the backup of the target failed, or the re-check found drift).
+  { from: 'PROMOTING', transition: 'promote.refused', to: 'ACTIVE' },
+  // The promotion overwrote, failed, and its pre-promotion backup was put back.
+  { from: 'PROMOTING', transition: 'promote.rolled-back', to: 'ACTIVE' },
+  { from: 'PROMOTING', transition: 'promote.failed', to: 'FAILED' },
+
   // Reset is an operator's recovery from FAILED; it succeeds only after a passing health check.
   { from: 'FAILED', transition: 'reset.requested', to: 'RESETTING' },
   { from: 'RESETTING', transition: 'reset.succeeded', to: 'ACTIVE' },
@@ -132,6 +149,8 @@ export const SITE_LIFECYCLE_TABLE: readonly SiteTransitionRow[] = [
   { from: 'FAILED', transition: 'retry.requested', to: 'UPDATING_DOMAINS', retryOf: 'domains' },
   { from: 'FAILED', transition: 'retry.requested', to: 'CLONING', retryOf: 'clone' },
   { from: 'FAILED', transition: 'retry.requested', to: 'RESTORING', retryOf: 'restore' },
+  // A retried promotion takes a fresh backup of the target and overwrites again (no drift check: it was overwritten).
+  { from: 'FAILED', transition: 'retry.requested', to: 'PROMOTING', retryOf: 'promote' },
   // not decided any more (a retry after a failed reset re-runs the operation that failed before it);
   // kept so that logs which recorded such a retry still replay
   { from: 'FAILED', transition: 'retry.requested', to: 'RESETTING', retryOf: 'reset' },

@@ -1,4 +1,5 @@
 import type { BackupContents, RestorePhase } from './site-backup.events';
+import type { PromotionCommand } from './site-promotion.commands';
 import type { BackupScheduleCommand } from './site-backup-schedule.commands';
 import { DeletionPhase, DeployPhase, DeploySource, OperationError } from './site.events';
 import type { DriftBaseline } from './site-environment.events';
@@ -300,6 +301,7 @@ export type SiteCommand =
   | RequestEnvironmentDeletion
   | CompleteEnvironmentDeletion
   | FailEnvironmentDeletion
+  | PromotionCommand
   | BackupScheduleCommand;
 
 export type SiteCommandType = SiteCommand['type'];

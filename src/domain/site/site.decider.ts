@@ -65,6 +65,15 @@ import {
   SiteClone,
   SiteEnvironmentDeletion,
 } from './site-environments';
+import {
+  authorizePromotionOverwrite,
+  CloneOrigin,
+  completePromotion,
+  failPromotion,
+  recordPrePromotionBackup,
+  requestPromotion,
+  SitePromotion,
+} from './site-promotions';
 import { authorizeSiteDeletion, completeSiteDeletion, failSiteDeletion, recordFinalBackup, requestSiteDeletion, SiteDeletion } from './site-deletion';
 
 export interface SiteEnvironmentState extends ReleaseSet {
@@ -77,6 +86,8 @@ export interface SiteEnvironmentState extends ReleaseSet {
   readonly health: EnvironmentHealthStatus | 'unknown';
   /** Where the environment is in its own life (made, serving, being removed). */
   readonly status: EnvironmentStatus;
+  /** Set for a clone: its source and the source's drift baseline (renewed by each promotion onto it). */
+  readonly clonedFrom?: CloneOrigin | null;
 }
 
 export interface SiteRollback {
@@ -133,6 +144,8 @@ export interface SiteState {
   readonly lastClone: SiteClone | null;
   /** The most recent environment deletion requested (running while DELETING_ENVIRONMENT; a retry re-runs it). */
   readonly lastEnvironmentDeletion: SiteEnvironmentDeletion | null;
+  /** The most recent promotion requested (running while PROMOTING). */
+  readonly lastPromotion: SitePromotion | null;
 }
 
 export const initialSiteState: SiteState = {
@@ -156,6 +169,7 @@ export const initialSiteState: SiteState = {
   lastDeletion: null,
   lastClone: null,
   lastEnvironmentDeletion: null,
+  lastPromotion: null,
 };
 
 /** Throws the table's error (with `rule` as its name) unless `transition` is allowed now. */
@@ -393,6 +407,8 @@ function decide(cmd: SiteCommand, site: SiteState, ctx: DecideContext): SiteEven
           : {};
       // A retried restore takes a fresh pre-restore backup of what is there now.
       const restore = operation === 'restore' && site.lastRestore ? { restoreId: site.lastRestore.restoreId, preRestoreBackupId: ctx.newId() } : {};
+      // So does a retried promotion, of its target.
+      const promotion = operation === 'promote' && site.lastPromotion ? { promotionId: site.lastPromotion.promotionId, prePromotionBackupId: ctx.newId() } : {};
       return [
         {
           type: 'SiteRetryRequested',
@@ -403,6 +419,7 @@ function decide(cmd: SiteCommand, site: SiteState, ctx: DecideContext): SiteEven
             ...(rollbackId ? { rollbackId } : {}),
             ...(changeId ? { changeId } : {}),
             ...restore,
+            ...promotion,
             ...clone,
             ...environmentDeletion,
           },
@@ -454,6 +471,17 @@ function decide(cmd: SiteCommand, site: SiteState, ctx: DecideContext): SiteEven
       return completeEnvironmentDeletion(cmd, site, siteId);
     case 'FailEnvironmentDeletion':
       return failEnvironmentDeletion(cmd, site, siteId);
+
+    case 'RequestPromotion':
+      return requestPromotion(cmd, site, siteId, ctx);
+    case 'RecordPrePromotionBackup':
+      return recordPrePromotionBackup(cmd, site, siteId);
+    case 'AuthorizePromotionOverwrite':
+      return authorizePromotionOverwrite(cmd, site, siteId);
+    case 'CompletePromotion':
+      return completePromotion(cmd, site, siteId);
+    case 'FailPromotion':
+      return failPromotion(cmd, site, siteId);
 
     case 'SetBackupSchedule':
       return setBackupSchedule(cmd, site, siteId, ctx);
@@ -569,7 +597,7 @@ function evolve(site: SiteState, event: SiteEvent): SiteState {
     case 'SiteResetFailed':
       return failed(site, 'reset.failed', event.data.error);
     case 'SiteRetryRequested': {
-      const { operation, deploymentId, preRestoreBackupId } = event.data;
+      const { operation, deploymentId, preRestoreBackupId, prePromotionBackupId } = event.data;
       const state = move(site, 'retry.requested', operation);
       const lastRestore =
         operation === 'restore' && site.lastRestore && preRestoreBackupId
@@ -577,7 +605,11 @@ function evolve(site: SiteState, event: SiteEvent): SiteState {
           : site.lastRestore;
       // A retried deletion keeps its final backups (taken again only where missing) and asks again.
       const lastDeletion = operation === 'delete' && site.lastDeletion ? { ...site.lastDeletion, authorized: false, startedFromFailed: true } : site.lastDeletion;
-      const retried = { ...site, state, pendingDeploymentId: operation === 'deploy' ? (deploymentId ?? null) : null, lastRestore, lastDeletion };
+      const lastPromotion =
+        operation === 'promote' && site.lastPromotion && prePromotionBackupId
+          ? { ...site.lastPromotion, prePromotionBackupId, overwriteAuthorized: false, retried: true }
+          : site.lastPromotion;
+      const retried = { ...site, state, pendingDeploymentId: operation === 'deploy' ? (deploymentId ?? null) : null, lastRestore, lastDeletion, lastPromotion };
       const status = RETRY_STATUS[operation];
       const environment = event.data.environment ?? (operation === 'provision' ? PRODUCTION_ENVIRONMENT : undefined);
       return status && environment ? withEnvironment(retried, environment, (env) => ({ ...env, status })) : retried;
@@ -653,7 +685,11 @@ function evolve(site: SiteState, event: SiteEvent): SiteState {
       };
     }
     case 'EnvironmentCloned':
-      return withEnvironment(succeeded(site, 'clone.succeeded'), event.data.environment, (env) => ({ ...releaseSwitchedTo(env, event.data.releaseId), status: 'active' }));
+      return withEnvironment(succeeded(site, 'clone.succeeded'), event.data.environment, (env) => ({
+        ...releaseSwitchedTo(env, event.data.releaseId),
+        status: 'active',
+        clonedFrom: { environment: event.data.sourceEnvironment, baseline: event.data.baseline },
+      }));
     case 'EnvironmentCloneFailed':
       return withEnvironment(failed(site, 'clone.failed', event.data.error), event.data.environment, (env) => ({ ...env, status: 'failed' }));
     case 'EnvironmentDeletionRequested': {
@@ -669,6 +705,27 @@ function evolve(site: SiteState, event: SiteEvent): SiteState {
     }
     case 'EnvironmentDeletionFailed':
       return withEnvironment(failed(site, 'environment-delete.failed', event.data.error), event.data.environment, (env) => ({ ...env, status: 'failed' }));
+
+    case 'PromotionBlocked':
+      return site;
+    case 'PromotionRequested': {
+      const { promotionId, environment, target, preset, releaseId, prePromotionBackupId } = event.data;
+      return {
+        ...site,
+        state: move(site, 'promote.requested'),
+        lastOperation: 'promote',
+        lastPromotion: { promotionId, environment, target, preset, releaseId, prePromotionBackupId, overwriteAuthorized: false, retried: false },
+      };
+    }
+    case 'PromotionOverwriteAuthorized':
+      return site.lastPromotion ? { ...site, lastPromotion: { ...site.lastPromotion, overwriteAuthorized: true } } : site;
+    case 'PromotionCompleted': {
+      const { environment, target, releaseId, baseline } = event.data;
+      const switched = withEnvironment(succeeded(site, 'promote.succeeded'), target, (env) => releaseSwitchedTo(env, releaseId));
+      return baseline ? withEnvironment(switched, environment, (env) => ({ ...env, clonedFrom: { environment: target, baseline } })) : switched;
+    }
+    case 'PromotionFailed':
+      return failed(site, transitionOfSiteEvent(event)!.transition, event.data.error);
   }
 }
 

@@ -4,6 +4,7 @@ import { SiteOperation } from './site-lifecycle.state-machine';
 import type { SiteBackupEvent } from './site-backup.events';
 import type { SiteBackupScheduleEvent } from './site-backup-schedule.events';
 import type { SiteEnvironmentEvent } from './site-environment.events';
+import type { SitePromotionEvent } from './site-promotion.events';
 
 /** Events of the `site-<id>` stream. Type strings are stable: never rename one that has shipped. */
 
@@ -155,6 +156,9 @@ export interface SiteRetryRequestedData {
   /** Set when operation = 'restore': the failed restore being re-run, and the id of its new pre-restore backup. */
   readonly restoreId?: string;
   readonly preRestoreBackupId?: string;
+  /** Set when operation = 'promote': the failed promotion being re-run, and the id of its new backup of the target. */
+  readonly promotionId?: string;
+  readonly prePromotionBackupId?: string;
   /** Set when operation = 'clone': the failed clone being re-run (same id, same new environment). */
   readonly cloneId?: string;
   /** Set when operation = 'environment-delete': the failed environment deletion being re-run. */
@@ -244,7 +248,8 @@ export type SiteEvent =
   | SiteDeletionFailed
   | SiteBackupEvent
   | SiteBackupScheduleEvent
-  | SiteEnvironmentEvent;
+  | SiteEnvironmentEvent
+  | SitePromotionEvent;
 
 export type SiteEventType = SiteEvent['type'];
 
@@ -291,4 +296,9 @@ export const SITE_EVENT_TYPES = [
   'EnvironmentDeletionRequested',
   'EnvironmentDeleted',
   'EnvironmentDeletionFailed',
+  'PromotionRequested',
+  'PromotionBlocked',
+  'PromotionOverwriteAuthorized',
+  'PromotionCompleted',
+  'PromotionFailed',
 ] as const satisfies readonly SiteEventType[];

@@ -75,6 +75,16 @@ export const SITE_RULES = {
   environmentDeletedOnlyWhenActive: 'environment-can-be-deleted-only-when-site-active',
   /** Production goes only with its site (PRODUCTION_NOT_DELETABLE). */
   productionGoesWithItsSite: 'production-is-deleted-only-with-its-site',
+  /** Promotions start only while the site is ACTIVE (SITE_BUSY mid-operation, INVALID_STATE_TRANSITION otherwise). */
+  canBePromotedOnlyWhenActive: 'site-can-be-promoted-only-when-active',
+  /** A promotion preset is code-only, content-protect or full; extra content tables are plain table names (VALIDATION_FAILED). */
+  promotionPresetMustBeKnown: 'promotion-preset-must-be-known',
+  /** Only an active clone is promoted, onto the active environment it was cloned from, with a release and a current baseline. */
+  promotionNeedsCloneOfTarget: 'promotion-goes-onto-the-environment-it-was-cloned-from',
+  /** What the preset would overwrite must not have changed on the target since the baseline, unless forced (PROMOTION_BLOCKED). */
+  promotionBlockedByDrift: 'promotion-is-blocked-by-drift-on-the-target',
+  /** Issue 10 item 6: a promotion overwrites nothing before its own backup of the target succeeded (PRE_PROMOTION_BACKUP_MISSING). */
+  promotionOverwritesOnlyAfterItsBackup: 'promotion-overwrites-only-after-its-backup-of-the-target',
   /** Generic: one mutation per site at a time (SITE_BUSY). */
   oneMutationAtATime: 'site-allows-one-mutation-at-a-time',
   /** Generic: every state change must be a row of the lifecycle table. */

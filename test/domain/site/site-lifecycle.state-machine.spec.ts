@@ -81,6 +81,6 @@ describe('site lifecycle state machine', () => {
 
   it('allowedTransitions lists each transition once', () => {
     expect(allowedTransitions('FAILED')).toEqual(['restore.requested', 'reset.requested', 'retry.requested', 'delete.requested']);
-    expect(allowedTransitions('ACTIVE')).toEqual(['deploy.requested', 'rollback.requested', 'domains.requested', 'clone.requested', 'restore.requested', 'environment-delete.requested', 'delete.requested']);
+    expect(allowedTransitions('ACTIVE')).toEqual(['deploy.requested', 'rollback.requested', 'domains.requested', 'clone.requested', 'restore.requested', 'promote.requested', 'environment-delete.requested', 'delete.requested']);
   });
 });

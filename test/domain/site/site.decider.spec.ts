@@ -586,6 +586,7 @@ describe('site decider', () => {
         lastDeletion: null,
         lastClone: null,
         lastEnvironmentDeletion: null,
+        lastPromotion: null,
       });
     });
   });

@@ -12,6 +12,7 @@ const LIFECYCLE_KINDS: readonly string[] = [
   JOB_KINDS.siteRollback,
   JOB_KINDS.siteDomains,
   JOB_KINDS.siteRestore,
+  JOB_KINDS.sitePromote,
   JOB_KINDS.siteClone,
   JOB_KINDS.siteEnvironmentDelete,
 ];

@@ -60,6 +60,10 @@ import { RetryBackupHandler } from './sites/retry-backup/retry-backup.handler';
 import { RequestRestoreHandler } from './sites/request-restore/request-restore.handler';
 import { RestoreSiteJobHandler } from './sites/restore-site/restore-site.job-handler';
 import { CloneEnvironmentJobHandler } from './sites/clone-environment/clone-environment.job-handler';
+import { CheckDriftJobHandler } from './sites/check-drift/check-drift.job-handler';
+import { PromoteEnvironmentJobHandler } from './sites/promote-environment/promote-environment.job-handler';
+import { RequestPromotionHandler } from './sites/request-promotion/request-promotion.handler';
+import { JobCompletion } from './jobs/await-job/job-completion';
 import { DeleteEnvironmentJobHandler } from './sites/delete-environment/delete-environment.job-handler';
 import { RequestEnvironmentCloneHandler } from './sites/request-environment-clone/request-environment-clone.handler';
 import { RequestEnvironmentDeletionHandler } from './sites/request-environment-deletion/request-environment-deletion.handler';
@@ -119,6 +123,10 @@ export const APPLICATION_PROVIDERS: Provider[] = [
   RestoreSiteJobHandler,
   CloneEnvironmentJobHandler,
   DeleteEnvironmentJobHandler,
+  CheckDriftJobHandler,
+  PromoteEnvironmentJobHandler,
+  RequestPromotionHandler,
+  JobCompletion,
   GetNodeHandler,
   ListNodesHandler,
   CancelJobHandler,
@@ -158,5 +166,7 @@ export const REAL_JOB_HANDLER_CLASSES = [
   RestoreSiteJobHandler,
   CloneEnvironmentJobHandler,
   DeleteEnvironmentJobHandler,
+  CheckDriftJobHandler,
+  PromoteEnvironmentJobHandler,
   ...BACKUP_SCHEDULE_JOB_HANDLER_CLASSES,
 ] as const;

@@ -11,6 +11,7 @@ import { enqueueProvisioningWhenSiteCreated } from './enqueue-provisioning-when-
 import { enqueueBackupWhenBackupRequested } from './enqueue-backup-when-backup-requested.reactor';
 import { enqueueBackupWhenBackupRetryRequested } from './enqueue-backup-when-backup-retry-requested.reactor';
 import { enqueueRestoreWhenRestoreRequested } from './enqueue-restore-when-restore-requested.reactor';
+import { enqueuePromotionWhenPromotionRequested } from './enqueue-promotion-when-promotion-requested.reactor';
 import { enqueueBackupPruneWhenBackupDeletionRequested } from './enqueue-backup-prune-when-backup-deletion-requested.reactor';
 import { enqueueCloneWhenEnvironmentCloneRequested } from './enqueue-clone-when-environment-clone-requested.reactor';
 import { enqueueEnvironmentDeletionWhenEnvironmentDeletionRequested } from './enqueue-environment-deletion-when-environment-deletion-requested.reactor';
@@ -46,6 +47,7 @@ export const ALL_REACTORS: readonly Reactor[] = [
   enqueueBackupWhenBackupRequested,
   enqueueBackupWhenBackupRetryRequested,
   enqueueRestoreWhenRestoreRequested,
+  enqueuePromotionWhenPromotionRequested,
   enqueueBackupPruneWhenBackupDeletionRequested,
   enqueueCloneWhenEnvironmentCloneRequested,
   enqueueEnvironmentDeletionWhenEnvironmentDeletionRequested,

@@ -21,6 +21,7 @@ export function transitionOfSiteEvent(event: SiteEvent): { transition: SiteTrans
     case 'BackupDeleted':
     case 'BackupDeletionFailed':
     case 'SiteDeletionAuthorized':
+    case 'DriftSnapshotTaken':
     case 'PromotionBlocked':
     case 'PromotionOverwriteAuthorized':
       return null;

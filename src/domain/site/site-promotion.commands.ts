@@ -24,6 +24,14 @@ export interface RequestPromotion extends PromotionAsk {
   readonly force: boolean;
   readonly snapshot: DriftBaseline;
 }
+/** The drift-check job took an environment's snapshot. */
+export interface RecordDriftSnapshot {
+  readonly type: 'RecordDriftSnapshot';
+  readonly siteId: string;
+  readonly environment: string;
+  readonly checkId: string;
+  readonly snapshot: DriftBaseline;
+}
 /** The promotion job took its backup of the target (its manifest). */
 export interface RecordPrePromotionBackup {
   readonly type: 'RecordPrePromotionBackup';
@@ -58,4 +66,4 @@ export interface FailPromotion {
   readonly rollbackError: OperationError | null;
 }
 
-export type PromotionCommand = RequestPromotion | RecordPrePromotionBackup | AuthorizePromotionOverwrite | CompletePromotion | FailPromotion;
+export type PromotionCommand = RecordDriftSnapshot | RequestPromotion | RecordPrePromotionBackup | AuthorizePromotionOverwrite | CompletePromotion | FailPromotion;

@@ -43,6 +43,15 @@ export interface DriftReport {
   readonly blocked: boolean;
 }
 
+/** The drift snapshot of an environment taken for a promotion request (or a dry run); changes nothing. */
+export interface DriftSnapshotTakenData {
+  readonly siteId: string;
+  readonly environment: string;
+  /** The drift-check job that took it (what the waiting request looks for). */
+  readonly checkId: string;
+  readonly snapshot: DriftBaseline;
+}
+
 export interface PromotionRequestedData {
   readonly siteId: string;
   readonly promotionId: string;
@@ -57,6 +66,8 @@ export interface PromotionRequestedData {
   /** The report checked when it was requested (blocked only when forced: then it is the report overridden). */
   readonly report: DriftReport;
   readonly force: boolean;
+  /** Tables (without the prefix) the request added to the content list. */
+  readonly extraContentTables: readonly string[];
 }
 /** A promotion refused for drift: nothing was changed, the site stays ACTIVE. */
 export interface PromotionBlockedData {
@@ -107,10 +118,11 @@ export interface PromotionFailedData {
   readonly rollbackError: OperationError | null;
 }
 
+export type DriftSnapshotTaken = DomainEvent<'DriftSnapshotTaken', DriftSnapshotTakenData>;
 export type PromotionRequested = DomainEvent<'PromotionRequested', PromotionRequestedData>;
 export type PromotionBlocked = DomainEvent<'PromotionBlocked', PromotionBlockedData>;
 export type PromotionOverwriteAuthorized = DomainEvent<'PromotionOverwriteAuthorized', PromotionOverwriteAuthorizedData>;
 export type PromotionCompleted = DomainEvent<'PromotionCompleted', PromotionCompletedData>;
 export type PromotionFailed = DomainEvent<'PromotionFailed', PromotionFailedData>;
 
-export type SitePromotionEvent = PromotionRequested | PromotionBlocked | PromotionOverwriteAuthorized | PromotionCompleted | PromotionFailed;
+export type SitePromotionEvent = DriftSnapshotTaken | PromotionRequested | PromotionBlocked | PromotionOverwriteAuthorized | PromotionCompleted | PromotionFailed;

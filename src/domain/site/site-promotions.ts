@@ -12,6 +12,7 @@ import type {
   CompletePromotion,
   FailPromotion,
   PromotionAsk,
+  RecordDriftSnapshot,
   RecordPrePromotionBackup,
   RequestPromotion,
 } from './site-promotion.commands';
@@ -38,6 +39,7 @@ export interface SitePromotion {
   readonly preset: PromotionPreset;
   readonly releaseId: string;
   readonly prePromotionBackupId: string;
+  readonly extraContentTables: readonly string[];
   /** Set once PromotionOverwriteAuthorized is recorded: the job may overwrite from then on. */
   readonly overwriteAuthorized: boolean;
   /** A retry after a failure: the target may be half overwritten, so the job does not check it for drift again. */
@@ -134,6 +136,12 @@ export function checkPromotion(ask: PromotionAsk, site: PromotionSiteView, siteI
   return { environment, target, preset, releaseId: source.currentReleaseId, baseline: source.clonedFrom.baseline, extraContentTables };
 }
 
+/** A fact, not an operation: recorded for an environment the site has (once per check). */
+export function recordDriftSnapshot(cmd: RecordDriftSnapshot, site: PromotionSiteView, siteId: string): SitePromotionEvent[] {
+  if (!site.environments[cmd.environment]) return [];
+  return [{ type: 'DriftSnapshotTaken', data: { siteId, environment: cmd.environment, checkId: cmd.checkId, snapshot: cmd.snapshot } }];
+}
+
 /**
  * ACTIVE → PROMOTING, or, when the snapshot shows drift where the preset would overwrite and the
  * request is not forced, PromotionBlocked alone (nothing changes). A forced promotion records the
@@ -148,7 +156,7 @@ export function requestPromotion(cmd: RequestPromotion, site: PromotionSiteView,
   return [
     {
       type: 'PromotionRequested',
-      data: { siteId, promotionId: cmd.promotionId, environment, target, preset, releaseId, prePromotionBackupId: ctx.newId(), report, force: cmd.force },
+      data: { siteId, promotionId: cmd.promotionId, environment, target, preset, releaseId, prePromotionBackupId: ctx.newId(), report, force: cmd.force, extraContentTables: checked.extraContentTables },
     },
   ];
 }

@@ -70,6 +70,7 @@ import {
   CloneOrigin,
   completePromotion,
   failPromotion,
+  recordDriftSnapshot,
   recordPrePromotionBackup,
   requestPromotion,
   SitePromotion,
@@ -472,6 +473,8 @@ function decide(cmd: SiteCommand, site: SiteState, ctx: DecideContext): SiteEven
     case 'FailEnvironmentDeletion':
       return failEnvironmentDeletion(cmd, site, siteId);
 
+    case 'RecordDriftSnapshot':
+      return recordDriftSnapshot(cmd, site, siteId);
     case 'RequestPromotion':
       return requestPromotion(cmd, site, siteId, ctx);
     case 'RecordPrePromotionBackup':
@@ -706,15 +709,16 @@ function evolve(site: SiteState, event: SiteEvent): SiteState {
     case 'EnvironmentDeletionFailed':
       return withEnvironment(failed(site, 'environment-delete.failed', event.data.error), event.data.environment, (env) => ({ ...env, status: 'failed' }));
 
+    case 'DriftSnapshotTaken':
     case 'PromotionBlocked':
       return site;
     case 'PromotionRequested': {
-      const { promotionId, environment, target, preset, releaseId, prePromotionBackupId } = event.data;
+      const { promotionId, environment, target, preset, releaseId, prePromotionBackupId, extraContentTables } = event.data;
       return {
         ...site,
         state: move(site, 'promote.requested'),
         lastOperation: 'promote',
-        lastPromotion: { promotionId, environment, target, preset, releaseId, prePromotionBackupId, overwriteAuthorized: false, retried: false },
+        lastPromotion: { promotionId, environment, target, preset, releaseId, prePromotionBackupId, extraContentTables, overwriteAuthorized: false, retried: false },
       };
     }
     case 'PromotionOverwriteAuthorized':

@@ -296,6 +296,7 @@ export const SITE_EVENT_TYPES = [
   'EnvironmentDeletionRequested',
   'EnvironmentDeleted',
   'EnvironmentDeletionFailed',
+  'DriftSnapshotTaken',
   'PromotionRequested',
   'PromotionBlocked',
   'PromotionOverwriteAuthorized',

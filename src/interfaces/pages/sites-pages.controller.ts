@@ -22,6 +22,8 @@ import { ListSitesQuery } from '../../application/sites/list-sites/list-sites.qu
 import { RequestDeployCommand } from '../../application/sites/request-deploy/request-deploy.command';
 import { RequestDomainsChangeCommand } from '../../application/sites/request-domains-change/request-domains-change.command';
 import { RequestEnvironmentCloneCommand } from '../../application/sites/request-environment-clone/request-environment-clone.command';
+import { RequestPromotionCommand } from '../../application/sites/request-promotion/request-promotion.command';
+import type { RequestPromotionResult } from '../../application/sites/request-promotion/request-promotion.handler';
 import { RequestEnvironmentDeletionCommand } from '../../application/sites/request-environment-deletion/request-environment-deletion.command';
 import { RequestRollbackCommand } from '../../application/sites/request-rollback/request-rollback.command';
 import { RequestSiteDeletionCommand } from '../../application/sites/request-site-deletion/request-site-deletion.command';
@@ -42,9 +44,10 @@ import { RequestBackupDto, RequestRestoreDto } from '../http/dto/backup.dto';
 import { BackupIdDto } from '../http/dto/backup-schedule.dto';
 import { RequestCertificateDto } from '../http/dto/certificate.dto';
 import { ListSitesQueryDto, SITE_STATES_FILTER } from '../http/dto/list-query.dto';
-import { CloneEnvironmentDto, CreateDeploymentDto, CreateSiteDto, DomainsDto, ResetSiteDto, RollbackDto } from '../http/dto/site.dto';
+import { CloneEnvironmentDto, CreateDeploymentDto, CreateSiteDto, DomainsDto, PromoteDto, ResetSiteDto, RollbackDto } from '../http/dto/site.dto';
 import { pagerLink, pageQuery, pathId } from './page-params';
 import { PageRenderer } from './page-renderer';
+import { toApiError } from '../http/api-error.filter';
 import { CurrentPrincipal, formFailure, formValues, optional, PagesErrorFilter, seeOther, sendHtml, validateForm } from './page-support';
 
 const PHP_VERSIONS = ['8.3', '8.2', '8.1'];
@@ -227,6 +230,39 @@ export class SitesPagesController {
       const input = validateForm(CloneEnvironmentDto, { name: values.name ?? '', sourceEnvironment: values.sourceEnvironment ?? 'production', domain: values.domain ?? '' });
       await this.commands.execute(new RequestEnvironmentCloneCommand(id, { name: input.name, sourceEnvironment: input.sourceEnvironment, domain: input.domain }, commandMetaOf(request)));
     });
+  }
+
+  /**
+   * The promotion form: "Check drift" renders the report (a dry run, nothing recorded), "Promote"
+   * promotes; a blocked promotion renders the page with the report it was blocked by.
+   */
+  @Post(':id/environments/:env/promote')
+  async promote(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id') rawId: string,
+    @Param('env') rawEnv: string,
+    @Req() request: FastifyRequest,
+    @Body() body: unknown,
+    @Res() reply: FastifyReply,
+  ) {
+    const id = pathId(rawId);
+    const values = formValues(body);
+    const env = environmentField(rawEnv);
+    const dryRun = values.action === 'check';
+    try {
+      const extraContentTables = (values.extraContentTables ?? '').split(/[\s,]+/).filter((t) => t !== '');
+      const input = validateForm(PromoteDto, { target: values.target ?? 'production', preset: values.preset ?? 'content-protect', force: values.force === 'on', extraContentTables });
+      const result = await this.commands.execute<RequestPromotionCommand, RequestPromotionResult>(
+        new RequestPromotionCommand(id, env, { target: input.target, preset: input.preset, force: input.force === true, dryRun, extraContentTables: input.extraContentTables ?? [] }, commandMetaOf(request)),
+      );
+      if (!dryRun) return seeOther(reply, `/sites/${id}?done=${encodeURIComponent('Promotion')}`);
+      return sendHtml(reply, 200, await this.renderDetail(principal, id, { promotionReport: result.report, values }));
+    } catch (error) {
+      const failure = formFailure(error, ['DRIFT_CHECK_FAILED', 'DRIFT_CHECK_TIMEOUT']);
+      const report = (toApiError(error).body.details as { report?: unknown } | undefined)?.report ?? null;
+      const formError = failure.formError ?? { code: 'VALIDATION_FAILED', message: 'Promotion: see the fields below.' };
+      return sendHtml(reply, failure.status, await this.renderDetail(principal, id, { values, errors: failure.errors, formError, promotionReport: report }));
+    }
   }
 
   @Post(':id/environments/:env/delete')

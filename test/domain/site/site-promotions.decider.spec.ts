@@ -45,7 +45,7 @@ const reportOf = (preset: 'code-only' | 'content-protect' | 'full', snapshot: Dr
   promotionDriftReport({ source: 'staging', target: env, preset, baseline, snapshot, extraContentTables: [] });
 const requested: SiteEvent = {
   type: 'PromotionRequested',
-  data: { siteId, promotionId: 'p1', environment: 'staging', target: env, preset: 'content-protect', releaseId: 'r0', prePromotionBackupId: 'id-1', report: reportOf('content-protect', snapshotWith()), force: false },
+  data: { siteId, promotionId: 'p1', environment: 'staging', target: env, preset: 'content-protect', releaseId: 'r0', prePromotionBackupId: 'id-1', report: reportOf('content-protect', snapshotWith()), force: false, extraContentTables: [] },
 };
 const PROMOTING = [...ACTIVE, requested];
 const backedUp: SiteEvent = {
@@ -78,7 +78,7 @@ describe('promotions', () => {
       const [blocked] = given(siteDecider, ACTIVE)
         .when(promote({ snapshot, preset: 'full' }))
         .then([{ type: 'PromotionBlocked', data: { siteId, environment: 'staging', target: env, preset: 'full', report: reportOf('full', snapshot) } }]);
-      expect((blocked.data as { report: { tables: unknown[] } }).report.tables).toEqual([{ name: 'wp_comments', change: 'changed', rowsBefore: 1, rowsAfter: 2 }]);
+      expect((blocked.data as unknown as { report: { tables: unknown[] } }).report.tables).toEqual([{ name: 'wp_comments', change: 'changed', rowsBefore: 1, rowsAfter: 2 }]);
     });
     it('given changed uploads, then full and content-protect are blocked, code-only is not', () => {
       const snapshot = snapshotWith({ uploads: 'd'.repeat(64) });

@@ -70,6 +70,41 @@ export const JOB_OUTCOMES: Record<string, OutcomeMap> = {
     }),
     failed: (job, error) => ({ aggregate: 'site', command: { type: 'FailEnvironmentClone', siteId: siteId(job), cloneId: String(job.payload.cloneId), error } }),
   },
+  // The snapshot is a fact on the site's stream, where the waiting promotion request reads it; a failed check records nothing.
+  [JOB_KINDS.siteDriftCheck]: {
+    succeeded: (job, s) => ({
+      aggregate: 'site',
+      command: { type: 'RecordDriftSnapshot', siteId: siteId(job), environment: String(job.payload.environment), checkId: job.id, snapshot: s?.snapshot as DriftBaseline },
+    }),
+    failed: () => undefined,
+  },
+  // The decider makes a failure pre-overwrite whenever no overwrite was authorized, whatever the summary says.
+  [JOB_KINDS.sitePromote]: {
+    succeeded: (job, s) => ({
+      aggregate: 'site',
+      command: {
+        type: 'CompletePromotion',
+        siteId: siteId(job),
+        promotionId: String(job.payload.promotionId),
+        releaseId: String(s?.releaseId ?? ''),
+        tables: Array.isArray(s?.tables) ? s.tables.map(String) : [],
+        uploadsCopied: s?.uploadsCopied === true,
+        baseline: (s?.baseline as DriftBaseline | undefined) ?? null,
+      },
+    }),
+    failed: (job, error, s) => ({
+      aggregate: 'site',
+      command: {
+        type: 'FailPromotion',
+        siteId: siteId(job),
+        promotionId: String(job.payload.promotionId),
+        error,
+        phase: s?.phase === 'pre-overwrite' ? 'pre-overwrite' : 'post-overwrite',
+        rolledBack: s?.rolledBack === true,
+        rollbackError: (s?.rollbackError as { code: string; message: string } | undefined) ?? null,
+      },
+    }),
+  },
   [JOB_KINDS.siteEnvironmentDelete]: {
     succeeded: (job) => ({
       aggregate: 'site',

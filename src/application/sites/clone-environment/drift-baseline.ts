@@ -15,7 +15,10 @@ export function driftBaselineOf(raw: unknown): DriftBaseline | null {
   return {
     takenAt: text(r.takenAt),
     database: text(r.database),
-    tables: tables.map((t) => ({ name: text(t.name), rows: count(t.rows), checksum: text(t.checksum) })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
+    prefix: typeof r.prefix === 'string' && r.prefix !== '' ? r.prefix : null,
+    tables: tables
+      .map((t) => ({ name: text(t.name), rows: count(t.rows), checksum: text(t.checksum), ...(t.filtered === true ? { filtered: true } : {}) }))
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
     uploads: { files: count(uploads.files), bytes: count(uploads.bytes), sha256: text(uploads.sha256) },
   };
 }

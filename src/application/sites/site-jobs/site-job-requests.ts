@@ -12,3 +12,14 @@ export function siteHealthCheckJobRequest(siteId: string, environment: string): 
     maxAttempts: 1,
   };
 }
+
+/** The drift snapshot a promotion request waits for; serialized with the site's mutations, tried once. */
+export function siteDriftCheckJobRequest(siteId: string, environment: string): JobRequest {
+  return {
+    kind: JOB_KINDS.siteDriftCheck,
+    payload: { siteId, environment },
+    siteId,
+    concurrencyKey: siteConcurrencyKey(siteId),
+    maxAttempts: 1,
+  };
+}

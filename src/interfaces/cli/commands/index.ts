@@ -8,6 +8,7 @@ import { registerLocalDataCommands } from './local-data.commands';
 import { registerLoginCommands } from './login.commands';
 import { registerMaintenanceCommands } from './maintenance.commands';
 import { registerNodeCommands } from './node.commands';
+import { registerPromoteCommands } from './promote.commands';
 import { registerSiteCommands } from './site.commands';
 
 /**
@@ -19,6 +20,7 @@ export const COMMAND_GROUPS: readonly RegisterCommands[] = [
   registerNodeCommands,
   registerSiteCommands,
   registerEnvCommands,
+  registerPromoteCommands,
   registerCertificateCommands,
   registerBackupCommands,
   registerJobCommands,

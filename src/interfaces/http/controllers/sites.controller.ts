@@ -20,7 +20,9 @@ import { StreamHistoryQuery } from '../../../application/events/stream-history/s
 import { Meta } from '../command-meta.decorator';
 import { RequestDomainsChangeCommand } from '../../../application/sites/request-domains-change/request-domains-change.command';
 import { RequestRollbackCommand } from '../../../application/sites/request-rollback/request-rollback.command';
-import { CloneEnvironmentDto, CreateDeploymentDto, CreateSiteDto, DomainsDto, ResetSiteDto, RollbackDto } from '../dto/site.dto';
+import { CloneEnvironmentDto, CreateDeploymentDto, CreateSiteDto, DomainsDto, PromoteDto, ResetSiteDto, RollbackDto } from '../dto/site.dto';
+import { RequestPromotionCommand } from '../../../application/sites/request-promotion/request-promotion.command';
+import type { RequestPromotionResult } from '../../../application/sites/request-promotion/request-promotion.handler';
 import { RequestEnvironmentCloneCommand } from '../../../application/sites/request-environment-clone/request-environment-clone.command';
 import type { RequestEnvironmentCloneResult } from '../../../application/sites/request-environment-clone/request-environment-clone.handler';
 import { RequestEnvironmentDeletionCommand } from '../../../application/sites/request-environment-deletion/request-environment-deletion.command';
@@ -101,6 +103,30 @@ export class SitesController {
     const input = { name: body.name, sourceEnvironment: body.sourceEnvironment, domain: body.domain, ...(body.nodeId !== undefined ? { nodeId: body.nodeId } : {}) };
     const result = await this.commands.execute<RequestEnvironmentCloneCommand, RequestEnvironmentCloneResult>(new RequestEnvironmentCloneCommand(id, input, meta));
     return { cloneId: result.cloneId, environment: result.environment, ...accepted(result) };
+  }
+
+  /**
+   * Promotes this environment (a clone) onto the one it was cloned from (docs/promotion.md). Waits for the
+   * target's drift check: 202 with the report and the job, 409 PROMOTION_BLOCKED with the report, or with
+   * `?dryRun=true` 200 and the report alone (nothing recorded, nothing changed).
+   */
+  @Post(':id/environments/:env/promote')
+  @HttpCode(202)
+  async promote(
+    @IdParam() id: string,
+    @EnvParam() env: string,
+    @Body() body: PromoteDto,
+    @Query('dryRun') dryRun: string | undefined,
+    @Meta() meta: CommandMeta,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const input = { target: body.target, preset: body.preset, force: body.force === true, dryRun: dryRun === 'true' || dryRun === '1', extraContentTables: body.extraContentTables ?? [] };
+    const result = await this.commands.execute<RequestPromotionCommand, RequestPromotionResult>(new RequestPromotionCommand(id, env, input, meta));
+    if (result.dryRun) {
+      reply.status(200);
+      return { dryRun: true, report: result.report, driftCheckJobId: result.driftCheckJobId };
+    }
+    return { promotionId: result.promotionId, prePromotionBackupId: result.prePromotionBackupId, report: result.report, driftCheckJobId: result.driftCheckJobId, ...accepted(result) };
   }
 
   /** Removes one non-production environment on its own (production goes with its site). */

@@ -140,3 +140,28 @@ export class DomainsDto {
   @MaxLength(253, { each: true })
   aliases!: string[];
 }
+
+export class PromoteDto {
+  @ApiProperty({ example: 'production', description: 'The environment this one was cloned from: the one overwritten' })
+  @IsString()
+  @MaxLength(20)
+  target!: string;
+
+  @ApiProperty({ enum: ['code-only', 'content-protect', 'full'], description: 'code-only: the release; content-protect: the release, uploads and every table but the content tables; full: the release, uploads and every table' })
+  @IsString()
+  @MaxLength(20)
+  preset!: string;
+
+  @ApiPropertyOptional({ description: 'Promote although the target drifted where the preset overwrites (the report overridden is recorded)' })
+  @IsOptional()
+  @IsBoolean()
+  force?: boolean;
+
+  @ApiPropertyOptional({ type: [String], example: ['gf_entry'], description: 'Tables of this site (without the prefix) that count as content: the target keeps them under content-protect' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @IsString({ each: true })
+  @Matches(/^[A-Za-z0-9_]{1,64}$/, { each: true, message: 'extraContentTables must be table names without the prefix' })
+  extraContentTables?: string[];
+}

@@ -4,6 +4,8 @@
   document.addEventListener('submit', function (event) {
     var form = event.target;
     var message = form && form.getAttribute && form.getAttribute('data-confirm');
+    // a read-only button of a confirming form (a drift check) does not ask
+    if (event.submitter && event.submitter.hasAttribute('data-no-confirm')) return;
     if (message && !window.confirm(message)) event.preventDefault();
   });
 

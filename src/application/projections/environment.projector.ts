@@ -8,6 +8,7 @@ import type {
   SiteRetryRequestedData,
 } from '../../domain/site/site.events';
 import type { EnvironmentClonedData, EnvironmentCloneRequestedData } from '../../domain/site/site-environment.events';
+import type { PromotionCompletedData } from '../../domain/site/site-promotion.events';
 import { PRODUCTION_ENVIRONMENT } from '../../domain/site/site.events';
 import type { RecordedEvent } from '../ports/event-store.port';
 import { driftBaselineJson, EnvironmentRow } from '../sites/site.view';
@@ -32,6 +33,7 @@ const HANDLED = new Set([
   'EnvironmentDeletionRequested',
   'EnvironmentDeleted',
   'EnvironmentDeletionFailed',
+  'PromotionCompleted',
 ]);
 
 /** The status a retry of an operation gives the environment it works on (none for the others). */
@@ -100,10 +102,15 @@ export const environmentProjection: RowProjection<EnvironmentRow> = {
       const environment = retriedEnvironment(d);
       return environment ? [[d.siteId, environment]] : [];
     }
+    if (event.type === 'PromotionCompleted') {
+      // the target gets the release, the promoted clone the new baseline
+      const d = event.data as PromotionCompletedData;
+      return [[d.siteId, d.target], ...(d.baseline ? [[d.siteId, d.environment]] : [])];
+    }
     const d = event.data as EnvironmentEventData;
     return [[d.siteId, d.environment]];
   },
-  evolve: (row, event) => {
+  evolve: (row, event, key) => {
     if (event.type === 'SiteCreated') {
       const { siteId, environment: env } = event.data as SiteCreatedData;
       return withReleases(
@@ -172,6 +179,11 @@ export const environmentProjection: RowProjection<EnvironmentRow> = {
       case 'EnvironmentCloned': {
         const d = event.data as EnvironmentClonedData;
         return { ...withReleases(row, releaseSwitchedTo(releasesOf(row), d.releaseId), at), status: 'active', clone_baseline: driftBaselineJson(d.baseline) };
+      }
+      case 'PromotionCompleted': {
+        const d = event.data as PromotionCompletedData;
+        if (key[1] === d.target) return withReleases(row, releaseSwitchedTo(releasesOf(row), d.releaseId), at);
+        return d.baseline ? { ...row, clone_baseline: driftBaselineJson(d.baseline), updated_at: at } : row;
       }
       case 'SiteProvisioned':
         return { ...withReleases(row, releaseSwitchedTo(releasesOf(row), (event.data as EnvironmentEventData).releaseId ?? null), at), status: 'active' };

@@ -408,6 +408,60 @@ describe('sites on real nodes through the API', () => {
     expect(prodAfter).toContain('Proof of clone');
     expect(prodAfter).not.toContain('Changed on staging');
 
+    // Promotion (docs/promotion.md). After the clone: a comment on production (a content table), a new site
+    // title on staging (wp_options, a settings table), which content-protect carries and full would too.
+    await sqlIn('s_shop', `INSERT INTO wp_comments (comment_post_ID, comment_author, comment_content, comment_date, comment_date_gmt, comment_approved) VALUES (${postId}, 'Reader', 'Written on production', NOW(), UTC_TIMESTAMP(), '1')`);
+    await sqlIn('s_shop_staging', "UPDATE wp_options SET option_value = 'Promoted Title' WHERE option_name = 'blogname'");
+    const promote = (body: Record<string, unknown>, query = '') => api('POST', `/api/v1/sites/${siteA}/environments/staging/promote${query}`, body);
+    const beforePromotion = (await site(siteA)).version;
+    // Refused before anything runs: a bad preset, the wrong direction.
+    expect((await promote({ target: 'production', preset: 'everything' })).body.code).toBe('VALIDATION_FAILED');
+    const wrongWay = await api('POST', `/api/v1/sites/${siteA}/environments/production/promote`, { target: 'staging', preset: 'full' });
+    expect(wrongWay.status).toBe(422);
+    expect(wrongWay.body.code).toBe('PROMOTION_TARGET_NOT_SOURCE');
+    expect((await site(siteA)).version).toBe(beforePromotion);
+    // A dry run reports and records nothing: content-protect leaves the comments alone, so it would go through.
+    const dry = await promote({ target: 'production', preset: 'content-protect' }, '?dryRun=true');
+    expect(dry.status).toBe(200);
+    expect(dry.body.report).toMatchObject({ blocked: false, preset: 'content-protect', prefix: 'wp_', tables: [] });
+    expect(dry.body.report.tablesChecked).toContain('wp_options');
+    expect(dry.body.report.tablesChecked).not.toContain('wp_comments');
+    expect((await site(siteA)).version).toBe(beforePromotion);
+    // full would overwrite the comment written on production: 409 with the report, nothing changed.
+    const blocked = await promote({ target: 'production', preset: 'full' });
+    expect(blocked.status).toBe(409);
+    expect(blocked.body.code).toBe('PROMOTION_BLOCKED');
+    expect(blocked.body.details.report.tables).toEqual([expect.objectContaining({ name: 'wp_comments', change: 'changed' })]);
+    const afterBlock = await site(siteA);
+    expect(afterBlock.state).toBe('ACTIVE');
+    expect((await siteEvents(siteA)).filter((e) => e.type === 'PromotionBlocked')).toHaveLength(1);
+    expect(await sqlIn('s_shop', "SELECT option_value FROM wp_options WHERE option_name = 'blogname'")).not.toBe('Promoted Title');
+    // content-protect: a backup of production first, then staging's settings; production keeps its content.
+    const promoted = await promote({ target: 'production', preset: 'content-protect' });
+    expect(promoted.status).toBe(202);
+    expect(promoted.body).toMatchObject({ promotionId: expect.any(String), prePromotionBackupId: expect.any(String), job: { kind: 'site.promote' } });
+    expect((await site(siteA)).state).toBe('PROMOTING');
+    await succeed(promoted.body.job.id);
+    const afterPromotion = await site(siteA);
+    expect(afterPromotion.state).toBe('ACTIVE');
+    expect(await sqlIn('s_shop', "SELECT option_value FROM wp_options WHERE option_name = 'blogname'")).toBe('Promoted Title');
+    expect(await sqlIn('s_shop', "SELECT option_value FROM wp_options WHERE option_name = 'home'")).toBe(`http://${prodDomain}`);
+    expect(await sqlIn('s_shop', "SELECT option_value FROM wp_options WHERE option_name = 'blog_public'")).toBe('1');
+    expect(await sqlIn('s_shop', "SELECT COUNT(*) FROM wp_comments WHERE comment_content = 'Written on production'")).toBe('1');
+    const prodPromoted = await http(nodes[0], prodDomain, `/?p=${postId}`);
+    expect(prodPromoted.status).toBe(200);
+    const prodPromotedHtml = await prodPromoted.text();
+    expect(prodPromotedHtml).toContain('Promoted Title');
+    expect(prodPromotedHtml).toContain('Proof of clone');
+    expect(prodPromotedHtml).not.toContain('Changed on staging');
+    const prePromotion = (await api('GET', `/api/v1/sites/${siteA}/environments/production/backups`)).body.items.find((b: { id: string }) => b.id === promoted.body.prePromotionBackupId);
+    expect(prePromotion).toMatchObject({ state: 'completed', purpose: 'pre-promotion' });
+    const promotionTypes = (await siteEvents(siteA)).map((e) => e.type);
+    expect(promotionTypes).toEqual(expect.arrayContaining(['PromotionRequested', 'PromotionOverwriteAuthorized', 'PromotionCompleted']));
+    // The next promotion of staging is compared against production as the promotion left it: no drift.
+    const again = await promote({ target: 'production', preset: 'content-protect' }, '?dryRun=true');
+    expect(again.body.report.blocked).toBe(false);
+
     // With a restic repository on the node (a path there), staging's backup is also a snapshot, and
     // deleting staging forgets it (docs/backups.md); the repository is removed again afterwards.
     const repository = `/api/v1/nodes/${nodeIds[0]}/backup-repository`;

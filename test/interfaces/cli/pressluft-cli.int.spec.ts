@@ -72,7 +72,7 @@ describe('pressluft CLI', () => {
         .split('\n')
         .slice(1)
         .map((line) => line.trim().split(/\s+/)[0].split('|')[0]);
-    expect(group('API commands')).toEqual(['login', 'logout', 'whoami', 'node', 'site', 'env', 'certificate', 'backup', 'restore', 'job', 'events', 'completion']);
+    expect(group('API commands')).toEqual(['login', 'logout', 'whoami', 'node', 'site', 'env', 'promote', 'certificate', 'backup', 'restore', 'job', 'events', 'completion']);
     expect(group('Local commands')).toEqual(['serve', 'db', 'admin', 'token', 'ssh-key', 'projections', 'local']);
     const events = (await runCli(['events', '--help'], env)).stdout;
     const marked = (name: string) => new RegExp(`^  ${name}\\b.*\\[local\\]`, 'm').test(events);

@@ -1,13 +1,24 @@
 <?php
 // Serialization-safe search-replace over every text column of the site's tables (no WP-CLI here).
-//   php pl-wp-search-replace.php DOCROOT FROM TO [--dry-run]      run as the site user
+//   php pl-wp-search-replace.php DOCROOT FROM TO [--dry-run] [--tables=a,b,c]      run as the site user
+// --tables limits it to those tables (full names; each must be one of the site's prefixed tables);
+// without it every table with the site's prefix is searched.
 // Serialized values are unserialized (only stdClass is instantiated, never a plugin's class), rewritten
 // and serialized again, so the s:N: lengths stay right. Objects of other classes are left untouched and
 // counted in skipped_values; so are corrupt serialized strings. Tables without a single-column primary
 // key are skipped. Prints {"dry_run":..,"changed":{table:rows},"skipped_values":N}.
-if (PHP_SAPI !== 'cli' || $argc < 4) { fwrite(STDERR, "usage: pl-wp-search-replace.php DOCROOT FROM TO [--dry-run]\n"); exit(2); }
+if (PHP_SAPI !== 'cli' || $argc < 4) { fwrite(STDERR, "usage: pl-wp-search-replace.php DOCROOT FROM TO [--dry-run] [--tables=a,b,c]\n"); exit(2); }
 [, $root, $from, $to] = $argv;
 $dry = in_array('--dry-run', $argv, true);
+$only = null;
+foreach (array_slice($argv, 4) as $arg) {
+    if (strncmp($arg, '--tables=', 9) === 0) {
+        $only = explode(',', substr($arg, 9));
+        foreach ($only as $t) {
+            if (!preg_match('/^[A-Za-z0-9_$]{1,64}$/', $t)) { fwrite(STDERR, "bad table name in --tables: '$t'\n"); exit(2); }
+        }
+    } elseif ($arg !== '--dry-run') { fwrite(STDERR, "unknown argument '$arg'\n"); exit(2); }
+}
 if ($from === '') { fwrite(STDERR, "FROM must not be empty\n"); exit(2); }
 $_SERVER['HTTP_HOST'] = 'localhost';
 define('WP_ADMIN', true);
@@ -32,7 +43,13 @@ function pl_replace($v, $from, $to, &$skipped) {
 }
 
 $report = []; $skipped = 0;
-foreach ($wpdb->get_col($wpdb->prepare('SHOW TABLES LIKE %s', $wpdb->esc_like($wpdb->prefix) . '%')) as $table) {
+$tables = $wpdb->get_col($wpdb->prepare('SHOW TABLES LIKE %s', $wpdb->esc_like($wpdb->prefix) . '%'));
+if ($only !== null) {
+    $missing = array_diff($only, $tables);
+    if ($missing) { fwrite(STDERR, 'not tables of this site (prefix ' . $wpdb->prefix . '): ' . implode(', ', $missing) . "\n"); exit(2); }
+    $tables = array_values(array_intersect($tables, $only));
+}
+foreach ($tables as $table) {
     $pk = $wpdb->get_col("SHOW KEYS FROM `$table` WHERE Key_name = 'PRIMARY'", 4);
     if (count($pk) !== 1) { continue; }
     $pk = $pk[0]; $n = 0;

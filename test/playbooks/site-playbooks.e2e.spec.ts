@@ -469,8 +469,48 @@ describe('site playbooks on a full node', () => {
     expect(again.rc).toBe(0);
     expect(again.changed).toBe(0);
   });
-  it('clones a site into a new environment (second run changes nothing, same baseline), and removes it on its own (second run changes nothing)', async () => {
-    const staging = makeSite('alpha-staging', 'staging.alpha2.test');
+  // the clone of alpha, made by the next test and removed by the last one
+  const staging = makeSite('alpha-staging', 'staging.alpha2.test');
+  interface Snapshot {
+    database: string;
+    prefix: string | null;
+    tables: { name: string; rows: number; checksum: string; filtered?: boolean }[];
+    uploads: { files: number; bytes: number; sha256: string };
+  }
+  let cloneBaseline: Snapshot | undefined;
+  const sql = (site: typeof alpha, query: string) => ssh.shOk(`mariadb -N ${site.db}`, { input: query });
+  const snapshotOf = async (site: typeof alpha): Promise<Snapshot> =>
+    JSON.parse(
+      await sh(`python3 /usr/local/lib/pressluft/pl-drift-snapshot.py --db ${site.db} --uploads ${site.base}/shared/uploads --wp-config ${site.base}/shared/wp-config.php`),
+    ) as Snapshot;
+  const tableOf = (snap: Snapshot, name: string) => snap.tables.find((t) => t.name === name);
+  const CONTENT = ['posts', 'postmeta', 'comments', 'commentmeta', 'users', 'usermeta', 'terms', 'term_taxonomy', 'term_relationships', 'termmeta'];
+  const notKept = (snap: Snapshot) => snap.tables.map((t) => t.name).filter((n) => !CONTENT.includes(n.slice('wp_'.length))).sort();
+  const guardOf = (snap: Snapshot) => ({
+    tables: Object.fromEntries(notKept(snap).map((n) => [n, { rows: tableOf(snap, n)!.rows, checksum: tableOf(snap, n)!.checksum }])),
+    uploads_sha256: snap.uploads.sha256,
+  });
+  const promoteVars = (promotionId: string, guard: unknown) =>
+    nameVars(alpha, {
+      env_name: 'production',
+      primary_domain: 'alpha2.test',
+      domain_aliases: ['alpha.test'],
+      source_env_slug: staging.slug,
+      source_site_base: staging.base,
+      source_db_name: staging.db,
+      source_primary_domain: staging.domain,
+      promotion_id: promotionId,
+      preset: 'content-protect',
+      release_id: 'r0008',
+      copy_database: true,
+      keep_tables: CONTENT,
+      copy_uploads: true,
+      uploads_delete: false,
+      guard,
+    });
+  let promotedTables: string[] = [];
+
+  it('clones a site into a new environment (second run changes nothing, same baseline)', async () => {
     const vars = nameVars(staging, {
       env_name: 'staging',
       primary_domain: staging.domain,
@@ -500,7 +540,129 @@ describe('site playbooks on a full node', () => {
     expect(again.result!.baseline).toEqual(first.result!.baseline);
     // no secret of the new environment in any argv or output of either run
     expect(allSecrets(staging).filter((x) => JSON.stringify([first.events, again.events]).includes(x))).toEqual([]);
+    cloneBaseline = first.result!.baseline as Snapshot;
+  });
 
+  it('takes the drift snapshot of production read-only: equal to the clone baseline, transients and login sessions left out', async () => {
+    expect(cloneBaseline).toBeDefined();
+    const base = cloneBaseline!;
+    const run = await runSite(ssh, 'site-drift-snapshot.yml', nameVars(alpha, { env_name: 'production', pressluft_home: '/var/lib/pressluft' }));
+    expect(failedTasks(run)).toEqual([]);
+    expect(run.rc).toBe(0);
+    expect(run.changed).toBe(0);
+    const snap = run.result!.snapshot as Snapshot;
+    expect(snap.database).toBe(alpha.db);
+    expect(snap.prefix).toBe('wp_');
+    expect(base.prefix).toBe('wp_');
+    expect(snap.tables).toEqual(base.tables);
+    expect(snap.uploads).toEqual(base.uploads);
+    expect(snap.tables.filter((t) => t.filtered).map((t) => t.name)).toEqual(['wp_options', 'wp_usermeta']);
+
+    const options = tableOf(base, 'wp_options')!;
+    const usermeta = tableOf(base, 'wp_usermeta')!;
+    // a transient, a site transient and a login session are no drift
+    await sql(
+      alpha,
+      "INSERT INTO wp_options (option_name, option_value, autoload) VALUES ('_transient_pl_drift', 'x', 'no'), ('_site_transient_pl_drift', 'y', 'no');" +
+        "INSERT INTO wp_usermeta (user_id, meta_key, meta_value) VALUES (1, 'session_tokens', 'a:0:{}');",
+    );
+    let now = await snapshotOf(alpha);
+    expect(tableOf(now, 'wp_options')).toEqual(options);
+    expect(tableOf(now, 'wp_usermeta')).toEqual(usermeta);
+    // a real option change is
+    await sql(alpha, "UPDATE wp_options SET option_value = CONCAT('PL drifted: ', option_value) WHERE option_name = 'blogdescription';");
+    now = await snapshotOf(alpha);
+    expect(tableOf(now, 'wp_options')!.rows).toBe(options.rows);
+    expect(tableOf(now, 'wp_options')!.checksum).not.toBe(options.checksum);
+    // reverted, production is the baseline again
+    await sql(
+      alpha,
+      "UPDATE wp_options SET option_value = SUBSTRING(option_value, 13) WHERE option_name = 'blogdescription';" +
+        "DELETE FROM wp_options WHERE option_name IN ('_transient_pl_drift', '_site_transient_pl_drift'); DELETE FROM wp_usermeta WHERE meta_key = 'session_tokens';",
+    );
+    now = await snapshotOf(alpha);
+    expect(now.tables).toEqual(base.tables);
+  });
+
+  it('promotes the clone onto production with content-protect: its release and settings (URLs rewritten), production keeps its content and blog_public; a second run changes nothing', async () => {
+    expect(cloneBaseline).toBeDefined();
+    // the clone gets a new release, a new option (a URL in a serialized value), a new post, a new upload and one upload less
+    const deploy = await runSite(ssh, 'site-deploy.yml', nameVars(staging, { primary_domain: staging.domain, release_id: 'r0008', source: archiveSource(rel.good) }));
+    expect(failedTasks(deploy)).toEqual([]);
+    const url = 'http://staging.alpha2.test/about';
+    await sql(
+      staging,
+      `INSERT INTO wp_options (option_name, option_value, autoload) VALUES ('pl_promoted', 'a:1:{s:3:"url";s:${url.length}:"${url}";}', 'no');` +
+        'INSERT INTO wp_posts (post_author, post_date, post_date_gmt, post_content, post_title, post_excerpt, post_status, post_name, to_ping, pinged, ' +
+        "post_modified, post_modified_gmt, post_content_filtered, post_type, guid) VALUES (1, NOW(), UTC_TIMESTAMP(), 'staging only', 'PL staging-only post', '', " +
+        `'publish', 'pl-staging-only', '', '', NOW(), UTC_TIMESTAMP(), '', 'post', '${url}');`,
+    );
+    await sh(`runuser -u ${staging.user} -- sh -c 'echo PROMOTED > ${staging.base}/shared/uploads/promoted.txt' && rm ${staging.base}/shared/uploads/evil.php`);
+    // production gets a comment after the clone (content: kept, and not guarded)
+    await sql(alpha, "INSERT INTO wp_comments (comment_post_ID, comment_author, comment_content, comment_date, comment_date_gmt) VALUES (1, 'PL production visitor', 'kept', NOW(), UTC_TIMESTAMP());");
+    const publicBefore = await option(alpha, 'blog_public');
+    expect(publicBefore).toBe('1');
+    expect(await option(staging, 'blog_public')).toBe('0');
+
+    promotedTables = notKept(cloneBaseline!);
+    expect(promotedTables).toContain('wp_options');
+    const vars = promoteVars('pm-0001', guardOf(cloneBaseline!));
+    const run = await runSite(ssh, 'site-promote.yml', vars);
+    expect(failedTasks(run)).toEqual([]);
+    expect(run.rc).toBe(0);
+    expect(run.result).toEqual({ overwritten: true, release_id: 'r0008', tables: promotedTables, uploads_copied: true, http_status: 200 });
+
+    // staging's settings, with its URLs rewritten to production's (serialized lengths right); production's blog_public
+    const rewritten = 'http://alpha2.test/about';
+    expect(await option(alpha, 'pl_promoted')).toBe(`a:1:{s:3:"url";s:${rewritten.length}:"${rewritten}";}`);
+    expect(await option(alpha, 'home')).toBe('http://alpha2.test');
+    expect(await option(alpha, 'siteurl')).toBe('http://alpha2.test');
+    expect(await option(alpha, 'blog_public')).toBe(publicBefore);
+    // production's content: its own comment, not staging's post
+    expect((await sql(alpha, "SELECT COUNT(*) FROM wp_comments WHERE comment_author = 'PL production visitor';")).trim()).toBe('1');
+    expect((await sql(alpha, "SELECT COUNT(*) FROM wp_posts WHERE post_name = 'pl-staging-only';")).trim()).toBe('0');
+    expect((await sql(staging, "SELECT COUNT(*) FROM wp_posts WHERE post_name = 'pl-staging-only';")).trim()).toBe('1');
+    // the uploads added (as production's site user), none deleted
+    expect(await sh(`stat -c '%U:%G' ${alpha.base}/shared/uploads/promoted.txt; cat ${alpha.base}/shared/uploads/promoted.txt; ls ${alpha.base}/shared/uploads/evil.php`)).toBe(
+      `${alpha.user}:w-alpha\nPROMOTED\n${alpha.base}/shared/uploads/evil.php\n`,
+    );
+    // staging's release, sealed for production's web group
+    expect(await current(alpha)).toBe('releases/r0008');
+    expect(await sh(`stat -c '%U:%G %a' ${alpha.base}/releases/r0008 ${alpha.base}/releases/r0008/index.php`)).toBe('root:w-alpha 750\nroot:w-alpha 640\n');
+    const page = await http(node.ip, 'alpha2.test');
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('<meta name="pl-release" content="good">');
+    expect(page.body).not.toContain('staging.alpha2.test');
+    expect(page.headers).not.toMatch(/x-robots-tag/i);
+    // the source was only read
+    expect(await option(staging, 'home')).toBe('http://staging.alpha2.test');
+    expect(await option(staging, 'blog_public')).toBe('0');
+
+    const again = await runSite(ssh, 'site-promote.yml', vars);
+    expect(again.rc).toBe(0);
+    expect(again.changed).toBe(0);
+    expect(again.result).toEqual(run.result);
+  });
+
+  it('a promotion whose guard no longer matches production is blocked and overwrites nothing', async () => {
+    // the snapshot after the promotion (what the control plane records as the new baseline), then production drifts
+    const before = await snapshotOf(alpha);
+    await sql(alpha, "UPDATE wp_options SET option_value = CONCAT('PL drifted: ', option_value) WHERE option_name = 'blogdescription';");
+    const drifted = await snapshotOf(alpha);
+    const guard = guardOf(before);
+    const run = await runSite(ssh, 'site-promote.yml', promoteVars('pm-0002', { ...guard, tables: { ...guard.tables, wp_pl_never_there: null } }));
+    expect(run.rc).not.toBe(0);
+    expect(run.result).toMatchObject({ overwritten: false, code: 'PROMOTION_BLOCKED', changed_tables: ['wp_options'], uploads_changed: false });
+    expect(String(run.result!.reason)).toContain('wp_options');
+    const after = await snapshotOf(alpha);
+    expect(after.tables).toEqual(drifted.tables);
+    expect(after.uploads).toEqual(drifted.uploads);
+    expect(await current(alpha)).toBe('releases/r0008');
+    expect(await sh(`ls ${alpha.base}/.pl/promotions`)).toBe('pm-0001.json\n');
+    expect((await http(node.ip, 'alpha2.test')).status).toBe(200);
+  });
+
+  it('removes the clone on its own (second run changes nothing)', async () => {
     const removed = await runSite(ssh, 'site-environment-delete.yml', nameVars(staging, { env_name: 'staging' }));
     expect(failedTasks(removed)).toEqual([]);
     expect(removed.result).toEqual({ deleted: true, forgotten: [] });

@@ -87,6 +87,8 @@ describe('site playbooks on a full node', () => {
         'pl-zd-part.php': `<?php\nreturn '${zd}';\n`,
       });
     }
+    // a release that answers 500 only at production's domain (a promotion that breaks only once promoted)
+    await make('hostfail', { 'wp-content/mu-plugins/hostfail.php': "<?php if (($_SERVER['HTTP_HOST'] ?? '') === 'alpha2.test') { http_response_code(500); exit; }\n" });
     // a plugin that dies when WordPress loads it: caught before the switch
     await make('fatal', { 'wp-content/mu-plugins/boom.php': '<?php pl_no_such_function();\n' });
     // Core updates to a "newer" WordPress (a copy of the core with the version and database version
@@ -490,7 +492,7 @@ describe('site playbooks on a full node', () => {
     tables: Object.fromEntries(notKept(snap).map((n) => [n, { rows: tableOf(snap, n)!.rows, checksum: tableOf(snap, n)!.checksum }])),
     uploads_sha256: snap.uploads.sha256,
   });
-  const promoteVars = (promotionId: string, guard: unknown) =>
+  const promoteVars = (promotionId: string, guard: unknown, extra: Record<string, unknown> = {}) =>
     nameVars(alpha, {
       env_name: 'production',
       primary_domain: 'alpha2.test',
@@ -507,6 +509,9 @@ describe('site playbooks on a full node', () => {
       copy_uploads: true,
       uploads_delete: false,
       guard,
+      pre_promotion_backup_id: `bk-${promotionId}`,
+      db_password: alpha.secrets.dbPassword,
+      ...extra,
     });
   let promotedTables: string[] = [];
 
@@ -660,6 +665,31 @@ describe('site playbooks on a full node', () => {
     expect(await current(alpha)).toBe('releases/r0008');
     expect(await sh(`ls ${alpha.base}/.pl/promotions`)).toBe('pm-0001.json\n');
     expect((await http(node.ip, 'alpha2.test')).status).toBe(200);
+  });
+
+  it('a promotion that fails after it overwrote production puts the pre-promotion backup back', async () => {
+    // a release that answers 500 only at production's domain: fine on staging, broken once promoted
+    const deploy = await runSite(ssh, 'site-deploy.yml', nameVars(staging, { primary_domain: staging.domain, release_id: 'r0009', source: archiveSource(rel.hostfail) }));
+    expect(failedTasks(deploy)).toEqual([]);
+    await sql(staging, "INSERT INTO wp_options (option_name, option_value, autoload) VALUES ('pl_rollback_probe', 'from staging', 'no');");
+    const description = await option(alpha, 'blogdescription');
+    const backup = await runSite(
+      ssh,
+      'site-backup.yml',
+      nameVars(alpha, { env_name: 'production', backup_id: 'bk-pm-0003', scope: 'full', purpose: 'pre-promotion', db_password: alpha.secrets.dbPassword, restic_repository: null }),
+    );
+    expect(failedTasks(backup)).toEqual([]);
+    const run = await runSite(ssh, 'site-promote.yml', promoteVars('pm-0003', null, { release_id: 'r0009' }));
+    expect(run.rc).not.toBe(0);
+    expect(run.result).toMatchObject({ overwritten: true, rolled_back: true });
+    expect(String(run.result!.reason)).toMatch(/500|answer/i);
+    // production as the backup had it: its release, its options, serving
+    expect(await current(alpha)).toBe('releases/r0008');
+    expect((await sql(alpha, "SELECT COUNT(*) FROM wp_options WHERE option_name = 'pl_rollback_probe';")).trim()).toBe('0');
+    expect(await option(alpha, 'blogdescription')).toBe(description);
+    expect((await sql(alpha, "SELECT COUNT(*) FROM wp_comments WHERE comment_author = 'PL production visitor';")).trim()).toBe('1');
+    expect((await http(node.ip, 'alpha2.test')).status).toBe(200);
+    expect(await sh(`ls ${alpha.base}/.pl/promotions`)).toBe('pm-0001.json\n');
   });
 
   it('removes the clone on its own (second run changes nothing)', async () => {

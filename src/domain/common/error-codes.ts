@@ -87,6 +87,7 @@ export const ERROR_CODES = {
   PRE_PROMOTION_BACKUP_MISSING: { kind: 'rule', description: 'A promotion may overwrite its target only after its own backup of the target succeeded.' },
   PRE_PROMOTION_BACKUP_FAILED: { kind: 'internal', description: 'The promotion could not take its backup of the target; nothing was overwritten.' },
   PROMOTION_PREFIX_MISMATCH: { kind: 'internal', description: 'The two environments use different table prefixes; nothing was overwritten.' },
+  PROMOTION_CHECK_FAILED: { kind: 'internal', description: "A check of the promotion on the node failed before anything was overwritten (the source's release, the environments' wp-config.php, the tables to copy)." },
   PROMOTION_FAILED: { kind: 'internal', description: 'The promotion failed after it overwrote the target; the pre-promotion backup was put back.' },
   PROMOTION_ROLLBACK_FAILED: { kind: 'internal', description: 'The promotion failed after it overwrote the target, and putting its backup back failed too (both errors are recorded); restore the pre-promotion backup.' },
   DRIFT_CHECK_FAILED: { kind: 'internal', description: "The drift check could not take the target's snapshot on the node; nothing was changed." },

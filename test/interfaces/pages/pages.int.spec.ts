@@ -525,6 +525,18 @@ describe('site page: clone an environment and delete it', () => {
     const history = (await t.request('GET', `/api/v1/sites/${siteId}/events`)).body.events as { type: string; metadata: { actor: string } }[];
     expect(history.find((e) => e.type === 'EnvironmentCloneRequested')?.metadata.actor).toMatch(/^user:/);
 
+    // The promotion form of the clone: refusals before any drift check runs (no event, no job).
+    expect(cloned).toContain(`action="/sites/${siteId}/environments/staging/promote"`);
+    const before2 = t.eventCount();
+    expect((await post(`/sites/${siteId}/environments/staging/promote`, { target: 'production', preset: 'content-protect', action: 'check' }, false)).status).toBe(403);
+    const badPreset = await post(`/sites/${siteId}/environments/staging/promote`, { target: 'production', preset: 'everything', action: 'check' });
+    expect(badPreset.status).toBe(400);
+    // this clone's baseline (scripted above) has no table prefix: the kind an older Pressluft recorded
+    const outdated = await post(`/sites/${siteId}/environments/staging/promote`, { target: 'production', preset: 'content-protect', action: 'promote' });
+    expect(outdated.status).toBe(422);
+    expect(await outdated.text()).toContain('BASELINE_OUTDATED');
+    expect(t.eventCount()).toBe(before2);
+
     expect((await post(`/sites/${siteId}/environments/staging/delete`, {}, false)).status).toBe(403);
     const refused = await post(`/sites/${siteId}/environments/production/delete`, {});
     expect(refused.status).toBe(422);

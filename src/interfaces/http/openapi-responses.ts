@@ -341,6 +341,7 @@ export const RESPONSE_SCHEMAS: Record<string, Schema> = {
     uploads: { ...nullable(object({ changed: bool, filesBefore: int, filesAfter: int })), description: 'null when the preset leaves the uploads alone' },
     blocked: bool,
   }),
+  PromotionDryRun: object({ dryRun: bool, report: ref('DriftReport'), driftCheckJobId: str }),
   PromotionAccepted: object({
     promotionId: nullable(str),
     prePromotionBackupId: { ...nullable(str), description: 'The id of the backup of the target the promotion takes before it overwrites anything' },
@@ -420,6 +421,11 @@ export const ROUTE_RESPONSES: Record<string, string> = {
   'DELETE /api/v1/tokens/{id}': 'ApiTokenRevoked',
 };
 
+/** Second success answers of a route besides its declared one: `METHOD path` → status → schema. */
+export const OTHER_SUCCESS_RESPONSES: Record<string, Record<string, string>> = {
+  'POST /api/v1/sites/{id}/environments/{env}/promote': { '200': 'PromotionDryRun' },
+};
+
 /** Routes that answer a text/event-stream (Server-Sent Events) rather than one JSON document. */
 export const EVENT_STREAM_ROUTES: Record<string, string> = {
   'GET /api/v1/jobs/{id}/log':
@@ -448,6 +454,9 @@ export function describeResponses(document: OpenAPIObject): OpenAPIObject {
       if (!name) continue;
       const status = Object.keys(op.responses).find((code) => /^2\d\d$/.test(code)) ?? '200';
       op.responses[status] = { ...op.responses[status], description: op.responses[status]?.description || name, content: { 'application/json': { schema: ref(name) } } };
+      for (const [other, schema] of Object.entries(OTHER_SUCCESS_RESPONSES[key] ?? {})) {
+        op.responses[other] = { description: schema, content: { 'application/json': { schema: ref(schema) } } };
+      }
     }
   }
   return document;

@@ -233,7 +233,7 @@ export class SitesPagesController {
   }
 
   /**
-   * The promotion form: "Check drift" renders the report (a dry run, nothing recorded), "Promote"
+   * The promotion form: "Check drift" renders the report (a dry run: nothing changed, the snapshot recorded), "Promote"
    * promotes; a blocked promotion renders the page with the report it was blocked by.
    */
   @Post(':id/environments/:env/promote')

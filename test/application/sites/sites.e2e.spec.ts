@@ -420,13 +420,15 @@ describe('sites on real nodes through the API', () => {
     expect(wrongWay.status).toBe(422);
     expect(wrongWay.body.code).toBe('PROMOTION_TARGET_NOT_SOURCE');
     expect((await site(siteA)).version).toBe(beforePromotion);
-    // A dry run reports and records nothing: content-protect leaves the comments alone, so it would go through.
+    // A dry run reports and changes nothing (the snapshot it took is its one event): content-protect leaves the comments alone, so it would go through.
     const dry = await promote({ target: 'production', preset: 'content-protect' }, '?dryRun=true');
     expect(dry.status).toBe(200);
     expect(dry.body.report).toMatchObject({ blocked: false, preset: 'content-protect', prefix: 'wp_', tables: [] });
     expect(dry.body.report.tablesChecked).toContain('wp_options');
     expect(dry.body.report.tablesChecked).not.toContain('wp_comments');
-    expect((await site(siteA)).version).toBe(beforePromotion);
+    const afterDry = await site(siteA);
+    expect(afterDry).toMatchObject({ state: 'ACTIVE', version: beforePromotion + 1 });
+    expect((await siteEvents(siteA)).at(-1)).toMatchObject({ type: 'DriftSnapshotTaken', data: { environment: 'production', checkId: dry.body.driftCheckJobId } });
     // full would overwrite the comment written on production: 409 with the report, nothing changed.
     const blocked = await promote({ target: 'production', preset: 'full' });
     expect(blocked.status).toBe(409);

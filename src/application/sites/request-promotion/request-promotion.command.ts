@@ -4,7 +4,7 @@ export interface RequestPromotionInput {
   readonly target: string;
   readonly preset: string;
   readonly force?: boolean;
-  /** Only the drift report: nothing is recorded or changed. */
+  /** Only the drift report: nothing is changed (the snapshot taken is recorded as DriftSnapshotTaken). */
   readonly dryRun?: boolean;
   readonly extraContentTables?: readonly string[];
 }

@@ -38,7 +38,7 @@ export function registerPromoteCommands(program: Command): void {
     .option('--to <env>', 'the environment it was cloned from', 'production')
     .option('--preset <preset>', `what is promoted: ${PRESETS.join(', ')}`, 'content-protect')
     .option('--content-table <name>', 'a table of this site (without the prefix) that counts as content: kept by the target under content-protect (repeatable)', (v: string, all: string[]) => [...all, v], [] as string[])
-    .option('--dry-run', 'only check for drift and print the report; nothing is recorded or changed')
+    .option('--dry-run', 'only check for drift and print the report; nothing is changed (the snapshot taken is recorded)')
     .option('--force', 'promote although the target drifted (the overridden report is recorded)')
     .option('--wait', 'follow the promotion job to its end')
     .action(

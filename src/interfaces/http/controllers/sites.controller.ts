@@ -108,7 +108,7 @@ export class SitesController {
   /**
    * Promotes this environment (a clone) onto the one it was cloned from (docs/promotion.md). Waits for the
    * target's drift check: 202 with the report and the job, 409 PROMOTION_BLOCKED with the report, or with
-   * `?dryRun=true` 200 and the report alone (nothing recorded, nothing changed).
+   * `?dryRun=true` 200 and the report alone (nothing changed; the snapshot is recorded as DriftSnapshotTaken).
    */
   @Post(':id/environments/:env/promote')
   @HttpCode(202)

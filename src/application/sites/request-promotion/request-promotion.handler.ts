@@ -50,11 +50,11 @@ export class RequestPromotionHandler implements ICommandHandler<RequestPromotion
     const site = this.site(c.siteId);
     const checked = checkPromotion(ask, site, c.siteId);
     const job = this.enqueue.run(siteDriftCheckJobRequest(c.siteId, checked.target), { ...c.meta, commandId: `${c.meta.commandId}:drift-check` });
-    const snapshot = await this.snapshot(c.siteId, job.id);
+    const { snapshot, version } = await this.snapshot(c.siteId, job.id);
+    const reportNow = () =>
+      promotionDriftReport({ source: checked.environment, target: checked.target, preset: checked.preset, baseline: checked.baseline, snapshot, extraContentTables: checked.extraContentTables });
     if (c.input.dryRun) {
-      const report = promotionDriftReport({ source: checked.environment, target: checked.target, preset: checked.preset, baseline: checked.baseline, snapshot, extraContentTables: checked.extraContentTables });
-      const version = this.store.readStream(siteStreamId(c.siteId)).version;
-      return { streamId: siteStreamId(c.siteId), version, jobs: [], duplicate: false, promotionId: null, prePromotionBackupId: null, report, dryRun: true, driftCheckJobId: job.id };
+      return { streamId: siteStreamId(c.siteId), version, jobs: [], duplicate: false, promotionId: null, prePromotionBackupId: null, report: reportNow(), dryRun: true, driftCheckJobId: job.id };
     }
     const result = this.decideAndAppend.run(
       siteStreamId(c.siteId),
@@ -73,9 +73,7 @@ export class RequestPromotionHandler implements ICommandHandler<RequestPromotion
       );
     }
     const requested = result.events.find((e) => e.type === 'PromotionRequested')?.data as PromotionRequestedData | undefined;
-    const report =
-      requested?.report ??
-      promotionDriftReport({ source: checked.environment, target: checked.target, preset: checked.preset, baseline: checked.baseline, snapshot, extraContentTables: checked.extraContentTables });
+    const report = requested?.report ?? reportNow();
     return { ...toCommandResult(result), promotionId: requested?.promotionId ?? null, prePromotionBackupId: requested?.prePromotionBackupId ?? null, report, dryRun: false, driftCheckJobId: job.id };
   }
 
@@ -85,8 +83,8 @@ export class RequestPromotionHandler implements ICommandHandler<RequestPromotion
     return site;
   }
 
-  /** Waits for the drift-check job and reads the snapshot it recorded on the site's stream. */
-  private async snapshot(siteId: string, jobId: string): Promise<DriftBaseline> {
+  /** Waits for the drift-check job and reads the snapshot it recorded on the site's stream (and the stream's version). */
+  private async snapshot(siteId: string, jobId: string): Promise<{ snapshot: DriftBaseline; version: number }> {
     const job = await this.completion.wait(jobId, DRIFT_CHECK_TIMEOUT_MS);
     if (!job) throw new DomainError('DRIFT_CHECK_TIMEOUT', `the drift check (job ${jobId}) did not finish within ${DRIFT_CHECK_TIMEOUT_MS / 1000} s; nothing was changed`, { jobId });
     if (job.state !== 'succeeded') {
@@ -95,9 +93,9 @@ export class RequestPromotionHandler implements ICommandHandler<RequestPromotion
         cause: job.lastError?.code ?? null,
       });
     }
-    const events = this.store.readStream(siteStreamId(siteId)).events as unknown as SiteEvent[];
-    const taken = events.find((e) => e.type === 'DriftSnapshotTaken' && e.data.checkId === jobId)?.data as DriftSnapshotTakenData | undefined;
+    const slice = this.store.readStream(siteStreamId(siteId));
+    const taken = (slice.events as unknown as SiteEvent[]).find((e) => e.type === 'DriftSnapshotTaken' && e.data.checkId === jobId)?.data as DriftSnapshotTakenData | undefined;
     if (!taken) throw new DomainError('DRIFT_CHECK_FAILED', `the drift check (job ${jobId}) recorded no snapshot; nothing was changed`, { jobId });
-    return taken.snapshot;
+    return { snapshot: taken.snapshot, version: slice.version };
   }
 }

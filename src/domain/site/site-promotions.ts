@@ -40,6 +40,8 @@ export interface SitePromotion {
   readonly releaseId: string;
   readonly prePromotionBackupId: string;
   readonly extraContentTables: readonly string[];
+  /** Requested with force: the job checks no drift (the report overridden is in PromotionRequested). */
+  readonly force: boolean;
   /** Set once PromotionOverwriteAuthorized is recorded: the job may overwrite from then on. */
   readonly overwriteAuthorized: boolean;
   /** A retry after a failure: the target may be half overwritten, so the job does not check it for drift again. */

@@ -713,12 +713,12 @@ function evolve(site: SiteState, event: SiteEvent): SiteState {
     case 'PromotionBlocked':
       return site;
     case 'PromotionRequested': {
-      const { promotionId, environment, target, preset, releaseId, prePromotionBackupId, extraContentTables } = event.data;
+      const { promotionId, environment, target, preset, releaseId, prePromotionBackupId, extraContentTables, force } = event.data;
       return {
         ...site,
         state: move(site, 'promote.requested'),
         lastOperation: 'promote',
-        lastPromotion: { promotionId, environment, target, preset, releaseId, prePromotionBackupId, extraContentTables, overwriteAuthorized: false, retried: false },
+        lastPromotion: { promotionId, environment, target, preset, releaseId, prePromotionBackupId, extraContentTables, force, overwriteAuthorized: false, retried: false },
       };
     }
     case 'PromotionOverwriteAuthorized':

@@ -8,6 +8,7 @@ import { JobContext, JobFailure, JobHandler, JobHandlerResult } from '../../port
 import { backupFailure } from '../back-up-site/back-up-site.job-handler';
 import { takeDriftSnapshot } from '../check-drift/check-drift.job-handler';
 import { backupContentsOf } from '../site-jobs/backup-contents';
+import { overwriteFailure } from '../site-jobs/overwrite-failure';
 import { plResult, SiteJobSupport, SiteJobTarget, str, toSiteJobFailure } from '../site-jobs/site-job-support';
 
 const PRE_OVERWRITE = { phase: 'pre-overwrite', rolledBack: false } as const;
@@ -45,7 +46,7 @@ export class PromoteEnvironmentJobHandler implements JobHandler {
     if (!origin || origin.environment !== target.env.name) {
       throw new JobFailure('PROMOTION_TARGET_NOT_SOURCE', `${source.env.name} is not a clone of ${target.env.name}`, false, PRE_OVERWRITE);
     }
-    const forced = this.forced(target, promotionId) || promotion.retried;
+    const forced = promotion.force || promotion.retried;
     const secrets = this.support.secretsFor(ctx, target);
     const restic = this.support.restic(ctx, target);
 
@@ -104,7 +105,7 @@ export class PromoteEnvironmentJobHandler implements JobHandler {
       );
       out = plResult(result) ?? {};
     } catch (err) {
-      throw promotionFailure(toSiteJobFailure(err));
+      throw overwriteFailure(toSiteJobFailure(err), { operation: 'promotion', backup: 'pre-promotion', refusedCode: 'PROMOTION_BLOCKED', failedCode: 'PROMOTION_FAILED', rollbackFailedCode: 'PROMOTION_ROLLBACK_FAILED' });
     }
     const tables = Array.isArray(out.tables) ? out.tables.map(String) : [];
     ctx.log(`promoted: release ${str(out.release_id) ?? promotion.releaseId}, ${tables.length} table(s) copied, uploads ${out.uploads_copied === true ? 'copied' : 'left alone'}`);
@@ -114,13 +115,6 @@ export class PromoteEnvironmentJobHandler implements JobHandler {
       return null;
     });
     return { summary: { releaseId: str(out.release_id) ?? promotion.releaseId, tables, uploadsCopied: out.uploads_copied === true, baseline } };
-  }
-
-  /** A forced promotion records the report it overrode (PromotionRequested.force). */
-  private forced(target: SiteJobTarget, promotionId: string): boolean {
-    const events = this.support.siteEvents(target.siteId);
-    const requested = events.find((e) => e.type === 'PromotionRequested' && e.data.promotionId === promotionId);
-    return requested?.type === 'PromotionRequested' && requested.data.force;
   }
 
   /** The target now; unless forced or retried, a change since the request's check blocks the promotion before anything is taken. */
@@ -152,24 +146,4 @@ export class PromoteEnvironmentJobHandler implements JobHandler {
 function entryOf(baseline: DriftBaseline, name: string): { rows: number; checksum: string } | null {
   const t = baseline.tables.find((x) => x.name === name);
   return t ? { rows: t.rows, checksum: t.checksum } : null;
-}
-
-/** A failed site-promote.yml run, read through its pl_result: refused before overwriting, rolled back, or both failed. */
-function promotionFailure(failure: JobFailure): JobFailure {
-  const out = plResult(failure);
-  if (!out || typeof out.overwritten !== 'boolean') return new JobFailure(failure.code, failure.message, failure.retryable, { ...failure.summary, phase: 'post-overwrite' });
-  const reason = str(out.reason) ?? failure.message;
-  if (!out.overwritten) {
-    return new JobFailure(str(out.code) ?? 'PROMOTION_BLOCKED', `nothing was overwritten: ${reason}`, false, { ...failure.summary, ...PRE_OVERWRITE });
-  }
-  if (out.rolled_back === true) {
-    return new JobFailure('PROMOTION_FAILED', `the promotion failed and the pre-promotion backup was put back: ${reason}`, false, { ...failure.summary, phase: 'post-overwrite', rolledBack: true });
-  }
-  const rollbackReason = str(out.rollback_reason) ?? 'unknown';
-  return new JobFailure('PROMOTION_ROLLBACK_FAILED', `the promotion failed (${reason}) and putting the pre-promotion backup back failed too (${rollbackReason})`, false, {
-    ...failure.summary,
-    phase: 'post-overwrite',
-    rolledBack: false,
-    rollbackError: { code: 'PROMOTION_ROLLBACK_FAILED', message: rollbackReason.slice(0, 500) },
-  });
 }

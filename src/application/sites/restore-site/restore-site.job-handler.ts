@@ -4,6 +4,7 @@ import { JOB_KINDS } from '../../jobs/job-kinds';
 import { JobContext, JobFailure, JobHandler, JobHandlerResult } from '../../ports/job-queue.port';
 import { backupFailure } from '../back-up-site/back-up-site.job-handler';
 import { backupContentsOf } from '../site-jobs/backup-contents';
+import { overwriteFailure } from '../site-jobs/overwrite-failure';
 import { plResult, SiteJobSupport, SiteJobTarget, str, toSiteJobFailure } from '../site-jobs/site-job-support';
 import type { BackupLocation, ResticBackupLocation } from '../../../domain/site/site-backup.events';
 import type { ResticTarget } from '../../nodes/backup-repository/restic-access';
@@ -75,7 +76,7 @@ export class RestoreSiteJobHandler implements JobHandler {
       if (out?.from_restic === true) ctx.log(`the local copy of ${restore.backupId} was gone: restored from restic`);
       return { summary: { releaseId: str(out?.release_id), fromRestic: out?.from_restic === true } };
     } catch (err) {
-      throw restoreFailure(toSiteJobFailure(err));
+      throw overwriteFailure(toSiteJobFailure(err), { operation: 'restore', backup: 'pre-restore', refusedCode: 'BACKUP_CORRUPT', failedCode: 'RESTORE_FAILED', rollbackFailedCode: 'RESTORE_ROLLBACK_FAILED' });
     }
   }
 
@@ -98,28 +99,4 @@ function resticSource(locations: readonly BackupLocation[], restic: ResticTarget
   const snapshot = locations.find((l): l is ResticBackupLocation => l.kind === 'restic' && l.repositoryId === restic?.repositoryId);
   if (!restic || !snapshot) return { restic_repository: null };
   return { ...restic.vars, restic_snapshot_id: snapshot.snapshotId, restic_expected_parts: snapshot.parts };
-}
-
-/** A failed site-restore.yml run, read through its pl_result: refused before overwriting, rolled back, or both failed. */
-function restoreFailure(failure: JobFailure): JobFailure {
-  const out = plResult(failure);
-  if (!out || typeof out.overwritten !== 'boolean') return new JobFailure(failure.code, failure.message, failure.retryable, { ...failure.summary, phase: 'post-overwrite' });
-  const reason = str(out.reason) ?? failure.message;
-  if (!out.overwritten) {
-    return new JobFailure(str(out.code) ?? 'BACKUP_CORRUPT', `nothing was overwritten: ${reason}`, false, { ...failure.summary, ...PRE_OVERWRITE });
-  }
-  if (out.rolled_back === true) {
-    return new JobFailure('RESTORE_FAILED', `the restore failed and the pre-restore backup was put back: ${reason}`, false, {
-      ...failure.summary,
-      phase: 'post-overwrite',
-      rolledBack: true,
-    });
-  }
-  const rollbackReason = str(out.rollback_reason) ?? 'unknown';
-  return new JobFailure('RESTORE_ROLLBACK_FAILED', `the restore failed (${reason}) and putting the pre-restore backup back failed too (${rollbackReason})`, false, {
-    ...failure.summary,
-    phase: 'post-overwrite',
-    rolledBack: false,
-    rollbackError: { code: 'RESTORE_ROLLBACK_FAILED', message: rollbackReason.slice(0, 500) },
-  });
 }

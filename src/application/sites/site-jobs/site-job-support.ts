@@ -135,11 +135,6 @@ export class SiteJobSupport {
     });
   }
 
-  /** Every event of the site's stream (to read what a request recorded, e.g. a forced promotion). */
-  siteEvents(siteId: string): SiteEvent[] {
-    return this.store.readStream(siteStreamId(siteId)).events as unknown as SiteEvent[];
-  }
-
   /** The completed backup as its BackupCompleted event recorded it (parts with size and sha256), or null. */
   completedBackup(siteId: string, backupId: string): BackupCompletedData | null {
     const events = this.store.readStream(siteStreamId(siteId)).events as unknown as SiteEvent[];

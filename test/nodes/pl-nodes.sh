@@ -48,7 +48,7 @@ FULL_PKGS+=" php8.2-zip php8.2-intl mariadb-server mariadb-client wordpress word
 FULL_PKGS+=" restic curl rsync ansible-core git composer"
 # the rest of what bootstrap.yml installs, so a bootstrap on a full node does not spend its time in apt;
 # their services stay disabled until bootstrap.yml configures and enables them (FULL_DISABLED)
-FULL_PKGS+=" unattended-upgrades fail2ban python3-systemd nftables lego openssl"
+FULL_PKGS+=" unattended-upgrades fail2ban python3-systemd nftables lego openssl logrotate"
 FULL_DISABLED="fail2ban nftables"
 
 log() { echo "[pl-nodes $(date +%T)] $*" >&2; }

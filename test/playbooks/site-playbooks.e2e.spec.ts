@@ -183,6 +183,24 @@ describe('site playbooks on a full node', () => {
     expect(run.result).toMatchObject({ release_id: 'r0001', installed: false });
   });
 
+  it("rotates the site's PHP error log as the site user (a link it plants reads nothing of root's) and nginx's site logs", async () => {
+    const logs = `${alpha.base}/logs`;
+    const rotate = `logrotate -f -s /root/pl-logrotate.state /etc/logrotate.d/pl-alpha`;
+    expect(await sh('cat /etc/logrotate.d/pl-alpha')).toMatch(new RegExp(`^${logs}/php-error.log \\{\\n\\tsu ${alpha.user} ${alpha.user}$`, 'm'));
+    await sh(`runuser -u ${alpha.user} -- sh -c 'echo "PL old line" >> ${logs}/php-error.log' && ${rotate}`);
+    expect(await sh(`stat -c '%U %a %n' ${logs}/php-error.log ${logs}/php-error.log.1 && cat ${logs}/php-error.log.1`)).toBe(
+      `${alpha.user} 640 ${logs}/php-error.log\n${alpha.user} 644 ${logs}/php-error.log.1\nPL old line\n`,
+    );
+    // the site owns its logs directory: a link in place of the log is rotated as the link, never followed as root
+    await sh(`runuser -u ${alpha.user} -- sh -c 'rm -f ${logs}/php-error.log* && ln -s /etc/shadow ${logs}/php-error.log'`);
+    await ssh.sh(rotate);
+    expect((await ssh.sh(`grep -rl '^root:' ${logs}/ 2>/dev/null; zgrep -l '^root:' ${logs}/* 2>/dev/null`)).stdout).toBe('');
+    await sh(`rm -f ${logs}/php-error.log*`);
+    // nginx's own rule (logrotate.d/nginx) covers the site's access and error logs
+    const debug = await ssh.sh('logrotate -d -s /root/pl-logrotate.state /etc/logrotate.d/nginx 2>&1');
+    expect(debug.stdout).toContain('/var/log/nginx/pl-alpha.access.log');
+  });
+
   it('provisions a second (noindex) site beside the first', async () => {
     const run = await runSite(ssh, 'site-provision.yml', provisionVars(beta, rel.core, 'r0001', { env_name: 'staging', noindex: true }));
     expect(failedTasks(run)).toEqual([]);
@@ -454,12 +472,12 @@ describe('site playbooks on a full node', () => {
     const left = await ssh.sh(
       `id ${beta.user} 2>&1; getent group w-beta; ls -d ${beta.base} /etc/php/8.2/fpm/pool.d/pl-beta.conf /run/php/pl-beta.sock ` +
         `/etc/nginx/sites-enabled/pl-beta.conf /etc/nginx/sites-available/pl-beta.conf /var/log/nginx/pl-beta.* ` +
-        `/etc/pressluft/tls/beta /etc/nginx/pressluft/https/beta 2>&1; ` +
+        `/etc/pressluft/tls/beta /etc/nginx/pressluft/https/beta /etc/logrotate.d/pl-beta 2>&1; ` +
         `echo "SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME='${beta.db}'; SELECT COUNT(*) FROM mysql.user WHERE User='${beta.db}';" | mariadb -N`,
     );
     expect(left.stdout).toMatch(new RegExp(`id: .${beta.user}.: no such user`));
     expect(left.stdout).not.toMatch(/^w-beta:/m);
-    expect(left.stdout.match(/No such file or directory/g)?.length).toBe(8);
+    expect(left.stdout.match(/No such file or directory/g)?.length).toBe(9);
     expect(left.stdout.trim().split('\n').slice(-2)).toEqual(['0', '0']);
     // the name is nobody's now: bootstrap's catch-all closes the connection without an answer (444)
     // (polled: a reload lets the old workers finish their connections first)

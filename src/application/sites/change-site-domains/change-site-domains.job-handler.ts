@@ -37,7 +37,6 @@ export class ChangeSiteDomainsJobHandler implements JobHandler {
           primary_domain: change.primary,
           domain_aliases: change.aliases,
           previous_primary_domain: previous,
-          https: false,
           upload_max_mb: this.settings.uploadMaxMb,
           noindex: !isProduction(target.env.name),
         },

@@ -46,7 +46,6 @@ export class CloneEnvironmentJobHandler implements JobHandler {
             wp_salts: secrets.wpSalts,
             table_prefix: 'wp_',
             upload_max_mb: this.settings.uploadMaxMb,
-            https: false,
             noindex: !isProduction(target.env.name),
             source_env_slug: source.names.env_slug,
             source_site_base: source.names.site_base,

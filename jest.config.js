@@ -19,4 +19,6 @@ module.exports = {
   globalSetup: '<rootDir>/test/support/global-setup.js',
   testTimeout: 60000,
   maxWorkers: 2,
+  // the default report, then a digest of every failure that a CI log cut to its tail still shows
+  reporters: ['default', '<rootDir>/test/support/failure-digest-reporter.js'],
 };

@@ -110,10 +110,12 @@ export async function http(ip: string, domain: string, path = '/'): Promise<Http
   const dir = fs.mkdtempSync('/tmp/pl-http-');
   try {
     const r = await runCmd('curl', [
-      '-s', '-o', `${dir}/body`, '-D', `${dir}/headers`, '-w', '%{http_code}', '--max-time', '60',
+      '-sS', '-o', `${dir}/body`, '-D', `${dir}/headers`, '-w', '%{http_code}', '--max-time', '60',
       '--resolve', `${domain}:80:${ip}`, `http://${domain}${path}`,
     ]);
     const read = (f: string) => (fs.existsSync(`${dir}/${f}`) ? fs.readFileSync(`${dir}/${f}`, 'utf8') : '');
+    // status 0 is "no HTTP answer": say which (refused, timed out, closed without an answer) in the suite's log
+    if (r.code !== 0) console.log(`http://${domain}${path} via ${ip}: curl exit ${r.code}: ${r.stderr.trim()}`);
     return { status: Number(r.stdout.trim()) || 0, body: read('body'), headers: read('headers') };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

@@ -1,15 +1,8 @@
-import { ResticAccess } from '../../src/application/nodes/backup-repository/restic-access';
-import { DecideAndAppend } from '../../src/application/common/decide-and-append';
-import type { NodeJobSupport } from '../../src/application/nodes/node-jobs/node-job-support';
-import { DeployKeyGenerator } from '../../src/application/ports/deploy-key-generator.port';
-import { EventStore } from '../../src/application/ports/event-store.port';
 import { JobFailure, type JobContext, type JobHandler, type JobHandlerResult } from '../../src/application/ports/job-queue.port';
-import type { NodeAccessSettings } from '../../src/application/ports/node-access.port';
-import type { RemoteRunner, RemoteRunResult } from '../../src/application/ports/remote-runner.port';
-import { SiteSecretStore } from '../../src/application/ports/site-secrets.port';
+import type { RemoteRunResult } from '../../src/application/ports/remote-runner.port';
 import { DeleteEnvironmentJobHandler } from '../../src/application/sites/delete-environment/delete-environment.job-handler';
 import { DeleteSiteJobHandler } from '../../src/application/sites/delete-site/delete-site.job-handler';
-import { SiteJobSupport } from '../../src/application/sites/site-jobs/site-job-support';
+import { scriptedSiteJobSupport } from './scripted-site-job-support';
 import type { TestApp } from './test-app';
 
 export const FINAL_BACKUP_PARTS = [
@@ -42,20 +35,6 @@ export class ScriptedDeletionRunner {
     const forgotten = playbook === 'site-environment-delete' && vars.restic_repository ? vars.backup_ids : [];
     return result({ deleted: true, forgotten });
   }
-}
-
-/** The real SiteJobSupport over a scripted runner, built from the app's own store, decider, secrets and keys. */
-function scriptedSiteJobSupport(t: TestApp, runner: ScriptedDeletionRunner): SiteJobSupport {
-  return new SiteJobSupport(
-    t.app.get(EventStore),
-    { nodeById: async () => ({ address: { host: '10.254.251.3', port: 22 }, status: 'ready', facts: {} }) } as unknown as NodeJobSupport,
-    t.app.get(SiteSecretStore),
-    runner as unknown as RemoteRunner,
-    { remoteRoot: '/var/lib/pressluft', hostKeyScan: false, manageFirewall: false, lockRootLogin: false, connectTimeoutMs: 1000 } satisfies NodeAccessSettings,
-    t.app.get(DecideAndAppend),
-    t.app.get(DeployKeyGenerator),
-    t.app.get(ResticAccess),
-  );
 }
 
 /**

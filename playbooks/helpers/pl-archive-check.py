@@ -7,14 +7,20 @@ Reads the tar (any compression tarfile knows) without extracting it and refuses,
 and a JSON line {"ok": false, "reason": ...}, when an entry
   * has an absolute path or a `..` component,
   * is a symbolic link whose target is absolute or leaves the release (resolved from the link's own
-    directory after the strip below), or a hard link to a path outside it,
+    directory after the strip below), or has a `..` after a name (`a/b/..` leaves the release when
+    a/b is itself a link to `..`; only leading `..` are resolved safely without following links),
+  * is a hard link to a path outside the release or to a symbolic link (tar's link() copies the
+    symbolic link, whose relative target then resolves from the hard link's directory),
   * lies below an entry that is a symbolic link (extraction would write through the link),
   * is a device, a fifo or anything else than a file, directory or link,
-  * has the setuid or setgid bit.
+  * has the setuid or setgid bit,
+  * is followed by a block that is neither a header nor the end of the archive (tarfile stops there,
+    GNU tar skips to the next header and unpacks whatever follows).
 On success it prints {"ok": true, "entries": N, "strip": 0|1}: strip is 1 when every entry lies
 under one top-level directory (a wrapped archive such as wordpress.org's `wordpress/`), to be passed
 to `tar --strip-components`.
 """
+import itertools
 import json
 import posixpath
 import stat
@@ -51,8 +57,14 @@ def main():
     try:
         tf = tarfile.open(sys.argv[1], 'r:*')
         members = tf.getmembers()
+        # tarfile ends the list silently at a bad header after the first; GNU tar would go on.
+        tf.fileobj.seek(tf.offset)
+        stopped_at = tf.fileobj.read(tarfile.BLOCKSIZE)
     except (tarfile.TarError, OSError, EOFError) as e:
         refuse('not a readable tar archive: %s' % e)
+    if stopped_at.strip(tarfile.NUL):
+        refuse('not a readable tar archive: a bad header after entry %d' % len(members),
+               members[-1].name if members else None)
     if not members:
         refuse('the archive is empty')
 
@@ -75,6 +87,7 @@ def main():
     strip = 1 if top_is_dir else 0
 
     links = set()
+    hard = []
     for ps, m in entries:
         rel = ps[strip:]
         if not rel:
@@ -84,13 +97,21 @@ def main():
             if target.startswith('/'):
                 refuse('link to an absolute path', m.name)
             if m.issym():
-                resolved = rel[:-1] + [p for p in target.split('/') if p not in ('', '.')]
+                tparts = parts_of(target)
+                if '..' in itertools.dropwhile(lambda p: p == '..', tparts):
+                    refuse('link target with .. after a name', m.name)
+                resolved = rel[:-1] + tparts
             else:  # hard link targets are archive member names
                 resolved = parts_of(target)[strip:]
             if leaves(resolved) or (m.islnk() and '..' in resolved):
                 refuse('link leaving the release', m.name)
             if m.issym():
                 links.add(tuple(rel))
+            else:
+                hard.append((tuple(resolved), m))
+    for target, m in hard:
+        if target in links:
+            refuse('hard link to a symbolic link', m.name)
     for ps, m in entries:
         rel = ps[strip:]
         for i in range(1, len(rel)):

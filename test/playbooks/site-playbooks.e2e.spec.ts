@@ -186,15 +186,18 @@ describe('site playbooks on a full node', () => {
   it("rotates the site's PHP error log as the site user (a link it plants reads nothing of root's) and nginx's site logs", async () => {
     const logs = `${alpha.base}/logs`;
     const rotate = `logrotate -f -s /root/pl-logrotate.state /etc/logrotate.d/pl-alpha`;
-    expect(await sh('cat /etc/logrotate.d/pl-alpha')).toMatch(new RegExp(`^${logs}/php-error.log \\{\\n\\tsu ${alpha.user} ${alpha.user}$`, 'm'));
-    await sh(`runuser -u ${alpha.user} -- sh -c 'echo "PL old line" >> ${logs}/php-error.log' && ${rotate}`);
-    expect(await sh(`stat -c '%U %a %n' ${logs}/php-error.log ${logs}/php-error.log.1 && cat ${logs}/php-error.log.1`)).toBe(
-      `${alpha.user} 640 ${logs}/php-error.log\n${alpha.user} 644 ${logs}/php-error.log.1\nPL old line\n`,
+    expect(await sh('cat /etc/logrotate.d/pl-alpha')).toMatch(new RegExp(`^${logs}/php-error.log \\{\\n\\tsu ${alpha.user} w-alpha$`, 'm'));
+    await sh(`runuser -u ${alpha.user} -- sh -c 'rm -f ${logs}/php-error.log* && echo "PL old line" >> ${logs}/php-error.log' && ${rotate}`);
+    // renamed, no new empty log (PHP makes the next one); a second rotation compresses the first
+    expect(await sh(`ls ${logs}; stat -c '%U %n' ${logs}/php-error.log.1; cat ${logs}/php-error.log.1`)).toBe(
+      `php-error.log.1\n${alpha.user} ${logs}/php-error.log.1\nPL old line\n`,
     );
-    // the site owns its logs directory: a link in place of the log is rotated as the link, never followed as root
+    await sh(`runuser -u ${alpha.user} -- sh -c 'echo "PL newer line" >> ${logs}/php-error.log' && ${rotate}`);
+    expect(await sh(`ls ${logs}; zcat ${logs}/php-error.log.2.gz`)).toBe('php-error.log.1\nphp-error.log.2.gz\nPL old line\n');
+    // the site owns its logs directory: a link in place of the log is skipped, never followed
     await sh(`runuser -u ${alpha.user} -- sh -c 'rm -f ${logs}/php-error.log* && ln -s /etc/shadow ${logs}/php-error.log'`);
     await ssh.sh(rotate);
-    expect((await ssh.sh(`grep -rl '^root:' ${logs}/ 2>/dev/null; zgrep -l '^root:' ${logs}/* 2>/dev/null`)).stdout).toBe('');
+    expect(await sh(`find ${logs} -mindepth 1 -printf '%y %f\\n'`)).toBe('l php-error.log\n');
     await sh(`rm -f ${logs}/php-error.log*`);
     // nginx's own rule (logrotate.d/nginx) covers the site's access and error logs
     const debug = await ssh.sh('logrotate -d -s /root/pl-logrotate.state /etc/logrotate.d/nginx 2>&1');
@@ -557,6 +560,7 @@ describe('site playbooks on a full node', () => {
     expect(page.headers).toMatch(/^x-robots-tag: noindex, nofollow\r?$/im);
     expect(page.body).toContain('http://staging.alpha2.test');
     expect((await http(node.ip, 'alpha2.test')).headers).not.toMatch(/x-robots-tag/i);
+    expect(await sh(`cat /etc/logrotate.d/pl-${staging.slug}`)).toContain(`\tsu ${staging.user} w-${staging.user.slice(2)}\n`);
     const again = await runSite(ssh, 'site-clone.yml', vars);
     expect(again.rc).toBe(0);
     expect(again.changed).toBe(0);
@@ -714,9 +718,9 @@ describe('site playbooks on a full node', () => {
     const removed = await runSite(ssh, 'site-environment-delete.yml', nameVars(staging, { env_name: 'staging' }));
     expect(failedTasks(removed)).toEqual([]);
     expect(removed.result).toEqual({ deleted: true, forgotten: [] });
-    const left = await ssh.sh(`id ${staging.user} 2>&1; ls -d ${staging.base} /etc/php/8.2/fpm/pool.d/pl-alpha-staging.conf /etc/nginx/sites-enabled/pl-alpha-staging.conf 2>&1; echo "SHOW DATABASES LIKE '${staging.db}'" | mariadb -N`);
+    const left = await ssh.sh(`id ${staging.user} 2>&1; ls -d ${staging.base} /etc/php/8.2/fpm/pool.d/pl-alpha-staging.conf /etc/nginx/sites-enabled/pl-alpha-staging.conf /etc/logrotate.d/pl-alpha-staging 2>&1; echo "SHOW DATABASES LIKE '${staging.db}'" | mariadb -N`);
     expect(left.stdout).toMatch(/no such user/);
-    expect(left.stdout.match(/No such file or directory/g)?.length).toBe(3);
+    expect(left.stdout.match(/No such file or directory/g)?.length).toBe(4);
     expect((await http(node.ip, 'alpha2.test')).status).toBe(200);
     const removedAgain = await runSite(ssh, 'site-environment-delete.yml', nameVars(staging, { env_name: 'staging' }));
     expect(removedAgain.rc).toBe(0);

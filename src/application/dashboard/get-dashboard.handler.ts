@@ -22,7 +22,19 @@ export interface DashboardView {
   recentEvents: RecordedEvent[];
   certificates: DashboardCertificates;
   backupSchedules: DashboardBackupSchedules;
+  siteHealth: DashboardSiteHealth;
 }
+
+/** The periodic health checks of site environments (rm_environments.health, from EnvironmentHealthChanged). */
+export interface DashboardSiteHealth {
+  /** Environments by their latest recorded status; unchecked = no check recorded yet. */
+  counts: { healthy: number; unhealthy: number; unchecked: number };
+  /** Environments whose latest check failed, most recently turned unhealthy first. */
+  unhealthy: { siteId: string; siteName: string; environment: string; reason: string | null; since: string | null }[];
+}
+
+/** A reason longer than this is cut for the dashboard (the event holds all of it). */
+const HEALTH_REASON_CHARS = 160;
 
 /** What went wrong with scheduled backups in the last BACKUP_PROBLEM_DAYS days, newest first. */
 export interface DashboardBackupSchedules {
@@ -78,7 +90,30 @@ export class GetDashboardHandler implements IQueryHandler<GetDashboardQuery, Das
       recentEvents,
       certificates: this.certificates(q.jobs),
       backupSchedules: this.backupSchedules(q.jobs),
+      siteHealth: this.siteHealth(q.jobs),
     };
+  }
+
+  private siteHealth(limit: number): DashboardSiteHealth {
+    const byHealth = this.sql.all<{ health: string; count: number }>('SELECT health, COUNT(*) AS count FROM rm_environments GROUP BY health');
+    const count = (health: string) => byHealth.find((r) => r.health === health)?.count ?? 0;
+    const unhealthy = this.sql
+      .all<{ site_id: string; site_name: string; environment: string; health_reason: string | null; health_changed_at: string | null }>(
+        `SELECT e.site_id, s.name AS site_name, e.name AS environment, e.health_reason, e.health_changed_at FROM rm_environments e JOIN rm_sites s ON s.id = e.site_id
+         WHERE e.health = 'unhealthy' ORDER BY e.health_changed_at DESC, s.name, e.name LIMIT @limit`,
+        { limit },
+      )
+      .map((r) => ({
+        siteId: r.site_id,
+        siteName: r.site_name,
+        environment: r.environment,
+        reason: r.health_reason && r.health_reason.length > HEALTH_REASON_CHARS ? `${r.health_reason.slice(0, HEALTH_REASON_CHARS - 1)}…` : r.health_reason,
+        since: r.health_changed_at,
+      }));
+    const healthy = count('healthy');
+    const unhealthyCount = count('unhealthy');
+    const all = byHealth.reduce((n, r) => n + r.count, 0);
+    return { counts: { healthy, unhealthy: unhealthyCount, unchecked: all - healthy - unhealthyCount }, unhealthy };
   }
 
   private backupSchedules(limit: number): DashboardBackupSchedules {

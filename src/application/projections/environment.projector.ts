@@ -85,6 +85,8 @@ export const environmentProjection: RowProjection<EnvironmentRow> = {
     'status',
     'cloned_from',
     'clone_baseline',
+    'health_reason',
+    'health_changed_at',
   ],
   handles: (type) => HANDLED.has(type),
   keys: (event: RecordedEvent) => {
@@ -130,6 +132,8 @@ export const environmentProjection: RowProjection<EnvironmentRow> = {
           status: 'provisioning',
           cloned_from: null,
           clone_baseline: null,
+          health_reason: null,
+          health_changed_at: null,
         },
         NO_RELEASES,
         event.recordedAt,
@@ -153,6 +157,8 @@ export const environmentProjection: RowProjection<EnvironmentRow> = {
         status: 'cloning',
         cloned_from: d.sourceEnvironment,
         clone_baseline: null,
+        health_reason: null,
+        health_changed_at: null,
       };
     }
     if (event.type === 'SiteDeleted' || event.type === 'EnvironmentDeleted' || !row) return null;
@@ -166,8 +172,10 @@ export const environmentProjection: RowProjection<EnvironmentRow> = {
         const d = event.data as DomainsChangedData;
         return { ...row, domains: JSON.stringify([d.primary, ...d.aliases]), updated_at: at };
       }
-      case 'EnvironmentHealthChanged':
-        return { ...row, health: (event.data as EnvironmentHealthChangedData).status, updated_at: at };
+      case 'EnvironmentHealthChanged': {
+        const d = event.data as EnvironmentHealthChangedData;
+        return { ...row, health: d.status, health_reason: d.reason, health_changed_at: at, updated_at: at };
+      }
       case 'SiteRetryRequested':
         return { ...row, status: RETRY_STATUS[(event.data as SiteRetryRequestedData).operation] ?? row.status, updated_at: at };
       case 'EnvironmentDeletionRequested':

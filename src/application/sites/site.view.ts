@@ -78,6 +78,9 @@ export type EnvironmentRow = {
   status: string;
   cloned_from: string | null;
   clone_baseline: string | null;
+  /** The reason and time of the last EnvironmentHealthChanged (null before the first). */
+  health_reason: string | null;
+  health_changed_at: string | null;
 };
 
 export function toSiteSummary(row: SiteRow): SiteSummaryView {

@@ -1,12 +1,12 @@
 #!/usr/bin/python3
 """The drift baseline of a site environment (docs/operations.md, "Staging clones"). Run as root.
 
-    pl-drift-snapshot.py --db NAME --uploads DIR [--wp-config PATH]
+    pl-drift-snapshot.py --db NAME [--uploads DIR] [--wp-config PATH]
 
 Prints one JSON line: {"ok": true, "takenAt": ISO-8601, "database": NAME, "prefix": PREFIX or null,
 "tables": [{"name", "rows", "checksum"[, "filtered": true]}...] (every base table, sorted by name; rows by
 COUNT(*), checksum by CHECKSUM TABLE ... EXTENDED, which reads every row), "uploads": {"files", "bytes",
-"sha256"}}. The uploads hash is the sha256 of one line per entry below DIR, sorted by path:
+"sha256"} or null without --uploads}. The uploads hash is the sha256 of one line per entry below DIR, sorted by path:
 `F <path> <size> <sha256 of the content>` for a file and `L <path> <link target>` for a symbolic link
 (never followed). A later drift check takes the same snapshot and compares: a table whose rows or
 checksum differ, or an uploads hash that differs, changed since the baseline.
@@ -132,7 +132,8 @@ def uploads(root):
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--db", required=True)
-    p.add_argument("--uploads", required=True)
+    # without it the tables alone (site-certificate.yml around its URL rewrite, which leaves uploads alone)
+    p.add_argument("--uploads")
     p.add_argument("--wp-config", dest="wp_config")
     a = p.parse_args()
     try:
@@ -140,7 +141,7 @@ def main():
             raise RuntimeError(f"bad database name {a.db!r}")
         taken = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
         prefix = read_prefix(a.wp_config) if a.wp_config else None
-        result = {"ok": True, "takenAt": taken, "database": a.db, "prefix": prefix, "tables": tables(a.db, prefix), "uploads": uploads(a.uploads)}
+        result = {"ok": True, "takenAt": taken, "database": a.db, "prefix": prefix, "tables": tables(a.db, prefix), "uploads": uploads(a.uploads) if a.uploads else None}
     except (RuntimeError, OSError) as e:
         print(json.dumps({"ok": False, "reason": str(e)}))
         return 1

@@ -8,7 +8,7 @@ import type {
   SiteRetryRequestedData,
 } from '../../domain/site/site.events';
 import type { EnvironmentClonedData, EnvironmentCloneRequestedData } from '../../domain/site/site-environment.events';
-import type { PromotionCompletedData } from '../../domain/site/site-promotion.events';
+import type { CloneBaselineAdvancedData, PromotionCompletedData } from '../../domain/site/site-promotion.events';
 import { PRODUCTION_ENVIRONMENT } from '../../domain/site/site.events';
 import type { RecordedEvent } from '../ports/event-store.port';
 import { driftBaselineJson, EnvironmentRow } from '../sites/site.view';
@@ -34,6 +34,7 @@ const HANDLED = new Set([
   'EnvironmentDeleted',
   'EnvironmentDeletionFailed',
   'PromotionCompleted',
+  'CloneBaselineAdvanced',
 ]);
 
 /** The status a retry of an operation gives the environment it works on (none for the others). */
@@ -193,6 +194,8 @@ export const environmentProjection: RowProjection<EnvironmentRow> = {
         if (key[1] === d.target) return withReleases(row, releaseSwitchedTo(releasesOf(row), d.releaseId), at);
         return d.baseline ? { ...row, clone_baseline: driftBaselineJson(d.baseline), updated_at: at } : row;
       }
+      case 'CloneBaselineAdvanced':
+        return { ...row, clone_baseline: driftBaselineJson((event.data as CloneBaselineAdvancedData).baseline), updated_at: at };
       case 'SiteProvisioned':
         return { ...withReleases(row, releaseSwitchedTo(releasesOf(row), (event.data as EnvironmentEventData).releaseId ?? null), at), status: 'active' };
       default:

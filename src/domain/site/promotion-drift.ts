@@ -110,3 +110,28 @@ export function promotionDriftReport(input: DriftInput): DriftReport {
     blocked: tables.length > 0 || uploads?.changed === true,
   };
 }
+
+const sameTable = (a: DriftBaselineTable | undefined, b: DriftBaselineTable | undefined) =>
+  a === undefined ? b === undefined : b !== undefined && a.rows === b.rows && a.checksum === b.checksum;
+
+/**
+ * A baseline that takes in one change of its environment that is not drift (the https switch), given the
+ * environment's snapshots right before and right after it: a table the change touched moves to its
+ * after-entry, but only when the baseline still matched the before-entry (a table that had drifted
+ * already keeps its old entry, so that drift still shows). Uploads and the time taken stay. Null when
+ * no table moves.
+ */
+export function advanceBaseline(baseline: DriftBaseline, before: DriftBaseline, after: DriftBaseline): { baseline: DriftBaseline; tables: string[] } | null {
+  const base = new Map(baseline.tables.map((t) => [t.name, t]));
+  const was = new Map(before.tables.map((t) => [t.name, t]));
+  const now = new Map(after.tables.map((t) => [t.name, t]));
+  const moved = tablesOf(before, after).filter((n) => !sameTable(was.get(n), now.get(n)) && sameTable(base.get(n), was.get(n)));
+  if (moved.length === 0) return null;
+  for (const name of moved) {
+    const entry = now.get(name);
+    if (entry) base.set(name, entry);
+    else base.delete(name);
+  }
+  const tables = [...base.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return { baseline: { ...baseline, tables }, tables: moved };
+}

@@ -22,6 +22,7 @@ export function transitionOfSiteEvent(event: SiteEvent): { transition: SiteTrans
     case 'BackupDeletionFailed':
     case 'SiteDeletionAuthorized':
     case 'DriftSnapshotTaken':
+    case 'CloneBaselineAdvanced':
     case 'PromotionBlocked':
     case 'PromotionOverwriteAuthorized':
       return null;

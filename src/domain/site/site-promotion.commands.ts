@@ -32,6 +32,18 @@ export interface RecordDriftSnapshot {
   readonly checkId: string;
   readonly snapshot: DriftBaseline;
 }
+/**
+ * The certificate job switched an environment's WordPress URLs to https, with its drift snapshots
+ * right before and right after the rewrite: the clones of that environment take the switch into their
+ * baselines (CloneBaselineAdvanced), so that it does not count as drift.
+ */
+export interface RecordHttpsSwitch {
+  readonly type: 'RecordHttpsSwitch';
+  readonly siteId: string;
+  readonly environment: string;
+  readonly before: DriftBaseline;
+  readonly after: DriftBaseline;
+}
 /** The promotion job took its backup of the target (its manifest). */
 export interface RecordPrePromotionBackup {
   readonly type: 'RecordPrePromotionBackup';
@@ -66,4 +78,4 @@ export interface FailPromotion {
   readonly rollbackError: OperationError | null;
 }
 
-export type PromotionCommand = RecordDriftSnapshot | RequestPromotion | RecordPrePromotionBackup | AuthorizePromotionOverwrite | CompletePromotion | FailPromotion;
+export type PromotionCommand = RecordDriftSnapshot | RecordHttpsSwitch | RequestPromotion | RecordPrePromotionBackup | AuthorizePromotionOverwrite | CompletePromotion | FailPromotion;

@@ -52,6 +52,23 @@ export interface DriftSnapshotTakenData {
   readonly snapshot: DriftBaseline;
 }
 
+/**
+ * A clone's drift baseline took in a change its source made that is not drift: the source's WordPress
+ * URLs switched to https once its certificate was served (reason `https-switch`). Only the tables the
+ * switch changed and that still matched the baseline right before it were taken over (`tables`); a
+ * table that had drifted before keeps its old entry, so that drift still shows.
+ */
+export interface CloneBaselineAdvancedData {
+  readonly siteId: string;
+  /** The clone whose baseline moved. */
+  readonly environment: string;
+  /** The environment it was cloned from (where the switch happened). */
+  readonly source: string;
+  readonly reason: 'https-switch';
+  readonly tables: readonly string[];
+  readonly baseline: DriftBaseline;
+}
+
 export interface PromotionRequestedData {
   readonly siteId: string;
   readonly promotionId: string;
@@ -119,10 +136,11 @@ export interface PromotionFailedData {
 }
 
 export type DriftSnapshotTaken = DomainEvent<'DriftSnapshotTaken', DriftSnapshotTakenData>;
+export type CloneBaselineAdvanced = DomainEvent<'CloneBaselineAdvanced', CloneBaselineAdvancedData>;
 export type PromotionRequested = DomainEvent<'PromotionRequested', PromotionRequestedData>;
 export type PromotionBlocked = DomainEvent<'PromotionBlocked', PromotionBlockedData>;
 export type PromotionOverwriteAuthorized = DomainEvent<'PromotionOverwriteAuthorized', PromotionOverwriteAuthorizedData>;
 export type PromotionCompleted = DomainEvent<'PromotionCompleted', PromotionCompletedData>;
 export type PromotionFailed = DomainEvent<'PromotionFailed', PromotionFailedData>;
 
-export type SitePromotionEvent = DriftSnapshotTaken | PromotionRequested | PromotionBlocked | PromotionOverwriteAuthorized | PromotionCompleted | PromotionFailed;
+export type SitePromotionEvent = DriftSnapshotTaken | CloneBaselineAdvanced | PromotionRequested | PromotionBlocked | PromotionOverwriteAuthorized | PromotionCompleted | PromotionFailed;

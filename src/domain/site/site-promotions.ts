@@ -1,7 +1,7 @@
 import { DecideContext } from '../common/domain-event';
 import { InvalidValue, NotFound, RuleViolation } from '../common/domain-error';
 import { parseEnvironmentName } from '../common/value-objects';
-import { promotionDriftReport } from './promotion-drift';
+import { advanceBaseline, promotionDriftReport } from './promotion-drift';
 import { canTransition, SiteLifecycleState, transitionRefused } from './site-lifecycle.state-machine';
 import type { SiteBackup } from './site-backups';
 import type { SiteBackupEvent } from './site-backup.events';
@@ -13,6 +13,7 @@ import type {
   FailPromotion,
   PromotionAsk,
   RecordDriftSnapshot,
+  RecordHttpsSwitch,
   RecordPrePromotionBackup,
   RequestPromotion,
 } from './site-promotion.commands';
@@ -142,6 +143,20 @@ export function checkPromotion(ask: PromotionAsk, site: PromotionSiteView, siteI
 export function recordDriftSnapshot(cmd: RecordDriftSnapshot, site: PromotionSiteView, siteId: string): SitePromotionEvent[] {
   if (!site.environments[cmd.environment]) return [];
   return [{ type: 'DriftSnapshotTaken', data: { siteId, environment: cmd.environment, checkId: cmd.checkId, snapshot: cmd.snapshot } }];
+}
+
+/**
+ * A fact, not an operation: every clone of the environment takes the https switch into its baseline
+ * (the tables it changed that the clone's baseline still had as they were right before). Nothing when
+ * the environment has no clone or no clone's baseline moves; never refused, since the switch happened.
+ */
+export function recordHttpsSwitch(cmd: RecordHttpsSwitch, site: PromotionSiteView, siteId: string): SitePromotionEvent[] {
+  return Object.entries(site.environments).flatMap(([environment, env]): SitePromotionEvent[] => {
+    if (env.clonedFrom?.environment !== cmd.environment) return [];
+    const advanced = advanceBaseline(env.clonedFrom.baseline, cmd.before, cmd.after);
+    if (!advanced) return [];
+    return [{ type: 'CloneBaselineAdvanced', data: { siteId, environment, source: cmd.environment, reason: 'https-switch', tables: advanced.tables, baseline: advanced.baseline } }];
+  });
 }
 
 /**

@@ -71,6 +71,7 @@ import {
   completePromotion,
   failPromotion,
   recordDriftSnapshot,
+  recordHttpsSwitch,
   recordPrePromotionBackup,
   requestPromotion,
   SitePromotion,
@@ -475,6 +476,8 @@ function decide(cmd: SiteCommand, site: SiteState, ctx: DecideContext): SiteEven
 
     case 'RecordDriftSnapshot':
       return recordDriftSnapshot(cmd, site, siteId);
+    case 'RecordHttpsSwitch':
+      return recordHttpsSwitch(cmd, site, siteId);
     case 'RequestPromotion':
       return requestPromotion(cmd, site, siteId, ctx);
     case 'RecordPrePromotionBackup':
@@ -712,6 +715,10 @@ function evolve(site: SiteState, event: SiteEvent): SiteState {
     case 'DriftSnapshotTaken':
     case 'PromotionBlocked':
       return site;
+    case 'CloneBaselineAdvanced':
+      return withEnvironment(site, event.data.environment, (env) =>
+        env.clonedFrom ? { ...env, clonedFrom: { ...env.clonedFrom, baseline: event.data.baseline } } : env,
+      );
     case 'PromotionRequested': {
       const { promotionId, environment, target, preset, releaseId, prePromotionBackupId, extraContentTables, force } = event.data;
       return {

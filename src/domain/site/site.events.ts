@@ -297,6 +297,7 @@ export const SITE_EVENT_TYPES = [
   'EnvironmentDeleted',
   'EnvironmentDeletionFailed',
   'DriftSnapshotTaken',
+  'CloneBaselineAdvanced',
   'PromotionRequested',
   'PromotionBlocked',
   'PromotionOverwriteAuthorized',

@@ -4,13 +4,15 @@
  * the production job handlers (site.certificate runs site-certificate.yml over SSH). Proves the chain
  * request → CertificateRequested → job → playbook → CertificateIssued → read model, where the first
  * request is the automatic one right after the site was provisioned (no explicit POST), HTTPS answering
- * with the recorded certificate, a failure recorded without touching the site, and no key anywhere on the
- * control plane. Needs root (test nodes).
+ * with the recorded certificate, a failure recorded without touching the site, the https switch taken
+ * into the drift baseline of a clone made before it, and no key anywhere on the control plane. Needs root (test nodes).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tls from 'node:tls';
+import { promotionDriftReport } from '../../../src/domain/site/promotion-drift';
+import type { DriftBaseline } from '../../../src/domain/site/site-environment.events';
 import { SecretBox } from '../../../src/infrastructure/secrets/secret-box';
 import { FileControlPlaneKey } from '../../../src/infrastructure/ssh/file-control-plane-key';
 import { runCmd } from '../../playbooks/node-ssh';
@@ -190,6 +192,45 @@ describe('site certificates through the API against pebble', () => {
     expect((await t.request('GET', `/api/v1/events?stream=certificate-${siteId}`)).body.items.slice(4).map((e: { type: string }) => e.type)).toEqual([
       'CertificateRequested', 'CertificateKept', 'CertificateRequested', 'CertificateKept',
     ]);
+  });
+
+  it('takes the https switch into a staging clone made before it: the clone\'s baseline advances, so a promotion sees no drift where it would without', async () => {
+    // production back on http, then a staging clone of it (its baseline holds the http URLs)
+    const http = await execOnNode(node, ['mariadb', '-e', `UPDATE ${DB}.wp_options SET option_value = 'http://${DOMAIN}' WHERE option_name IN ('home', 'siteurl')`]);
+    expect(http.code).toBe(0);
+    const clone = await t.request('POST', `/api/v1/sites/${siteId}/environments`, { name: 'staging', sourceEnvironment: 'production', domain: `staging.${DOMAIN}` });
+    expect(clone.status).toBe(202);
+    await succeed(clone.body.job.id);
+    const siteEvents = async () => (await t.request('GET', `/api/v1/events?stream=site-${siteId}&limit=500`)).body.items as { type: string; data: Record<string, unknown> }[];
+    const cloned = (await siteEvents()).find((e) => e.type === 'EnvironmentCloned')!;
+    const cloneBaseline = cloned.data.baseline as DriftBaseline;
+
+    // the switch: a run that keeps the certificate and rewrites the URLs, with the snapshots around it
+    const job = await succeed((await t.request('POST', `/api/v1/sites/${siteId}/environments/production/certificates`, {})).body.job.id);
+    expect(rewriteChanged(job.id)).toEqual([1]);
+    expect(await siteUrls()).toEqual([['home', `https://${DOMAIN}`], ['siteurl', `https://${DOMAIN}`]]);
+    expect(await jobLog(job.id)).toContain('snapshots around the switch taken for the baselines of staging');
+    const advanced = (await siteEvents()).filter((e) => e.type === 'CloneBaselineAdvanced');
+    expect(advanced).toHaveLength(1);
+    expect(advanced[0].data).toMatchObject({ environment: 'staging', source: 'production', reason: 'https-switch' });
+    expect(advanced[0].data.tables).toContain(`wp_options`);
+    const staging = (await t.request('GET', `/api/v1/sites/${siteId}`)).body.environments.find((e: { name: string }) => e.name === 'staging');
+    // the read model shows the advanced baseline (in its own shape: name, rows, checksum)
+    const moved = advanced[0].data.baseline as DriftBaseline;
+    expect(staging.cloneBaseline.tables).toEqual(moved.tables.map(({ name, rows, checksum }) => ({ name, rows, checksum })));
+    expect(staging.cloneBaseline.uploads).toEqual(cloneBaseline.uploads);
+
+    // the dry run compares production now against the advanced baseline: no drift, for either preset that copies the database
+    for (const preset of ['content-protect', 'full']) {
+      const dry = await t.request('POST', `/api/v1/sites/${siteId}/environments/staging/promote?dryRun=true`, { target: 'production', preset });
+      expect(dry.status).toBe(200);
+      expect(dry.body.report).toMatchObject({ blocked: false, tables: [] });
+      // the same snapshot against the baseline of the clone alone: the switch would have been drift
+      const snapshot = (await siteEvents()).filter((e) => e.type === 'DriftSnapshotTaken').at(-1)!.data.snapshot as DriftBaseline;
+      const without = promotionDriftReport({ source: 'staging', target: 'production', preset: preset as 'full', baseline: cloneBaseline, snapshot, extraContentTables: [] });
+      expect(without.blocked).toBe(true);
+      expect(without.tables.map((x) => x.name)).toContain('wp_options');
+    }
   });
 
   it('keeps the private key on the node: no line of it in events, job logs or run events', async () => {

@@ -168,4 +168,53 @@ describe('promotions', () => {
       expect(state.lastPromotion).toMatchObject({ prePromotionBackupId: 'b2', overwriteAuthorized: false, retried: true });
     });
   });
+
+  describe('the https switch of the source (RecordHttpsSwitch): not drift', () => {
+    // the certificate job's snapshots of production right before and right after its URL rewrite
+    const before = snapshotWith();
+    const switched: DriftBaseline = {
+      ...before,
+      takenAt: '2026-12-03T11:00:05.000Z',
+      tables: before.tables.map((t) => (t.name === 'wp_options' || t.name === 'wp_posts' ? { ...t, checksum: `${t.checksum}-https` } : t)),
+    };
+    const record = (over: Partial<{ environment: string; before: DriftBaseline; after: DriftBaseline }> = {}) =>
+      cmd('RecordHttpsSwitch', { environment: env, before, after: switched, ...over });
+    const advanced = (baselineNow: DriftBaseline, tables: string[]): SiteEvent => ({
+      type: 'CloneBaselineAdvanced',
+      data: { siteId, environment: 'staging', source: env, reason: 'https-switch', tables, baseline: baselineNow },
+    });
+
+    it('given a clone whose baseline matches the source before the switch, then its baseline takes the switched tables and a promotion sees no drift', () => {
+      const moved = { ...baseline, tables: switched.tables };
+      given(siteDecider, ACTIVE).when(record()).then([advanced(moved, ['wp_options', 'wp_posts'])]);
+      const state = given(siteDecider, ACTIVE).when(record()).thenState({ state: 'ACTIVE' });
+      expect(state.environments.staging.clonedFrom).toEqual({ environment: env, baseline: moved });
+      // without the switch in the baseline the same snapshot is drift
+      expect(reportOf('content-protect', switched).blocked).toBe(true);
+      given(siteDecider, [...ACTIVE, advanced(moved, ['wp_options', 'wp_posts'])])
+        .when(promote({ snapshot: switched }))
+        .then([{ ...requested, data: { ...(requested.data as object), report: promotionDriftReport({ source: 'staging', target: env, preset: 'content-protect', baseline: moved, snapshot: switched, extraContentTables: [] }) } } as SiteEvent]);
+    });
+    it('given a table that had drifted before the switch, then that table keeps its baseline entry (the drift still shows), the others move', () => {
+      const drifted = snapshotWith({ table: 'wp_options', rows: 101 });
+      const after: DriftBaseline = { ...switched, tables: switched.tables.map((t) => (t.name === 'wp_options' ? { ...t, rows: 101 } : t)) };
+      const [event] = given(siteDecider, ACTIVE).when(record({ before: drifted, after })).then([
+        advanced({ ...baseline, tables: baseline.tables.map((t) => (t.name === 'wp_posts' ? { ...t, checksum: '30-https' } : t)) }, ['wp_posts']),
+      ]);
+      const report = promotionDriftReport({ source: 'staging', target: env, preset: 'content-protect', baseline: (event.data as { baseline: DriftBaseline }).baseline, snapshot: after, extraContentTables: [] });
+      expect(report.tables).toEqual([{ name: 'wp_options', change: 'changed', rowsBefore: 100, rowsAfter: 101 }]);
+    });
+    it('given a switch that changed no table, or a source without clones, or a switch of another environment, then nothing', () => {
+      given(siteDecider, ACTIVE).when(record({ after: before })).then([]);
+      given(siteDecider, [created, provisioned]).when(record()).then([]);
+      given(siteDecider, ACTIVE).when(record({ environment: 'staging' })).then([]);
+      given(siteDecider, ACTIVE).when(record({ environment: 'qa' })).then([]);
+    });
+    it('given a table the switch added or removed, then the baseline adds or drops it', () => {
+      const added: DriftBaseline = { ...before, tables: [...before.tables, { name: 'wp_x', rows: 1, checksum: '1' }] };
+      given(siteDecider, ACTIVE).when(record({ after: added })).then([advanced({ ...baseline, tables: added.tables }, ['wp_x'])]);
+      const removed: DriftBaseline = { ...before, tables: before.tables.filter((t) => t.name !== 'wp_comments') };
+      given(siteDecider, ACTIVE).when(record({ after: removed })).then([advanced({ ...baseline, tables: removed.tables }, ['wp_comments'])]);
+    });
+  });
 });

@@ -6,6 +6,8 @@ import { JOB_KINDS } from '../../jobs/job-kinds';
 import { CertificateSettings } from '../../ports/certificate-settings.port';
 import { EventStore } from '../../ports/event-store.port';
 import { JobContext, JobFailure, JobHandler, JobHandlerResult } from '../../ports/job-queue.port';
+import type { DriftBaseline } from '../../../domain/site/site-environment.events';
+import { driftBaselineOf } from '../../sites/clone-environment/drift-baseline';
 import { plResult, SiteJobSupport, str, toSiteJobFailure } from '../../sites/site-jobs/site-job-support';
 
 /** What the CA or the network may get right on a later attempt; a name pointed elsewhere or a refused nginx config will not. */
@@ -15,7 +17,8 @@ const RETRYABLE = new Set(['CERT_ACME_RATE_LIMITED', 'CERT_ACME_FAILED']);
  * `site.certificate`: site-certificate.yml for the names the CertificateRequested event recorded. The
  * node asks the CA only when its certificate is missing, for other names or another directory, due for
  * renewal, or `force`; otherwise it keeps it (and applies HSTS as asked). Keys stay on the node.
- * Summary: {renewed, serial, domains, notBefore, notAfter, renewAt, hsts}; a failure carries the
+ * Summary: {renewed, serial, domains, notBefore, notAfter, renewAt, hsts[, httpsSwitch: {before, after}]}
+ * (the drift snapshots around the URL rewrite, taken when the environment has clones); a failure carries the
  * playbook's error code (CERT_*) and the names it is about.
  */
 @Injectable()
@@ -37,6 +40,8 @@ export class IssueCertificateJobHandler implements JobHandler {
       if (!request || state.pendingRequestId !== requestId) throw new JobFailure('NOT_FOUND', `certificate request ${requestId} is not the environment's running one (it finished); request a certificate again instead of retrying this job`, false);
       const target = await this.support.target(ctx, environment);
       const [primary, ...aliases] = request.domains;
+      // A clone compares its source against the baseline it took; the source's switch to https is not drift.
+      const clones = Object.values(target.site.environments).filter((e) => e.clonedFrom?.environment === environment).map((e) => e.name);
       ctx.log(`certificate of ${environment} for ${request.domains.join(', ')} (${request.reason}${request.force ? ', forced' : ''}, HSTS ${request.hsts ? 'on' : 'off'}) from ${this.settings.acmeDirectoryUrl}`);
       // A step per attempt: a retry after a CA error asks again instead of replaying the recorded failure.
       const result = await this.support
@@ -57,6 +62,9 @@ export class IssueCertificateJobHandler implements JobHandler {
             renew_share: this.settings.renewShare,
             force: request.force,
             hsts: request.hsts,
+            // snapshots right before and after the URL rewrite, for the clones' baselines
+            drift_snapshot: clones.length > 0,
+            db_name: target.names.db_name,
           },
           ctx,
           `site-certificate-${ctx.job.attempt}`,
@@ -78,11 +86,22 @@ export class IssueCertificateJobHandler implements JobHandler {
       ctx.log(`${summary.renewed ? 'installed' : 'kept'} certificate ${summary.serial}, valid until ${summary.notAfter}, renewal from ${summary.renewAt}`);
       const httpsUrls = out.https_urls && typeof out.https_urls === 'object' ? (out.https_urls as Record<string, number>) : {};
       if (Object.keys(httpsUrls).length > 0) ctx.log(`WordPress URLs of ${primary} switched to https (rows per table: ${JSON.stringify(httpsUrls)})`);
-      return { summary };
+      const httpsSwitch = httpsSwitchOf(out.https_switch);
+      if (httpsSwitch) ctx.log(`snapshots around the switch taken for the baselines of ${clones.join(', ')}`);
+      else if (clones.length > 0 && Object.keys(httpsUrls).length > 0) ctx.log(`no snapshots around the switch (${str(out.https_switch_error) ?? 'not taken'}): ${clones.join(', ')} will see it as drift`);
+      return { summary: httpsSwitch ? { ...summary, httpsSwitch } : summary };
     } catch (err) {
       throw toSiteJobFailure(err);
     }
   }
+}
+
+/** The snapshots the playbook took right before and after it rewrote the URLs, when it did both. */
+function httpsSwitchOf(raw: unknown): { before: DriftBaseline; after: DriftBaseline } | null {
+  if (!raw || typeof raw !== 'object') return null;
+  const before = driftBaselineOf((raw as Record<string, unknown>).before);
+  const after = driftBaselineOf((raw as Record<string, unknown>).after);
+  return before && after ? { before, after } : null;
 }
 
 /** The playbook's own error (pl_result.error: CERT_* code, message, names) in place of the runner's generic one. */

@@ -59,9 +59,13 @@ export class JobLifecycleRecorder {
     this.decideAndAppend.run(jobStreamId(job.id), jobDecider, command, this.meta(job, step));
   }
 
-  private outcome(job: JobRecord, step: string, outcome: OutcomeCommand | undefined): void {
-    if (!outcome) return;
-    const meta = this.meta(job, `outcome/${step}/${job.attempt}`);
+  private outcome(job: JobRecord, step: string, outcomes: OutcomeCommand | readonly OutcomeCommand[] | undefined): void {
+    const list: readonly OutcomeCommand[] = outcomes === undefined ? [] : Array.isArray(outcomes) ? outcomes : [outcomes as OutcomeCommand];
+    // the first keeps the command id it always had; each further one gets its own
+    list.forEach((outcome, i) => this.apply(outcome, this.meta(job, `outcome/${step}/${job.attempt}${i === 0 ? '' : `/${i}`}`)));
+  }
+
+  private apply(outcome: OutcomeCommand, meta: CommandMeta): void {
     if (outcome.aggregate === 'site') {
       this.decideAndAppend.run(siteStreamId(outcome.command.siteId), siteDecider, outcome.command, meta);
     } else if (outcome.aggregate === 'certificate') {

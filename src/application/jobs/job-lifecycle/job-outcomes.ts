@@ -14,7 +14,8 @@ export type OutcomeCommand =
 type Summary = Record<string, unknown> | undefined;
 
 interface OutcomeMap {
-  succeeded(job: JobRecord, summary: Summary): OutcomeCommand | undefined;
+  /** More than one command when the job's result is a fact for more than one stream. */
+  succeeded(job: JobRecord, summary: Summary): OutcomeCommand | readonly OutcomeCommand[] | undefined;
   /** Only when the job has finally failed (no attempts left) or was cancelled. */
   failed(job: JobRecord, error: JobError, summary: Summary): OutcomeCommand | undefined;
 }
@@ -196,24 +197,31 @@ export const JOB_OUTCOMES: Record<string, OutcomeMap> = {
       },
     }),
   },
-  // Never the site's lifecycle: a certificate's outcome goes to the site's certificate stream.
+  // Never the site's lifecycle: a certificate's outcome goes to the site's certificate stream, and an
+  // https switch (its snapshots around the URL rewrite) to the site's, where the clones' baselines take it in.
   [JOB_KINDS.siteCertificate]: {
-    succeeded: (job, s) => ({
-      aggregate: 'certificate',
-      command: {
-        type: 'CompleteCertificate',
-        ...certificateRef(job),
-        renewed: s?.renewed === true,
-        certificate: {
-          serial: String(s?.serial ?? ''),
-          domains: Array.isArray(s?.domains) ? s.domains.map(String) : [],
-          notBefore: String(s?.notBefore ?? ''),
-          notAfter: String(s?.notAfter ?? ''),
-          renewAt: String(s?.renewAt ?? ''),
+    succeeded: (job, s) => {
+      const certificate: OutcomeCommand = {
+        aggregate: 'certificate',
+        command: {
+          type: 'CompleteCertificate',
+          ...certificateRef(job),
+          renewed: s?.renewed === true,
+          certificate: {
+            serial: String(s?.serial ?? ''),
+            domains: Array.isArray(s?.domains) ? s.domains.map(String) : [],
+            notBefore: String(s?.notBefore ?? ''),
+            notAfter: String(s?.notAfter ?? ''),
+            renewAt: String(s?.renewAt ?? ''),
+          },
+          hsts: s?.hsts === true,
         },
-        hsts: s?.hsts === true,
-      },
-    }),
+      };
+      const httpsSwitch = s?.httpsSwitch as { before: DriftBaseline; after: DriftBaseline } | undefined;
+      if (!httpsSwitch) return certificate;
+      const { siteId, environment } = certificateRef(job);
+      return [certificate, { aggregate: 'site', command: { type: 'RecordHttpsSwitch', siteId, environment, before: httpsSwitch.before, after: httpsSwitch.after } }];
+    },
     failed: (job, error, s) => ({
       aggregate: 'certificate',
       command: { type: 'FailCertificate', ...certificateRef(job), error, ...(Array.isArray(s?.domains) ? { domains: s.domains.map(String) } : {}) },

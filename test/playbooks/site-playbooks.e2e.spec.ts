@@ -9,6 +9,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { START_ARGV_SAMPLER } from '../support/argv-sampler';
 import { pollUntil } from '../support/poll-until';
 import { LoopAnswer, RequestLoop, startRequestLoop } from '../support/request-loop';
 import { downNode, ensureTemplate, TestNode, upNode } from '../support/test-nodes';
@@ -110,11 +111,7 @@ describe('site playbooks on a full node', () => {
 
   it('provisions a site that answers through Nginx, with no secret in any process argv during the run', async () => {
     // sample every process's argv on the node while the playbook runs
-    await sh(
-      "rm -f /root/argv.log /root/argv.stop; setsid sh -c 'while [ ! -f /root/argv.stop ]; do " +
-        "for f in /proc/[0-9]*/cmdline; do tr \"\\\\0\" \" \" < $f 2>/dev/null; echo; done >> /root/argv.log; sleep 0.05; done' " +
-        '</dev/null >/dev/null 2>&1 &',
-    );
+    await sh(START_ARGV_SAMPLER);
     const run = await runSite(ssh, 'site-provision.yml', provisionVars(alpha, rel.core, 'r0001', { domain_aliases: ['www.alpha.test'] }));
     await sh('touch /root/argv.stop');
     expect(failedTasks(run)).toEqual([]);

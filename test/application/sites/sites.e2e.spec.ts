@@ -7,23 +7,27 @@
  * domain change; deletion; a FAILED provisioning (database down), a reset that does not pass and a retry
  * that does; a second site on the second node; a staging clone whose backup went to a restic
  * repository on the node, deleted with its snapshot. Every lifecycle state shows in the API and the event log,
- * and no generated secret shows anywhere (events, run events, job logs, API answers, pages, service log).
+ * a core update through the API (the configured core archive replaced by a newer one), and no generated
+ * secret shows anywhere (events, run events, job logs, API answers, pages, service log, and every
+ * process's argv on the node sampled while the create and the core update ran).
  * Needs root (test nodes).
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SiteSecretStore } from '../../../src/application/ports/site-secrets.port';
 import { SecretBox } from '../../../src/infrastructure/secrets/secret-box';
 import { FileControlPlaneKey } from '../../../src/infrastructure/ssh/file-control-plane-key';
+import { START_ARGV_SAMPLER, STOP_ARGV_SAMPLER } from '../../support/argv-sampler';
 import { pollUntil } from '../../support/poll-until';
+import { LoopAnswer, startRequestLoop } from '../../support/request-loop';
 import { startTestApp, TestApp, TestResponse } from '../../support/test-app';
 import { ensureTestUser, LocalSshd, scratchDirForTestUser, startLocalSshd, TEST_SSH_USER } from '../../support/local-sshd';
 import { downNode, ensureTemplate, execOnNode, TestNode, upNode } from '../../support/test-nodes';
-import { wordPressArchive, WordPressArchive } from '../../support/wordpress-archive';
+import { buildCoreArchive, wordPressArchive, WordPressArchive } from '../../support/wordpress-archive';
 
 jest.setTimeout(60 * 60_000);
 
@@ -37,6 +41,10 @@ describe('sites on real nodes through the API', () => {
   const responses: string[] = []; // every API answer body of this suite (secrets must not be in any)
   const serviceLog: string[] = [];
   let gitSshd: LocalSshd | undefined;
+  /** The control plane's PRESSLUFT_WORDPRESS_ARCHIVE: a copy of the core archive, which the core update test replaces with a newer one. */
+  let coreFile: string;
+  /** Every process's argv on node 0 while jobs ran (one of the places no secret may appear). */
+  const argvSamples: string[] = [];
 
   const api = async (method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<TestResponse> => {
     const res = await t.request(method, path, body, headers);
@@ -92,6 +100,17 @@ describe('sites on real nodes through the API', () => {
     execFileSync('tar', ['-czf', out, '-C', dir, 'wordpress']);
     return out;
   }
+  /** Samples every process's argv on a node (20 times a second) until the returned function is called, which answers the distinct lines seen. */
+  async function sampleArgv(node: TestNode): Promise<() => Promise<string>> {
+    const started = await execOnNode(node, ['sh', '-c', START_ARGV_SAMPLER]);
+    if (started.code !== 0) throw new Error(`argv sampler: ${started.stderr}`);
+    return async () => {
+      const r = await execOnNode(node, ['sh', '-c', STOP_ARGV_SAMPLER]);
+      if (r.code !== 0) throw new Error(`argv samples: ${r.stderr}`);
+      argvSamples.push(r.stdout);
+      return r.stdout;
+    };
+  }
   const marker = (value: string) => `<?php\nadd_action('send_headers', function () { header('X-Pl-Release: ${value}'); });\n`;
 
   async function uploadArchive(file: string): Promise<string> {
@@ -123,13 +142,15 @@ describe('sites on real nodes through the API', () => {
     writeFileSync(join(dataDir, 'cp.pub'), key.publicKey() + '\n');
     nodes.push(await upNode('full', 0, [join(dataDir, 'cp.pub')]), await upNode('full', 1, [join(dataDir, 'cp.pub')]));
     core = await wordPressArchive(nodes[0]);
+    coreFile = join(work, 'wordpress-core.tar.gz');
+    copyFileSync(core.path, coreFile);
     t = await startTestApp({
       jobHandlers: 'real',
       env: {
         PRESSLUFT_DATA_DIR: dataDir,
         PRESSLUFT_RUN_POLL_MS: '250',
         PRESSLUFT_MANAGE_FIREWALL: 'off',
-        PRESSLUFT_WORDPRESS_ARCHIVE: core.path,
+        PRESSLUFT_WORDPRESS_ARCHIVE: coreFile,
         PRESSLUFT_LOG_LEVEL: 'info',
       },
       // The service's own log is one of the places no secret may appear: every line is kept for that
@@ -158,12 +179,19 @@ describe('sites on real nodes through the API', () => {
   let releaseA0: string;
 
   it('creates a site on a ready node: PROVISIONING -> ACTIVE, WordPress answers 200 through the node\'s Nginx', async () => {
+    // every process's argv on the node is sampled while the job runs (the secrets it writes must not be in any)
+    const argv = await sampleArgv(nodes[0]);
     const created = await createSite(0, 'shop', 'shop.test');
     siteA = created.site.id;
     adminPasswordA = created.admin.password;
     expect(created.admin).toMatchObject({ user: 'admin', password: expect.stringMatching(/^[A-Za-z0-9]{24}$/) });
     expect((await site(siteA)).state).toBe('PROVISIONING');
-    await succeed(created.job.id);
+    try {
+      await succeed(created.job.id);
+    } finally {
+      const seen = await argv();
+      expect(seen).toContain('site-provision.yml'); // the sampler saw the run
+    }
     const view = await site(siteA);
     expect(view.state).toBe('ACTIVE');
     releaseA0 = view.environments[0].currentReleaseId;
@@ -232,9 +260,26 @@ describe('sites on real nodes through the API', () => {
     const before = (await site(siteA)).environments[0].currentReleaseId;
     const http500 = "<?php\nif (PHP_SAPI !== 'cli') { http_response_code(500); exit('broken'); }\n";
     const uploadId = await uploadArchive(docroot('http500', { 'wp-content/mu-plugins/broken.php': http500 }));
-    const res = await api('POST', `/api/v1/sites/${siteA}/environments/production/deployments`, { source: { type: 'archive', uploadId } });
-    const job = await finished(res.body.job.id);
-    expect(job.error?.code).toBe('DEPLOY_HEALTH_CHECK_FAILED');
+    // visitors keep asking while the broken release is switched in and back out
+    const visitors = startRequestLoop(nodes[0].ip, 'shop.test', '/', { workers: 2, paceMs: 20 });
+    let answers: LoopAnswer[] = [];
+    try {
+      await pollUntil(() => visitors.answers.length > 0, { timeoutMs: 60_000, description: 'requests under way' });
+      const res = await api('POST', `/api/v1/sites/${siteA}/environments/production/deployments`, { source: { type: 'archive', uploadId } });
+      const job = await finished(res.body.job.id);
+      expect(job.error?.code).toBe('DEPLOY_HEALTH_CHECK_FAILED');
+      const answered = visitors.answers.length;
+      await pollUntil(() => visitors.answers.length > answered, { timeoutMs: 60_000, description: 'a request answered after the rollback' });
+    } finally {
+      answers = await visitors.stop();
+    }
+    // Every request got a whole answer, from one release or the other: the good one (200) or, in the
+    // moment between the switch and the automatic switch back, the broken one (its 500): a release that
+    // fails only over HTTP is seen by visitors until the post-switch check catches it (docs/playbooks.md).
+    const brief = (a: LoopAnswer) => `${a.status} ${a.error ?? a.body.slice(0, 80)}`;
+    expect(answers.filter((a) => !(a.status === 200 && a.body.includes('Site shop')) && !(a.status === 500 && a.body === 'broken')).map(brief)).toEqual([]);
+    expect(answers.at(-1)!.status).toBe(200);
+    console.log(`automatic rollback under load: ${answers.length} requests, ${answers.filter((a) => a.status === 500).length} answered by the broken release`);
     const view = await site(siteA);
     expect(view.state).toBe('ACTIVE');
     expect(view.environments[0].currentReleaseId).toBe(before);
@@ -295,6 +340,51 @@ describe('sites on real nodes through the API', () => {
     // the key was on the node for the clone only
     const left = await execOnNode(nodes[0], ['sh', '-c', 'ls -A /var/www/sites/shop/tmp/ 2>/dev/null | grep -c pl-deploy-key || true']);
     expect(left.stdout.trim()).toBe('0');
+  });
+
+  it('updates WordPress core through the API: a new release with the new core and the site\'s wp-content, the database upgraded after the switch; a version the archive does not hold changes nothing', async () => {
+    const deployments = `/api/v1/sites/${siteA}/environments/production/deployments`;
+    const onNode = async (script: string) => {
+      const r = await execOnNode(nodes[0], ['sh', '-c', script]);
+      if (r.code !== 0) throw new Error(`on node failed (${r.code}): ${script}\n${r.stderr}`);
+      return r.stdout.trim();
+    };
+    const dbVersion = async () => Number(await onNode(`mariadb --batch --skip-column-names s_shop -e "SELECT option_value FROM wp_options WHERE option_name = 'db_version'"`));
+    const live = (await site(siteA)).environments[0].currentReleaseId as string;
+    // a security release arrives: the operator points PRESSLUFT_WORDPRESS_ARCHIVE at it (here the same path, new content)
+    const newer = core.version.replace(/^(\d+\.\d+).*$/, '$1.99');
+    const built = await buildCoreArchive(core, newer, join(work, 'core-newer.tar.gz'));
+    renameSync(built.path, coreFile);
+
+    const wrong = await api('POST', deployments, { source: { type: 'wordpress', version: '9.9.9' } });
+    expect(wrong.status).toBe(202);
+    const refused = await finished(wrong.body.job.id);
+    expect(refused).toMatchObject({ state: 'failed', error: { code: 'WORDPRESS_ARCHIVE_INVALID' } });
+    expect(refused.error.message).toContain(newer);
+    expect(await site(siteA)).toMatchObject({ state: 'ACTIVE' });
+    expect((await site(siteA)).environments[0].currentReleaseId).toBe(live);
+
+    const before = await dbVersion();
+    const argv = await sampleArgv(nodes[0]);
+    const res = await api('POST', deployments, { source: { type: 'wordpress', version: newer } });
+    expect(res.status).toBe(202);
+    expect((await site(siteA)).state).toBe('DEPLOYING');
+    try {
+      await succeed(res.body.job.id);
+    } finally {
+      expect(await argv()).toContain('site-deploy.yml');
+    }
+    const view = await site(siteA);
+    expect(view.state).toBe('ACTIVE');
+    expect(view.environments[0].previousReleaseId).toBe(live);
+    expect(view.environments[0].currentReleaseId).not.toBe(live);
+    expect(await onNode('grep -h "^\\$wp_version" /var/www/sites/shop/current/wp-includes/version.php')).toBe(`$wp_version = '${newer}';`);
+    expect(await dbVersion()).toBe(before + 1);
+    // wp-content came from the release before (the git release's must-use plugin still answers)
+    const home = await http(nodes[0], 'shop.test');
+    expect(home.status).toBe(200);
+    expect(home.headers.get('x-pl-release')).toBe('git');
+    expect((await siteEvents(siteA)).filter((e) => e.type === 'DeploySucceeded').at(-1)!.data.releaseId).toBe(view.environments[0].currentReleaseId);
   });
 
   it('changes the domains: UPDATING_DOMAINS -> ACTIVE, the new primary serves, the alias redirects', async () => {
@@ -594,6 +684,7 @@ describe('sites on real nodes through the API', () => {
       api: responses.join('\n'),
       page,
       serviceLog: serviceLog.join(''),
+      nodeArgv: argvSamples.join('\n'),
     };
     const found = Object.entries(secrets).flatMap(([name, secret]) =>
       Object.entries(places)
@@ -601,6 +692,7 @@ describe('sites on real nodes through the API', () => {
         .map(([place]) => `${name} in ${place}`),
     );
     expect(found).toEqual([]);
+    expect(places.nodeArgv).toContain('ansible-playbook');
     // The places were really read: the service log has every job's end, the run events every task.
     expect(serviceLog.filter((l) => l.includes('"msg":"job ended"')).length).toBeGreaterThan(10);
     // The sealed store really holds them (so the check above looked for the right strings).

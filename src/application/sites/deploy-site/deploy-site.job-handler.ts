@@ -12,8 +12,9 @@ import { SiteJobTarget, plResult, SiteJobSupport, str, toSiteJobFailure } from '
  * site-deploy.yml. Its pl_result says where a failure happened, which the outcome turns into the
  * lifecycle: refused before the switch (ACTIVE, nothing live changed), rolled back after the switch
  * (ACTIVE, release marked bad), or the switch back failed too (FAILED). The first two are final: running
- * the same release again cannot help. Summary: {releaseId, previousReleaseId} or, on failure,
- * {phase, rolledBack, releaseId}.
+ * the same release again cannot help. A failure before the playbook is launched (the source could not be
+ * made ready: a missing upload, a core archive of another version) is pre-switch too. Summary:
+ * {releaseId, previousReleaseId} or, on failure, {phase, rolledBack, releaseId}.
  */
 @Injectable()
 export class DeploySiteJobHandler implements JobHandler {
@@ -27,6 +28,8 @@ export class DeploySiteJobHandler implements JobHandler {
 
   async handle(ctx: JobContext): Promise<JobHandlerResult> {
     let releaseId = ctx.job.id;
+    // Until site-deploy.yml is launched nothing on the node changed: a failure then is pre-switch.
+    let launched = false;
     try {
       const deploymentId = String(ctx.job.payload.deploymentId ?? '');
       const probe = await this.support.target(ctx, undefined);
@@ -40,6 +43,7 @@ export class DeploySiteJobHandler implements JobHandler {
       const [primary, ...aliases] = target.env.domains;
       releaseId = ctx.job.id;
       ctx.log(`deploying release ${releaseId} (${String(deployment.source.type)}) to ${target.env.name}; live: ${target.env.currentReleaseId ?? 'none'}`);
+      launched = true;
       const result = await this.support.run(
         target,
         'site-deploy',
@@ -49,7 +53,9 @@ export class DeploySiteJobHandler implements JobHandler {
       const out = plResult(result) ?? {};
       return { summary: { releaseId: str(out.release_id) ?? releaseId, previousReleaseId: str(out.previous_release_id) } };
     } catch (err) {
-      throw deployFailure(toSiteJobFailure(err), releaseId);
+      const failure = toSiteJobFailure(err);
+      if (!launched) throw new JobFailure(failure.code, failure.message, failure.retryable, { ...failure.summary, phase: 'pre-switch', rolledBack: false });
+      throw deployFailure(failure, releaseId);
     }
   }
 

@@ -16,6 +16,8 @@ export class RollbackSiteJobHandler implements JobHandler {
   constructor(private readonly support: SiteJobSupport) {}
 
   async handle(ctx: JobContext): Promise<JobHandlerResult> {
+    // Until site-rollback.yml is launched nothing on the node changed: a failure then is pre-switch.
+    let launched = false;
     try {
       const rollbackId = String(ctx.job.payload.rollbackId ?? '');
       const probe = await this.support.target(ctx);
@@ -24,6 +26,7 @@ export class RollbackSiteJobHandler implements JobHandler {
       const target = rollback.environment === probe.env.name ? probe : await this.support.target(ctx, rollback.environment);
       this.support.secretsFor(ctx, target);
       ctx.log(`rolling ${target.env.name} back from ${rollback.fromReleaseId} to ${rollback.targetReleaseId}`);
+      launched = true;
       const result = await this.support.run(
         target,
         'site-rollback',
@@ -38,6 +41,7 @@ export class RollbackSiteJobHandler implements JobHandler {
       return { summary: { releaseId: str(plResult(result)?.release_id) ?? rollback.targetReleaseId } };
     } catch (err) {
       const failure = toSiteJobFailure(err);
+      if (!launched) throw new JobFailure(failure.code, failure.message, failure.retryable, { ...failure.summary, phase: 'pre-switch' });
       const out = plResult(failure);
       if (!out) throw failure;
       const unchanged = out.switched !== true || out.rolled_back === true;

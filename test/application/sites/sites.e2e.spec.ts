@@ -308,9 +308,21 @@ describe('sites on real nodes through the API', () => {
     expect(home.headers.get('x-pl-release')).toBeNull();
   });
 
-  it('deploys from a private git repository over SSH with the site\'s deploy key (served by the test machine on the node link)', async () => {
+  it('deploys from a private git repository over SSH with the site\'s deploy key (served by the test machine on the node link), its composer dependencies installed', async () => {
     const src = join(work, 'git-src');
-    execFileSync('tar', ['-xzf', docroot('git', { 'wp-content/mu-plugins/marker.php': marker('git') }), '-C', work]);
+    // composer.json at the release's root: a package from a path repository inside the repository (no
+    // packagist: the nodes reach nothing outside), used by a must-use plugin through vendor/autoload.php
+    const composer = {
+      'composer.json': JSON.stringify({
+        repositories: [{ 'packagist.org': false }, { type: 'path', url: 'packages/greeting', options: { symlink: false } }],
+        require: { 'pl/greeting': '1.0.0' },
+      }),
+      'packages/greeting/composer.json': JSON.stringify({ name: 'pl/greeting', version: '1.0.0', autoload: { 'psr-4': { 'Pl\\Greeting\\': 'src/' } } }),
+      'packages/greeting/src/Hello.php': "<?php\nnamespace Pl\\Greeting;\nfinal class Hello { public static function word(): string { return 'from-composer'; } }\n",
+      'wp-content/mu-plugins/composer.php':
+        "<?php\nrequire_once ABSPATH . 'vendor/autoload.php';\nadd_action('send_headers', function () { header('X-Pl-Composer: ' . \\Pl\\Greeting\\Hello::word()); });\n",
+    };
+    execFileSync('tar', ['-xzf', docroot('git', { 'wp-content/mu-plugins/marker.php': marker('git'), ...composer }), '-C', work]);
     rmSync(src, { recursive: true, force: true });
     execFileSync('mv', [join(work, 'wordpress'), src]);
     const g = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@e', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@e' } });
@@ -336,7 +348,10 @@ describe('sites on real nodes through the API', () => {
     expect(res.status).toBe(202);
     await succeed(res.body.job.id);
     expect((await site(siteA)).state).toBe('ACTIVE');
-    expect((await http(nodes[0], 'shop.test')).headers.get('x-pl-release')).toBe('git');
+    const home = await http(nodes[0], 'shop.test');
+    expect(home.headers.get('x-pl-release')).toBe('git');
+    expect(home.headers.get('x-pl-composer')).toBe('from-composer');
+    expect(await jobLog(res.body.job.id)).toContain("Install the release's composer dependencies as the site user");
     // the key was on the node for the clone only
     const left = await execOnNode(nodes[0], ['sh', '-c', 'ls -A /var/www/sites/shop/tmp/ 2>/dev/null | grep -c pl-deploy-key || true']);
     expect(left.stdout.trim()).toBe('0');

@@ -351,6 +351,10 @@ describe('sites on real nodes through the API', () => {
     const home = await http(nodes[0], 'shop.test');
     expect(home.headers.get('x-pl-release')).toBe('git');
     expect(home.headers.get('x-pl-composer')).toBe('from-composer');
+    // composer's files are code and configuration, never pages (auth.json would hold its credentials)
+    for (const path of ['/composer.json', '/composer.lock', '/auth.json', '/vendor/autoload.php', '/vendor/composer/installed.json']) {
+      expect([path, (await http(nodes[0], 'shop.test', path)).status]).toEqual([path, 403]);
+    }
     expect(await jobLog(res.body.job.id)).toContain("Install the release's composer dependencies as the site user");
     // the key was on the node for the clone only
     const left = await execOnNode(nodes[0], ['sh', '-c', 'ls -A /var/www/sites/shop/tmp/ 2>/dev/null | grep -c pl-deploy-key || true']);

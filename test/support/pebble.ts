@@ -1,6 +1,6 @@
 /**
  * A real ACME server for certificate tests: Debian's `pebble` + `pebble-challtestsrv` (mock DNS) on the
- * host side of a test node's link (10.254.N.1). See /docs/tls.md ("Tests") and TESTING.md appendix F.
+ * host side of a test node's link (10.254.N.1). See docs/tls.md ("Tests").
  *
  * - pebble's own HTTPS listener gets a throwaway CA made with openssl here (`listenerCaPem`): the node's
  *   ACME client is told to trust it (what PRESSLUFT_ACME_CA_FILE does in production).

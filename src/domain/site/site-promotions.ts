@@ -145,15 +145,22 @@ export function recordDriftSnapshot(cmd: RecordDriftSnapshot, site: PromotionSit
   return [{ type: 'DriftSnapshotTaken', data: { siteId, environment: cmd.environment, checkId: cmd.checkId, snapshot: cmd.snapshot } }];
 }
 
+/** The names of the environments cloned from `source` (their baselines describe it). */
+export function clonesOf(environments: PromotionSiteView['environments'], source: string): string[] {
+  return Object.entries(environments)
+    .filter(([, env]) => env.clonedFrom?.environment === source)
+    .map(([name]) => name);
+}
+
 /**
  * A fact, not an operation: every clone of the environment takes the https switch into its baseline
  * (the tables it changed that the clone's baseline still had as they were right before). Nothing when
  * the environment has no clone or no clone's baseline moves; never refused, since the switch happened.
  */
 export function recordHttpsSwitch(cmd: RecordHttpsSwitch, site: PromotionSiteView, siteId: string): SitePromotionEvent[] {
-  return Object.entries(site.environments).flatMap(([environment, env]): SitePromotionEvent[] => {
-    if (env.clonedFrom?.environment !== cmd.environment) return [];
-    const advanced = advanceBaseline(env.clonedFrom.baseline, cmd.before, cmd.after);
+  return clonesOf(site.environments, cmd.environment).flatMap((environment): SitePromotionEvent[] => {
+    const origin = site.environments[environment].clonedFrom;
+    const advanced = origin ? advanceBaseline(origin.baseline, cmd.before, cmd.after) : null;
     if (!advanced) return [];
     return [{ type: 'CloneBaselineAdvanced', data: { siteId, environment, source: cmd.environment, reason: 'https-switch', tables: advanced.tables, baseline: advanced.baseline } }];
   });

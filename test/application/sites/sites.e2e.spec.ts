@@ -100,6 +100,13 @@ describe('sites on real nodes through the API', () => {
     execFileSync('tar', ['-czf', out, '-C', dir, 'wordpress']);
     return out;
   }
+  /** A shell script on node 0 (the one site A lives on); its output, trimmed. */
+  const onNode = async (script: string) => {
+    const r = await execOnNode(nodes[0], ['sh', '-c', script]);
+    if (r.code !== 0) throw new Error(`on node failed (${r.code}): ${script}\n${r.stderr}`);
+    return r.stdout.trim();
+  };
+  const sqlIn = (db: string, query: string) => onNode(`mariadb --batch --skip-column-names ${db} -e "${query}"`);
   /** Samples every process's argv on a node (20 times a second) until the returned function is called, which answers the distinct lines seen. */
   async function sampleArgv(node: TestNode): Promise<() => Promise<string>> {
     const started = await execOnNode(node, ['sh', '-c', START_ARGV_SAMPLER]);
@@ -363,12 +370,7 @@ describe('sites on real nodes through the API', () => {
 
   it('updates WordPress core through the API: a new release with the new core and the site\'s wp-content, the database upgraded after the switch; a version the archive does not hold changes nothing', async () => {
     const deployments = `/api/v1/sites/${siteA}/environments/production/deployments`;
-    const onNode = async (script: string) => {
-      const r = await execOnNode(nodes[0], ['sh', '-c', script]);
-      if (r.code !== 0) throw new Error(`on node failed (${r.code}): ${script}\n${r.stderr}`);
-      return r.stdout.trim();
-    };
-    const dbVersion = async () => Number(await onNode(`mariadb --batch --skip-column-names s_shop -e "SELECT option_value FROM wp_options WHERE option_name = 'db_version'"`));
+    const dbVersion = async () => Number(await sqlIn('s_shop', "SELECT option_value FROM wp_options WHERE option_name = 'db_version'"));
     const live = (await site(siteA)).environments[0].currentReleaseId as string;
     // a security release arrives: the operator points PRESSLUFT_WORDPRESS_ARCHIVE at it (here the same path, new content)
     const newer = core.version.replace(/^(\d+\.\d+).*$/, '$1.99');
@@ -427,12 +429,6 @@ describe('sites on real nodes through the API', () => {
   it('clones production to staging on its node: own user, pool, database and vhost, noindex, the baseline in the API; deleting staging removes it, production serves', async () => {
     const prodDomain = (await site(siteA)).environments.find((e: { name: string }) => e.name === 'production').domains[0] as string;
     const stagingDomain = `staging.${prodDomain}`;
-    const onNode = async (script: string) => {
-      const r = await execOnNode(nodes[0], ['sh', '-c', script]);
-      if (r.code !== 0) throw new Error(`on node failed (${r.code}): ${script}\n${r.stderr}`);
-      return r.stdout.trim();
-    };
-    const sqlIn = (db: string, query: string) => onNode(`mariadb --batch --skip-column-names ${db} -e "${query}"`);
     await sqlIn(
       's_shop',
       "INSERT INTO wp_posts (post_author, post_date, post_date_gmt, post_content, post_title, post_excerpt, post_status, post_name, to_ping, pinged, post_modified, post_modified_gmt, post_content_filtered, post_type) " +

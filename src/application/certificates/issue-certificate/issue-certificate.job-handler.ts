@@ -7,6 +7,7 @@ import { CertificateSettings } from '../../ports/certificate-settings.port';
 import { EventStore } from '../../ports/event-store.port';
 import { JobContext, JobFailure, JobHandler, JobHandlerResult } from '../../ports/job-queue.port';
 import type { DriftBaseline } from '../../../domain/site/site-environment.events';
+import { clonesOf } from '../../../domain/site/site-promotions';
 import { driftBaselineOf } from '../../sites/clone-environment/drift-baseline';
 import { plResult, SiteJobSupport, str, toSiteJobFailure } from '../../sites/site-jobs/site-job-support';
 
@@ -41,7 +42,7 @@ export class IssueCertificateJobHandler implements JobHandler {
       const target = await this.support.target(ctx, environment);
       const [primary, ...aliases] = request.domains;
       // A clone compares its source against the baseline it took; the source's switch to https is not drift.
-      const clones = Object.values(target.site.environments).filter((e) => e.clonedFrom?.environment === environment).map((e) => e.name);
+      const clones = clonesOf(target.site.environments, environment);
       ctx.log(`certificate of ${environment} for ${request.domains.join(', ')} (${request.reason}${request.force ? ', forced' : ''}, HSTS ${request.hsts ? 'on' : 'off'}) from ${this.settings.acmeDirectoryUrl}`);
       // A step per attempt: a retry after a CA error asks again instead of replaying the recorded failure.
       const result = await this.support
@@ -86,9 +87,10 @@ export class IssueCertificateJobHandler implements JobHandler {
       ctx.log(`${summary.renewed ? 'installed' : 'kept'} certificate ${summary.serial}, valid until ${summary.notAfter}, renewal from ${summary.renewAt}`);
       const httpsUrls = out.https_urls && typeof out.https_urls === 'object' ? (out.https_urls as Record<string, number>) : {};
       if (Object.keys(httpsUrls).length > 0) ctx.log(`WordPress URLs of ${primary} switched to https (rows per table: ${JSON.stringify(httpsUrls)})`);
-      const httpsSwitch = httpsSwitchOf(out.https_switch);
+      const around = snapshotsAround(out.https_switch);
+      const httpsSwitch = typeof around === 'object' ? around : null;
       if (httpsSwitch) ctx.log(`snapshots around the switch taken for the baselines of ${clones.join(', ')}`);
-      else if (clones.length > 0 && Object.keys(httpsUrls).length > 0) ctx.log(`no snapshots around the switch (${str(out.https_switch_error) ?? 'not taken'}): ${clones.join(', ')} will see it as drift`);
+      else if (typeof around === 'string') ctx.log(`no snapshots around the switch (${around}): ${clones.join(', ')} will see it as drift`);
       return { summary: httpsSwitch ? { ...summary, httpsSwitch } : summary };
     } catch (err) {
       throw toSiteJobFailure(err);
@@ -96,12 +98,17 @@ export class IssueCertificateJobHandler implements JobHandler {
   }
 }
 
-/** The snapshots the playbook took right before and after it rewrote the URLs, when it did both. */
-function httpsSwitchOf(raw: unknown): { before: DriftBaseline; after: DriftBaseline } | null {
+/**
+ * The snapshots the playbook took right before and after it rewrote the URLs: both, when both were
+ * taken; why not (a snapshot's reason), when one failed; null when it took none (no rewrite or no clones).
+ */
+function snapshotsAround(raw: unknown): { before: DriftBaseline; after: DriftBaseline } | string | null {
   if (!raw || typeof raw !== 'object') return null;
-  const before = driftBaselineOf((raw as Record<string, unknown>).before);
-  const after = driftBaselineOf((raw as Record<string, unknown>).after);
-  return before && after ? { before, after } : null;
+  const { before, after } = raw as Record<string, Record<string, unknown> | undefined>;
+  const taken = (snapshot: Record<string, unknown> | undefined) => (snapshot?.ok === true ? driftBaselineOf(snapshot) : null);
+  const [was, now] = [taken(before), taken(after)];
+  if (was && now) return { before: was, after: now };
+  return [before?.reason, after?.reason].filter((r): r is string => typeof r === 'string' && r !== '').join('; ') || 'the snapshot printed no result';
 }
 
 /** The playbook's own error (pl_result.error: CERT_* code, message, names) in place of the runner's generic one. */

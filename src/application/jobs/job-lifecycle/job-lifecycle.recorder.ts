@@ -60,7 +60,7 @@ export class JobLifecycleRecorder {
   }
 
   private outcome(job: JobRecord, step: string, outcomes: OutcomeCommand | readonly OutcomeCommand[] | undefined): void {
-    const list: readonly OutcomeCommand[] = outcomes === undefined ? [] : Array.isArray(outcomes) ? outcomes : [outcomes as OutcomeCommand];
+    const list = outcomes === undefined ? [] : ([] as OutcomeCommand[]).concat(outcomes);
     // the first keeps the command id it always had; each further one gets its own
     list.forEach((outcome, i) => this.apply(outcome, this.meta(job, `outcome/${step}/${job.attempt}${i === 0 ? '' : `/${i}`}`)));
   }

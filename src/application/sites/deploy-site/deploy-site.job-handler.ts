@@ -4,7 +4,7 @@ import { JOB_KINDS } from '../../jobs/job-kinds';
 import { JobContext, JobFailure, JobHandler, JobHandlerResult } from '../../ports/job-queue.port';
 import { UploadStore } from '../../ports/upload-store.port';
 import { WordPressCoreSource } from '../../ports/wordpress-core.port';
-import { SiteJobTarget, plResult, SiteJobSupport, str, toSiteJobFailure } from '../site-jobs/site-job-support';
+import { failedBeforeLaunch, SiteJobTarget, plResult, SiteJobSupport, str, toSiteJobFailure } from '../site-jobs/site-job-support';
 
 /**
  * `site.deploy`: the source made ready on the node (an uploaded archive or the core archive, uploaded
@@ -27,23 +27,13 @@ export class DeploySiteJobHandler implements JobHandler {
   ) {}
 
   async handle(ctx: JobContext): Promise<JobHandlerResult> {
-    let releaseId = ctx.job.id;
-    // Until site-deploy.yml is launched nothing on the node changed: a failure then is pre-switch.
-    let launched = false;
+    const { target, source } = await this.prepare(ctx).catch((err: unknown) => {
+      throw failedBeforeLaunch(err);
+    });
+    const releaseId = ctx.job.id;
+    const [primary, ...aliases] = target.env.domains;
+    ctx.log(`deploying release ${releaseId} (${String(source.type)}) to ${target.env.name}; live: ${target.env.currentReleaseId ?? 'none'}`);
     try {
-      const deploymentId = String(ctx.job.payload.deploymentId ?? '');
-      const probe = await this.support.target(ctx, undefined);
-      const deployment = probe.site.lastDeployment;
-      if (!deployment || deployment.deploymentId !== deploymentId) {
-        throw new JobFailure('NOT_FOUND', `deployment ${deploymentId} is not the site's current deployment`, false);
-      }
-      const target = deployment.environment === probe.env.name ? probe : await this.support.target(ctx, deployment.environment);
-      const secrets = this.support.secretsFor(ctx, target);
-      const source = await this.source(target, deployment.source, secrets.deployKey?.privateKey, ctx);
-      const [primary, ...aliases] = target.env.domains;
-      releaseId = ctx.job.id;
-      ctx.log(`deploying release ${releaseId} (${String(deployment.source.type)}) to ${target.env.name}; live: ${target.env.currentReleaseId ?? 'none'}`);
-      launched = true;
       const result = await this.support.run(
         target,
         'site-deploy',
@@ -53,10 +43,21 @@ export class DeploySiteJobHandler implements JobHandler {
       const out = plResult(result) ?? {};
       return { summary: { releaseId: str(out.release_id) ?? releaseId, previousReleaseId: str(out.previous_release_id) } };
     } catch (err) {
-      const failure = toSiteJobFailure(err);
-      if (!launched) throw new JobFailure(failure.code, failure.message, failure.retryable, { ...failure.summary, phase: 'pre-switch', rolledBack: false });
-      throw deployFailure(failure, releaseId);
+      throw deployFailure(toSiteJobFailure(err), releaseId);
     }
+  }
+
+  /** The deployment's environment and its source made ready on the node (nothing of the site changes yet). */
+  private async prepare(ctx: JobContext) {
+    const deploymentId = String(ctx.job.payload.deploymentId ?? '');
+    const probe = await this.support.target(ctx, undefined);
+    const deployment = probe.site.lastDeployment;
+    if (!deployment || deployment.deploymentId !== deploymentId) {
+      throw new JobFailure('NOT_FOUND', `deployment ${deploymentId} is not the site's current deployment`, false);
+    }
+    const target = deployment.environment === probe.env.name ? probe : await this.support.target(ctx, deployment.environment);
+    const secrets = this.support.secretsFor(ctx, target);
+    return { target, source: await this.source(target, deployment.source, secrets.deployKey?.privateKey, ctx) };
   }
 
   /** The playbook's `source` var. Paths and checksums come from uploads made here, never from the request. */

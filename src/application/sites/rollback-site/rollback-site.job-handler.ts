@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { JOB_KINDS } from '../../jobs/job-kinds';
 import { JobContext, JobFailure, JobHandler, JobHandlerResult } from '../../ports/job-queue.port';
-import { plResult, SiteJobSupport, str, toSiteJobFailure } from '../site-jobs/site-job-support';
+import { failedBeforeLaunch, plResult, SiteJobSupport, str, toSiteJobFailure } from '../site-jobs/site-job-support';
 
 /**
  * `site.rollback`: site-rollback.yml to the release the RollbackRequested event named (the decider
@@ -16,17 +16,11 @@ export class RollbackSiteJobHandler implements JobHandler {
   constructor(private readonly support: SiteJobSupport) {}
 
   async handle(ctx: JobContext): Promise<JobHandlerResult> {
-    // Until site-rollback.yml is launched nothing on the node changed: a failure then is pre-switch.
-    let launched = false;
+    const { target, rollback } = await this.prepare(ctx).catch((err: unknown) => {
+      throw failedBeforeLaunch(err);
+    });
+    ctx.log(`rolling ${target.env.name} back from ${rollback.fromReleaseId} to ${rollback.targetReleaseId}`);
     try {
-      const rollbackId = String(ctx.job.payload.rollbackId ?? '');
-      const probe = await this.support.target(ctx);
-      const rollback = probe.site.lastRollback;
-      if (!rollback || rollback.rollbackId !== rollbackId) throw new JobFailure('NOT_FOUND', `rollback ${rollbackId} is not the site's current rollback`, false);
-      const target = rollback.environment === probe.env.name ? probe : await this.support.target(ctx, rollback.environment);
-      this.support.secretsFor(ctx, target);
-      ctx.log(`rolling ${target.env.name} back from ${rollback.fromReleaseId} to ${rollback.targetReleaseId}`);
-      launched = true;
       const result = await this.support.run(
         target,
         'site-rollback',
@@ -41,7 +35,6 @@ export class RollbackSiteJobHandler implements JobHandler {
       return { summary: { releaseId: str(plResult(result)?.release_id) ?? rollback.targetReleaseId } };
     } catch (err) {
       const failure = toSiteJobFailure(err);
-      if (!launched) throw new JobFailure(failure.code, failure.message, failure.retryable, { ...failure.summary, phase: 'pre-switch' });
       const out = plResult(failure);
       if (!out) throw failure;
       const unchanged = out.switched !== true || out.rolled_back === true;
@@ -50,5 +43,16 @@ export class RollbackSiteJobHandler implements JobHandler {
         phase: unchanged ? 'pre-switch' : 'post-switch',
       });
     }
+  }
+
+  /** The rollback's environment (nothing of the site changes yet). */
+  private async prepare(ctx: JobContext) {
+    const rollbackId = String(ctx.job.payload.rollbackId ?? '');
+    const probe = await this.support.target(ctx);
+    const rollback = probe.site.lastRollback;
+    if (!rollback || rollback.rollbackId !== rollbackId) throw new JobFailure('NOT_FOUND', `rollback ${rollbackId} is not the site's current rollback`, false);
+    const target = rollback.environment === probe.env.name ? probe : await this.support.target(ctx, rollback.environment);
+    this.support.secretsFor(ctx, target);
+    return { target, rollback };
   }
 }

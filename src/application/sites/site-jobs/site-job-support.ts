@@ -164,3 +164,12 @@ export function plResult(source: RemoteRunResult | JobFailure | unknown): Record
 export const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
 
 export { toNodeJobFailure as toSiteJobFailure };
+
+/**
+ * A failure of a switching job (deploy, rollback) before its playbook was launched: nothing on the node
+ * changed, so its outcome is pre-switch (the site keeps its live release and stays ACTIVE).
+ */
+export function failedBeforeLaunch(err: unknown): JobFailure {
+  const failure = toNodeJobFailure(err);
+  return new JobFailure(failure.code, failure.message, failure.retryable, { ...failure.summary, phase: 'pre-switch' });
+}

@@ -31,7 +31,7 @@ const STOP_TASK: Record<string, string> = {
   CERT_INSTALL_FAILED: 'Stop after the failed installation',
 };
 
-type Outcome = { fail: string; domains?: string[] } | { issue: true } | { runnerFailure: JobFailure };
+type Outcome = { fail: string; domains?: string[] } | { issue: true; httpsSwitch?: unknown } | { runnerFailure: JobFailure };
 
 /**
  * site-certificate.yml's answers as the runner delivers them: a failure is the runner's rc-2
@@ -69,6 +69,7 @@ class ScriptedCertificateRunner {
       renew_at: new Date(Date.now() + 59 * DAY).toISOString(),
       hsts: false,
       https_urls: {},
+      ...('httpsSwitch' in outcome ? { https_urls: { wp_options: 2 }, https_switch: outcome.httpsSwitch } : {}),
     };
     return { runId, rc: 0, stats: {}, changed: 1, failedTasks: [], reattached: false, outputs, recorded: false };
   }
@@ -132,6 +133,21 @@ describe('IssueCertificateJobHandler: classification of the failures site-certif
     expect({ code: failure.code, retryable: failure.retryable, summary: failure.summary }).toEqual({ code, retryable, summary: { domains: ['classify.example.com'] } });
     expect(failure.message).toBe(`${code} as site-certificate.yml words it`);
     expect(runner.runs.at(-1)).toMatchObject({ playbook: 'site-certificate', step: 'site-certificate-1', vars: { primary_domain: 'classify.example.com', acme_email: 'ops@example.com' } });
+  });
+
+  it('given the snapshots around the https switch, then the summary carries both only when both were taken, else the job log says why', async () => {
+    const snapshot = (checksum: string) => ({ ok: true, takenAt: '2026-12-04T10:00:00.000Z', database: 's_x', prefix: 'wp_', tables: [{ name: 'wp_options', rows: 10, checksum }], uploads: null });
+    runner.script = () => ({ issue: true, httpsSwitch: { before: snapshot('1'), after: snapshot('2') } });
+    const taken = await handler.handle(testJobContext(job));
+    expect(taken.summary?.httpsSwitch).toEqual({
+      before: { ...snapshot('1'), ok: undefined, uploads: { files: 0, bytes: 0, sha256: '' } },
+      after: { ...snapshot('2'), ok: undefined, uploads: { files: 0, bytes: 0, sha256: '' } },
+    });
+    runner.script = () => ({ issue: true, httpsSwitch: { before: snapshot('1'), after: { ok: false, reason: 'mariadb went away' } } });
+    const ctx = testJobContext(job);
+    const failed = await handler.handle(ctx);
+    expect(failed.summary).not.toHaveProperty('httpsSwitch');
+    expect(ctx.lines.join('\n')).toContain('no snapshots around the switch (mariadb went away)');
   });
 
   it('given the error codes site-certificate.yml names, then the cases above are all of them', () => {

@@ -12,6 +12,7 @@ import * as m011 from './011-backup-schedules.migration';
 import * as m012 from './012-environment-status.migration';
 import * as m013 from './013-backup-repositories.migration';
 import * as m014 from './014-environment-health.migration';
+import * as m015 from './015-environment-domains-by-environment.migration';
 
 /** Numbered, forward-only migrations. Append new ones; never edit or reorder a shipped one. */
 export const MIGRATIONS = [
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   { version: 12, name: '012-environment-status', sql: m012.sql },
   { version: 13, name: '013-backup-repositories', sql: m013.sql },
   { version: 14, name: '014-environment-health', sql: m014.sql },
+  { version: 15, name: '015-environment-domains-by-environment', sql: m015.sql },
 ] as const;
